@@ -1,0 +1,150 @@
+"""The whole analysis, top to bottom. Read :func:`analyze` to learn the system.
+
+Per-post enrichment (text ▸ sentiment ▸ region) is computed once per post and stored; issue
+detection runs over the whole store (full re-fit) or assigns only new posts to the stored
+issue model (incremental), so adding a small upload to a large store stays fast.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import joblib
+import pandas as pd
+
+from monitoring import schema as S
+from monitoring import storage
+from monitoring.dedup import add_duplicate_groups
+from monitoring.issue_store import assign_issues, fit_issues, load_issue_model
+from monitoring.regions import add_regions
+from monitoring.sentiment_models import active_sentiment_model
+from monitoring.sentiment import add_sentiment
+from monitoring.text import add_tokens
+
+Progress = Callable[[float, str], None]
+ENRICH_CHUNK = 250_000
+# Share of new posts above which an incremental run re-fits the issue model anyway.
+REFIT_SHARE = 0.3
+
+ENRICHMENT_COLUMNS = (
+    S.POST_KEY, S.CLEAN_TEXT, S.TOKENS, S.HASHTAGS, S.MENTIONS, S.SENTIMENT, S.SENTIMENT_SCORE,
+    S.PROVINCE_CODE, S.PROVINCE, S.KABKOTA_CODE, S.KABKOTA, S.REGION_SOURCE, S.REGION_CONFIDENCE,
+)
+
+
+@dataclass
+class AnalysisReport:
+    """What one analysis run did."""
+
+    enriched: int = 0
+    refit: bool = False
+    issues: int = 0
+    assigned: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _silent(fraction: float, message: str) -> None:
+    return None
+
+
+def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: int | None = None,
+            progress: Progress | None = None) -> AnalysisReport:
+    """Bring every stored post up to date: enrichment, issues, stable ids, analyst edits."""
+    progress = progress or _silent
+    report = AnalysisReport()
+    timer = _Timer(report)
+    # 1. Enrich posts that have never been enriched: tokens ▸ sentiment ▸ region.
+    with timer("enrich"):
+        report.enriched = enrich_new_posts(con, progress)
+    # 2. Decide: full re-fit of the issue model, or assign only the new posts to it.
+    total = storage.query_value(con, "SELECT count(*) FROM posts") or 0
+    unassigned = storage.query_value(
+        con, f"SELECT count(*) FROM posts p ANTI JOIN post_issues i USING ({S.POST_KEY})") or 0
+    model = None if refit else load_issue_model(con)
+    report.refit = model is None or (total and unassigned / total > REFIT_SHARE) or n_issues is not None
+    # 3. Detect issues (dedup ▸ TF-IDF ▸ clustering ▸ labels ▸ stable ids ▸ edits) and store them.
+    progress(0.8, "Mendeteksi isu…")
+    with timer("issues"):
+        if report.refit:
+            report.issues, report.assigned = fit_issues(con, n_issues=n_issues)
+        elif unassigned:
+            report.issues, report.assigned = assign_issues(con, model)
+    progress(1.0, "Analisis selesai.")
+    return report
+
+
+def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silent) -> int:
+    """Enrich posts without an enrichment row, in chunks; returns how many were enriched."""
+    pending = storage.query_value(
+        con, f"SELECT count(*) FROM posts p ANTI JOIN enrichment e USING ({S.POST_KEY})") or 0
+    if not pending:
+        return 0
+    stem_cache = storage.load_stem_cache(con)
+    slang, stopwords = storage.user_dictionaries(con)
+    sentiment_model = active_sentiment_model(con)
+    defaults = _dataset_default_regions(con)
+    done = 0
+    while done < pending:
+        posts = storage.query_df(
+            con,
+            f"SELECT p.{S.POST_KEY}, p.{S.DATASET_ID}, p.{S.TEXT}, p.{S.LOCATION_RAW} FROM posts p "
+            f"ANTI JOIN enrichment e USING ({S.POST_KEY}) LIMIT {ENRICH_CHUNK}",
+        )
+        if posts.empty:
+            break
+        progress(0.7 * done / pending, f"Memproses teks {done:,}/{pending:,} unggahan…".replace(",", "."))
+        posts, new_stems = add_tokens(posts, stem_cache=stem_cache, extra_slang=slang,
+                                      extra_stopwords=stopwords)
+        stem_cache.update(new_stems)
+        posts = add_sentiment(posts, sentiment_model)
+        posts = add_regions(posts, dataset_defaults=defaults)
+        _store_enrichment(con, posts, new_stems)
+        done += len(posts)
+    return done
+
+
+def _store_enrichment(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame, new_stems: dict[str, str]) -> None:
+    rows = posts.loc[:, list(ENRICHMENT_COLUMNS)]
+    with storage.transaction(con):
+        con.register("new_enrichment", rows)
+        try:
+            con.execute("INSERT INTO enrichment SELECT * FROM new_enrichment ON CONFLICT DO NOTHING")
+        finally:
+            con.unregister("new_enrichment")
+        storage.save_stem_cache(con, new_stems)
+        storage.bump_version(con)
+
+
+def _dataset_default_regions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    rows = con.cursor().execute(
+        "SELECT dataset_id, default_region FROM datasets WHERE default_region IS NOT NULL "
+        "AND default_region <> ''").fetchall()
+    return {int(k): v for k, v in rows}
+
+
+def reset_enrichment(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget all enrichment (after the analyst changes slang/stopwords or the sentiment model)."""
+    with storage.transaction(con):
+        con.execute("DELETE FROM enrichment")
+        con.execute("DELETE FROM post_issues")
+        storage.bump_version(con)
+
+
+class _Timer:
+    def __init__(self, report: AnalysisReport) -> None:
+        self.report = report
+
+    def __call__(self, name: str):
+        import time
+        from contextlib import contextmanager
+
+        @contextmanager
+        def timed():
+            start = time.perf_counter()
+            yield
+            self.report.timings[name] = round(time.perf_counter() - start, 3)
+
+        return timed()

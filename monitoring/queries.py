@@ -1,0 +1,210 @@
+"""Aggregations for pages and exports, run in DuckDB with ``?`` parameters.
+
+A pure function builds the SQL and its parameters (:func:`where_clause`); thin functions
+execute it. No user value is ever formatted into SQL; identifiers come only from
+:mod:`monitoring.schema`. Every query reads the ``post_view`` view (posts + enrichment + issues).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from monitoring import schema as S
+from monitoring.storage import query_df, query_value
+
+TZ_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}
+ENGAGEMENT_SQL = f"coalesce({S.LIKES},0) + coalesce({S.REPLIES},0) + coalesce({S.SHARES},0)"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filters shared by every page (and reflected in the URL)."""
+
+    start: pd.Timestamp | None = None        # inclusive, UTC
+    end: pd.Timestamp | None = None          # exclusive, UTC
+    dataset_ids: tuple[int, ...] = ()
+    platforms: tuple[str, ...] = ()
+    province_codes: tuple[str, ...] = ()
+    issue_ids: tuple[str, ...] = ()
+    sentiments: tuple[str, ...] = ()
+    keyword: str = ""
+
+    def key(self) -> str:
+        """A stable cache key."""
+        return repr(sorted(asdict(self).items()))
+
+
+def where_clause(filters: Filters, *, alias: str = "") -> tuple[str, list[Any]]:
+    """Build ``WHERE ...`` and its parameters for the filters (pure)."""
+    a = f"{alias}." if alias else ""
+    parts: list[str] = []
+    params: list[Any] = []
+    if filters.start is not None:
+        parts.append(f"{a}{S.CREATED_AT} >= ?")
+        params.append(filters.start.to_pydatetime())
+    if filters.end is not None:
+        parts.append(f"{a}{S.CREATED_AT} < ?")
+        params.append(filters.end.to_pydatetime())
+    for column, values in ((S.DATASET_ID, filters.dataset_ids), (S.PLATFORM, filters.platforms),
+                           (S.PROVINCE_CODE, filters.province_codes), (S.ISSUE_ID, filters.issue_ids),
+                           (S.SENTIMENT, filters.sentiments)):
+        if values:
+            parts.append(f"{a}{column} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    if filters.keyword.strip():
+        parts.append(f"{a}{S.TEXT} ILIKE ? ESCAPE '\\'")
+        params.append("%" + _escape_like(filters.keyword.strip()) + "%")
+    return ("WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _run(con: duckdb.DuckDBPyConnection, select: str, filters: Filters, tail: str = "",
+         extra_params: list[Any] | None = None) -> pd.DataFrame:
+    where, params = where_clause(filters)
+    return query_df(con, f"{select} FROM post_view {where} {tail}", (extra_params or []) + params)
+
+
+def data_bounds(con: duckdb.DuckDBPyConnection) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """Earliest and latest post time in the store."""
+    row = query_df(con, f"SELECT min({S.CREATED_AT}) lo, max({S.CREATED_AT}) hi FROM posts")
+    lo, hi = row["lo"].iloc[0], row["hi"].iloc[0]
+    return (None if pd.isna(lo) else pd.Timestamp(lo), None if pd.isna(hi) else pd.Timestamp(hi))
+
+
+def overview(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
+    """Headline numbers of the filtered posts."""
+    frame = _run(con, f"""SELECT count(*) AS posts, count(DISTINCT {S.AUTHOR}) AS authors,
+        avg(CASE WHEN {S.SENTIMENT} = 'negative' THEN 1.0 ELSE 0.0 END) AS negative_share,
+        avg(CASE WHEN {S.SENTIMENT} = 'positive' THEN 1.0 ELSE 0.0 END) AS positive_share,
+        avg(CASE WHEN {S.PROVINCE_CODE} IS NOT NULL THEN 1.0 ELSE 0.0 END) AS located_share,
+        count(DISTINCT {S.ISSUE_ID}) AS issues, sum({ENGAGEMENT_SQL}) AS engagement,
+        min({S.CREATED_AT}) AS first_post, max({S.CREATED_AT}) AS last_post""", filters)
+    record = frame.iloc[0].to_dict()
+    return {k: (None if pd.isna(v) else v) for k, v in record.items()}
+
+
+def volume_over_time(con: duckdb.DuckDBPyConnection, filters: Filters, *, bucket: str = "day",
+                     timezone: str = "WIB") -> pd.DataFrame:
+    """Posts per time bucket (day or hour, in the display time zone) and sentiment."""
+    if bucket not in ("day", "hour"):
+        raise ValueError(bucket)
+    offset = TZ_OFFSETS[timezone]
+    local = f"({S.CREATED_AT} + INTERVAL {offset} HOUR)"
+    return _run(con, f"SELECT date_trunc('{bucket}', timezone('UTC', {local})) AS bucket, "
+                     f"coalesce({S.SENTIMENT}, 'neutral') AS sentiment, count(*) AS posts",
+                filters, "GROUP BY ALL ORDER BY bucket")
+
+
+def counts_by(con: duckdb.DuckDBPyConnection, filters: Filters, column: str, *, limit: int = 50) -> pd.DataFrame:
+    """Posts, negative share and engagement per value of one schema column."""
+    if column not in (S.PLATFORM, S.PROVINCE_CODE, S.KABKOTA_CODE, S.ISSUE_ID, S.SENTIMENT, S.AUTHOR,
+                      S.REGION_SOURCE, S.DATASET_ID):
+        raise ValueError(f"not a groupable column: {column}")
+    return _run(con, f"""SELECT {column} AS key, count(*) AS posts,
+        avg(CASE WHEN {S.SENTIMENT} = 'negative' THEN 1.0 ELSE 0.0 END) AS negative_share,
+        avg(CASE WHEN {S.SENTIMENT} = 'positive' THEN 1.0 ELSE 0.0 END) AS positive_share,
+        sum({ENGAGEMENT_SQL}) AS engagement""", filters,
+        f"GROUP BY ALL ORDER BY posts DESC LIMIT {int(limit)}")
+
+
+def region_counts(con: duckdb.DuckDBPyConnection, filters: Filters, *, province_code: str | None = None) -> pd.DataFrame:
+    """Posts per province, or per kabupaten/kota inside one province."""
+    if province_code is None:
+        code, name, extra = S.PROVINCE_CODE, S.PROVINCE, []
+        cond = f"{S.PROVINCE_CODE} IS NOT NULL"
+    else:
+        code, name, extra = S.KABKOTA_CODE, S.KABKOTA, [province_code]
+        cond = f"{S.PROVINCE_CODE} = ? AND {S.KABKOTA_CODE} IS NOT NULL"
+    where, params = where_clause(filters)
+    where = (where + " AND " if where else "WHERE ") + cond
+    return query_df(con, f"""SELECT {code} AS code, any_value({name}) AS name, count(*) AS posts,
+        avg(CASE WHEN {S.SENTIMENT} = 'negative' THEN 1.0 ELSE 0.0 END) AS negative_share
+        FROM post_view {where} GROUP BY ALL ORDER BY posts DESC""", params + extra)
+
+
+def sentiment_split(con: duckdb.DuckDBPyConnection, filters: Filters, by: str) -> pd.DataFrame:
+    """Posts per (``by`` value, sentiment) for stacked bars."""
+    if by not in (S.ISSUE_ID, S.PROVINCE_CODE, S.PLATFORM):
+        raise ValueError(by)
+    return _run(con, f"SELECT {by} AS key, {S.SENTIMENT} AS sentiment, count(*) AS posts",
+                filters, "GROUP BY ALL")
+
+
+def top_hashtags(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 20) -> pd.DataFrame:
+    """Most used hashtags."""
+    where, params = where_clause(filters)
+    return query_df(con, f"""SELECT tag, count(*) AS posts FROM (
+        SELECT unnest({S.HASHTAGS}) AS tag FROM post_view {where}) GROUP BY tag
+        ORDER BY posts DESC, tag LIMIT {int(limit)}""", params)
+
+
+def top_accounts(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 20) -> pd.DataFrame:
+    """Accounts by activity and reach (engagement), with their negative share."""
+    return _run(con, f"""SELECT {S.AUTHOR} AS author, count(*) AS posts, sum({ENGAGEMENT_SQL}) AS engagement,
+        sum(coalesce({S.VIEWS}, 0)) AS views,
+        avg(CASE WHEN {S.SENTIMENT} = 'negative' THEN 1.0 ELSE 0.0 END) AS negative_share,
+        avg(CASE WHEN {S.IS_COORDINATED} THEN 1.0 ELSE 0.0 END) AS coordinated_share""",
+        filters, f"GROUP BY ALL HAVING author IS NOT NULL ORDER BY engagement DESC, posts DESC LIMIT {int(limit)}")
+
+
+def reply_edges(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 60) -> pd.DataFrame:
+    """Who replies to whom: (author, in_reply_to, replies)."""
+    where, params = where_clause(filters)
+    where = (where + " AND " if where else "WHERE ") + f"{S.IN_REPLY_TO} IS NOT NULL AND {S.AUTHOR} IS NOT NULL"
+    return query_df(con, f"""SELECT {S.AUTHOR} AS source, {S.IN_REPLY_TO} AS target, count(*) AS replies
+        FROM post_view {where} GROUP BY ALL ORDER BY replies DESC LIMIT {int(limit)}""", params)
+
+
+def sample_posts(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 50,
+                 order: str = "engagement") -> pd.DataFrame:
+    """Posts to read: most engaging or newest first."""
+    order_sql = {"engagement": f"{ENGAGEMENT_SQL} DESC", "newest": f"{S.CREATED_AT} DESC"}[order]
+    return _run(con, f"""SELECT {S.POST_KEY}, {S.CREATED_AT}, {S.PLATFORM}, {S.AUTHOR}, {S.TEXT},
+        {S.CLEAN_TEXT}, {S.SENTIMENT}, {S.SENTIMENT_SCORE}, {S.PROVINCE}, {S.KABKOTA}, {S.REGION_SOURCE},
+        {S.ISSUE_ID}, {S.LIKES}, {S.REPLIES}, {S.SHARES}, {S.URL}""",
+        filters, f"ORDER BY {order_sql} LIMIT {int(limit)}")
+
+
+def hourly_issue_counts(con: duckdb.DuckDBPyConnection, filters: Filters, *,
+                        since: pd.Timestamp | None = None, level: str = S.PROVINCE_CODE) -> pd.DataFrame:
+    """Counts per issue × region × hour, the input of emerging scores and alerts."""
+    if level not in (S.PROVINCE_CODE, S.KABKOTA_CODE):
+        raise ValueError(level)
+    where, params = where_clause(filters)
+    conds = [f"{S.ISSUE_ID} IS NOT NULL"]
+    if since is not None:
+        conds.append(f"{S.CREATED_AT} >= ?")
+        params.append(since.to_pydatetime())
+    where = (where + " AND " if where else "WHERE ") + " AND ".join(conds)
+    return query_df(con, f"""SELECT {S.ISSUE_ID}, {level}, date_trunc('hour', {S.CREATED_AT}) AS hour,
+        count(*) AS posts, count(*) FILTER (WHERE {S.SENTIMENT} = 'negative') AS negative,
+        sum({ENGAGEMENT_SQL}) AS engagement,
+        count(*) FILTER (WHERE {S.IS_COORDINATED}) AS coordinated
+        FROM post_view {where} GROUP BY ALL""", params)
+
+
+def hourly_activity(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Posts per province and UTC hour of day (audience activity)."""
+    return _run(con, f"SELECT {S.PROVINCE_CODE}, hour({S.CREATED_AT}) AS hour_utc, count(*) AS posts",
+                filters, f"GROUP BY ALL")
+
+
+def issue_platforms(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Posts per issue × province × platform."""
+    return _run(con, f"SELECT {S.ISSUE_ID}, {S.PROVINCE_CODE}, {S.PLATFORM}, count(*) AS posts",
+                filters, f"GROUP BY ALL")
+
+
+def issues_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The stored issues (labels, terms, flags)."""
+    return query_df(con, "SELECT * FROM issues ORDER BY issue_id")
+
+
+def count_posts(con: duckdb.DuckDBPyConnection) -> int:
+    return int(query_value(con, "SELECT count(*) FROM posts") or 0)

@@ -1,0 +1,258 @@
+"""The DuckDB store: connection, schema migrations, the writer lock and small key-value tables.
+
+One file holds everything (default ``data/pantauisu.duckdb``). DuckDB allows one writing
+process; inside a process, writes are serialised through :data:`WRITE_LOCK` and every reader
+uses its own cursor. Timestamps are ``TIMESTAMPTZ`` with the session time zone pinned to UTC.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pandas as pd
+
+from monitoring import schema as S
+from monitoring.errors import UserError
+
+# Serialises every write in this process (imports, analysis, settings edits).
+WRITE_LOCK = threading.RLock()
+
+_POST_COLUMNS_SQL = ",\n    ".join(f"{c} {t}" for c, t in S.CANONICAL_TYPES.items())
+
+# Each migration is applied once, in order, inside one transaction; never edit a shipped one.
+MIGRATIONS: tuple[str, ...] = (
+    f"""
+    CREATE TABLE datasets (
+        dataset_id INTEGER PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        file_name VARCHAR,
+        sha256 VARCHAR,
+        platform VARCHAR,
+        file_format VARCHAR,
+        encoding VARCHAR,
+        rows_read BIGINT,
+        rows_imported BIGINT,
+        rows_rejected BIGINT,
+        duplicates BIGINT,
+        mapping VARCHAR,
+        default_region VARCHAR,
+        warnings VARCHAR,
+        imported_at TIMESTAMPTZ
+    );
+    CREATE SEQUENCE dataset_id_seq START 1;
+    CREATE TABLE posts (
+        {_POST_COLUMNS_SQL},
+        PRIMARY KEY ({S.POST_KEY})
+    );
+    CREATE TABLE rejects (dataset_id INTEGER, source_row BIGINT, reason VARCHAR, raw VARCHAR);
+    CREATE TABLE mappings (signature VARCHAR PRIMARY KEY, mapping VARCHAR, platform VARCHAR,
+                           updated_at TIMESTAMPTZ);
+    CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);
+    CREATE TABLE stem_cache (word VARCHAR PRIMARY KEY, stem VARCHAR);
+    CREATE TABLE store_state (key VARCHAR PRIMARY KEY, value VARCHAR);
+    """,
+    f"""
+    CREATE TABLE enrichment (
+        {S.POST_KEY} VARCHAR PRIMARY KEY,
+        {S.CLEAN_TEXT} VARCHAR,
+        {S.TOKENS} VARCHAR[],
+        {S.HASHTAGS} VARCHAR[],
+        {S.MENTIONS} VARCHAR[],
+        {S.SENTIMENT} VARCHAR,
+        {S.SENTIMENT_SCORE} DOUBLE,
+        {S.PROVINCE_CODE} VARCHAR,
+        {S.PROVINCE} VARCHAR,
+        {S.KABKOTA_CODE} VARCHAR,
+        {S.KABKOTA} VARCHAR,
+        {S.REGION_SOURCE} VARCHAR,
+        {S.REGION_CONFIDENCE} DOUBLE
+    );
+    CREATE TABLE post_issues (
+        {S.POST_KEY} VARCHAR PRIMARY KEY,
+        {S.ISSUE_ID} VARCHAR,
+        {S.DUP_GROUP} VARCHAR,
+        {S.IS_COORDINATED} BOOLEAN
+    );
+    CREATE TABLE issues (issue_id VARCHAR PRIMARY KEY, label VARCHAR, top_terms VARCHAR,
+                         terms VARCHAR, is_new BOOLEAN, hidden BOOLEAN, kind VARCHAR, query VARCHAR);
+    CREATE TABLE issue_edits (edit_id INTEGER, edit VARCHAR, created_at TIMESTAMPTZ);
+    CREATE TABLE sentiment_labels ({S.POST_KEY} VARCHAR PRIMARY KEY, {S.SENTIMENT} VARCHAR,
+                                   labelled_at TIMESTAMPTZ);
+    CREATE TABLE user_slang (slang VARCHAR PRIMARY KEY, formal VARCHAR);
+    CREATE TABLE user_stopwords (word VARCHAR PRIMARY KEY);
+    CREATE TABLE watchlists (name VARCHAR PRIMARY KEY, query VARCHAR);
+    CREATE TABLE alerts (alert_key VARCHAR PRIMARY KEY, issue_id VARCHAR, province_code VARCHAR,
+                         first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, times INTEGER, evidence VARCHAR);
+    """,
+    f"""
+    CREATE OR REPLACE VIEW post_view AS
+    SELECT p.*, e.* EXCLUDE ({S.POST_KEY}), i.* EXCLUDE ({S.POST_KEY})
+    FROM posts p
+    LEFT JOIN enrichment e USING ({S.POST_KEY})
+    LEFT JOIN post_issues i USING ({S.POST_KEY});
+    """,
+)
+
+
+class StoreBusyError(UserError):
+    """Another process holds the database file."""
+
+
+def connect(path: str | Path, *, read_only: bool = False, retries: int = 20) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the store at ``path`` and bring its schema up to date.
+
+    Retries for a few seconds when another process holds the file (e.g. a CLI import while
+    the app runs) and then raises :class:`StoreBusyError` with an Indonesian message.
+    """
+    path = str(path)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    for attempt in range(retries):
+        try:
+            con = duckdb.connect(path, read_only=read_only, config=config)
+            break
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower() or attempt == retries - 1:
+                raise StoreBusyError(
+                    f"Basis data {path} sedang dipakai proses lain. Tunggu impor/analisis lain selesai "
+                    "lalu coba lagi."
+                ) from err
+            time.sleep(0.25)
+    con.execute("SET TimeZone = 'UTC'")
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations; returns the schema version."""
+    with WRITE_LOCK:
+        con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
+        row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+        current = row[0] or 0
+        for version, sql in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            with transaction(con):
+                con.execute(sql)
+                con.execute("INSERT INTO schema_version VALUES (?)", [version])
+        return len(MIGRATIONS)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One all-or-nothing transaction under the process-wide writer lock."""
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+
+def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    """Run a read query on its own cursor (safe from several threads) and return a frame."""
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, params or []).df()
+    finally:
+        cursor.close()
+
+
+def query_value(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    cursor = con.cursor()
+    try:
+        row = cursor.execute(sql, params or []).fetchone()
+        return None if row is None else row[0]
+    finally:
+        cursor.close()
+
+
+# --- store version: cache key for everything derived from the data ----------------------
+
+def store_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A counter bumped by every change of posts or analysis; pages key caches on it."""
+    value = query_value(con, "SELECT value FROM store_state WHERE key = 'version'")
+    return int(value or 0)
+
+
+def bump_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Increment the store version (call inside the writing transaction)."""
+    con.execute(
+        "INSERT INTO store_state VALUES ('version', '1') ON CONFLICT (key) DO UPDATE "
+        "SET value = CAST(CAST(store_state.value AS INTEGER) + 1 AS VARCHAR)"
+    )
+
+
+def get_state(con: duckdb.DuckDBPyConnection, key: str, default: Any = None) -> Any:
+    value = query_value(con, "SELECT value FROM store_state WHERE key = ?", [key])
+    return default if value is None else json.loads(value)
+
+
+def set_state(con: duckdb.DuckDBPyConnection, key: str, value: Any) -> None:
+    con.execute(
+        "INSERT INTO store_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, json.dumps(value, ensure_ascii=False)],
+    )
+
+
+# --- settings, remembered mappings, stem cache, user dictionaries ------------------------
+
+def stored_settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.cursor().execute("SELECT name, value FROM settings").fetchall()
+    return dict(rows)
+
+
+def save_setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
+    with transaction(con):
+        con.execute(
+            "INSERT INTO settings VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            [name, str(value)],
+        )
+
+
+def remembered_mapping(con: duckdb.DuckDBPyConnection, signature: str) -> tuple[dict[str, str], str] | None:
+    row = con.cursor().execute(
+        "SELECT mapping, platform FROM mappings WHERE signature = ?", [signature]
+    ).fetchone()
+    return None if row is None else (json.loads(row[0]), row[1])
+
+
+def remember_mapping(con: duckdb.DuckDBPyConnection, signature: str, mapping: dict[str, str],
+                     platform: str) -> None:
+    """Store a mapping for files with the same header (call inside the import transaction)."""
+    con.execute(
+        "INSERT INTO mappings VALUES (?, ?, ?, now()) ON CONFLICT (signature) DO UPDATE "
+        "SET mapping = excluded.mapping, platform = excluded.platform, updated_at = excluded.updated_at",
+        [signature, json.dumps(mapping), platform],
+    )
+
+
+def load_stem_cache(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.cursor().execute("SELECT word, stem FROM stem_cache").fetchall())
+
+
+def save_stem_cache(con: duckdb.DuckDBPyConnection, new_entries: dict[str, str]) -> None:
+    """Add stems (call inside a transaction); words already cached are ignored."""
+    if not new_entries:
+        return
+    frame = pd.DataFrame({"word": list(new_entries), "stem": list(new_entries.values())})
+    con.register("new_stems", frame)
+    con.execute("INSERT INTO stem_cache SELECT word, stem FROM new_stems ON CONFLICT DO NOTHING")
+    con.unregister("new_stems")
+
+
+def user_dictionaries(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], set[str]]:
+    """The analyst's own slang entries and stopwords (Pengaturan page)."""
+    cur = con.cursor()
+    slang = dict(cur.execute("SELECT slang, formal FROM user_slang").fetchall())
+    stopwords = {w for (w,) in cur.execute("SELECT word FROM user_stopwords").fetchall()}
+    return slang, stopwords
