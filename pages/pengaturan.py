@@ -1,0 +1,77 @@
+"""Pengaturan: settings, the analyst's own slang and stopwords, and watchlists."""
+from __future__ import annotations
+
+import streamlit as st
+
+from monitoring import dictionaries, settings, storage
+from monitoring.errors import UserError
+from pages import common
+
+st.title("⚙️ Pengaturan")
+con = common.connection()
+admin = common.is_admin()
+if not admin:
+    st.info("Hanya admin yang dapat mengubah pengaturan. Anda dapat melihatnya saja.")
+
+st.header("Pengaturan umum")
+current = common.app_settings()
+with st.form("settings_form"):
+    edited = {}
+    for setting in settings.SETTINGS:
+        if setting.name == "db_path":
+            st.text_input("Lokasi basis data", value=str(current["db_path"]), disabled=True, help=setting.help,
+                          key="set_db_path")
+            continue
+        edited[setting.name] = st.text_input(setting.name, value=str(current[setting.name]), help=setting.help,
+                                             key=f"set_{setting.name}", disabled=not admin)
+    if st.form_submit_button("Simpan pengaturan", disabled=not admin):
+        try:
+            for name, raw in edited.items():
+                settings.parse_setting(name, raw)
+            for name, raw in edited.items():
+                storage.save_setting(con, name, raw)
+            st.success("Pengaturan disimpan.")
+        except UserError as err:
+            st.error(str(err))
+st.caption("Variabel lingkungan PANTAUISU_<NAMA> mengalahkan nilai yang disimpan di sini.")
+
+st.header("Kamus slang dan stopword Anda")
+st.caption("Tambahan Anda berlaku untuk unggahan baru dan setelah 'Proses ulang semua teks'.")
+left, right = st.columns(2)
+with left:
+    slang = dictionaries.user_slang_frame(con)
+    edited_slang = st.data_editor(slang, num_rows="dynamic", key="slang_editor", disabled=not admin,
+                                  column_config={"slang": "Slang", "formal": "Bentuk baku"})
+with right:
+    stop = dictionaries.user_stopwords_frame(con)
+    edited_stop = st.data_editor(stop, num_rows="dynamic", key="stopword_editor", disabled=not admin,
+                                 column_config={"word": "Stopword"})
+if st.button("Simpan kamus", key="save_dictionaries", disabled=not admin):
+    common.run_safely(lambda: dictionaries.save_user_dictionaries(con, edited_slang, edited_stop))
+    st.success("Kamus disimpan.")
+if st.button("Proses ulang semua teks", key="reprocess", disabled=not admin,
+             help="Menghitung ulang token, sentimen, wilayah dan isu untuk semua unggahan."):
+    from monitoring import pipeline
+    from pages.upload import analyse_with_progress
+
+    pipeline.reset_enrichment(con)
+    common.run_safely(lambda: analyse_with_progress(con))
+    st.success("Semua unggahan diproses ulang.")
+
+st.header("Watchlist")
+st.caption('Isu yang Anda definisikan dengan kata kunci, mis. `bbm OR pertalite -motor` atau `"harga beras"`. '
+           "Dilacak di samping isu yang ditemukan otomatis.")
+watch = dictionaries.watchlists_frame(con)
+edited_watch = st.data_editor(watch, num_rows="dynamic", key="watchlist_editor", disabled=not admin,
+                              column_config={"name": "Nama", "query": "Kueri"})
+if st.button("Simpan watchlist", key="save_watchlists", disabled=not admin):
+    saved = common.run_safely(lambda: dictionaries.save_watchlists(con, edited_watch))
+    if saved is not None:
+        st.success("Watchlist disimpan.")
+
+st.header("Akses")
+if common.login_configured():
+    st.write("Login OIDC aktif. Admin ditentukan di `.streamlit/secrets.toml` ([pantauisu] admins).")
+else:
+    st.write("Login tidak dikonfigurasi: aplikasi berjalan lokal tanpa login dan semua pengguna adalah admin. "
+             "Lihat README bagian Keamanan untuk mengaktifkan login.")
