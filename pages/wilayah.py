@@ -1,0 +1,52 @@
+"""Wilayah: map of the 38 provinces with coverage, and a drill-down to kabupaten/kota."""
+from __future__ import annotations
+
+import streamlit as st
+
+from monitoring import charts, maps, queries, schema as S
+from pages import common
+
+st.title("🗺️ Wilayah")
+if not common.has_data():
+    common.empty_state()
+    st.stop()
+
+filters = common.current_filters()
+stats = common.cached_query(queries.overview, filters)
+coverage = stats["located_share"] or 0.0
+st.caption(f"Lokasi diketahui untuk {common.fmt_pct(coverage)} unggahan pada filter ini. "
+           "Unggahan tanpa lokasi tidak tampil di peta.")
+regions = common.cached_query(queries.region_counts, filters).rename(columns={"code": S.PROVINCE_CODE})
+metric = st.radio("Tampilkan", ["Jumlah unggahan", "Bagian negatif"], horizontal=True, key="map_metric")
+values = regions.assign(value=regions["posts"] if metric == "Jumlah unggahan" else regions["negative_share"])
+style = st.radio("Jenis peta", ["Kotak provinsi", "Gelembung", "Choropleth (GeoJSON Anda)"], horizontal=True,
+                 key="map_style")
+title = f"{metric} per provinsi"
+if style == "Kotak provinsi":
+    fig = maps.tile_grid_map(values, title=title, coverage=coverage)
+elif style == "Gelembung":
+    fig = maps.bubble_map(values, title=title, coverage=coverage)
+else:
+    config = common.app_settings()
+    if not config["geojson_path"]:
+        st.info("Atur lokasi berkas GeoJSON batas provinsi di Pengaturan (geojson_path) untuk peta choropleth.")
+        st.stop()
+    geojson = common.run_safely(lambda: maps.load_geojson(config["geojson_path"]))
+    if geojson is None:
+        st.stop()
+    fig = maps.choropleth_map(values, geojson, config["geojson_feature_key"], title=title, coverage=coverage)
+st.plotly_chart(fig, key="province_map")
+
+st.subheader("Rincian kabupaten/kota")
+names = common.province_names()
+present = [c for c in regions[S.PROVINCE_CODE] if c in names]
+if not present:
+    st.info("Belum ada unggahan berlokasi pada filter ini.")
+    st.stop()
+province = st.selectbox("Provinsi", present, format_func=names.get, key="drill_province")
+kabkota = common.cached_query(queries.region_counts, filters, province_code=province)
+st.plotly_chart(charts.ranked_bars(kabkota, label="name", value="posts",
+                                   title=f"Unggahan per kabupaten/kota di {names[province]}"), key="kabkota_chart")
+st.dataframe(regions.rename(columns={S.PROVINCE_CODE: "Kode", "name": "Provinsi", "posts": "Unggahan",
+                                     "negative_share": "Bagian negatif"}).drop(columns=["value"], errors="ignore"),
+             hide_index=True, key="province_table")
