@@ -3,19 +3,22 @@
 Issue detection fits on one document per group, so a message pasted by 500 accounts is one
 document, not 500; every copy still counts for volume. Groups are found in near-linear time:
 
-1. Exact groups: hash of the normalised token sequence (``RT``, ``@mentions`` and links
+1. Exact groups: hash of the normalised token sequence (``rt``, ``@mentions`` and links
    dropped, so ``RT @x: teks`` joins ``teks``).
-2. Near-duplicate groups: MinHash signatures (:data:`NUM_PERM` hashes) over each document's
-   unigram + bigram shingles, banded LSH (:data:`BANDS` bands) proposes candidate pairs, a
-   candidate is kept when its estimated Jaccard similarity is at least ``threshold``, and the
-   connected components of the kept pairs are the groups. Only documents with at least
-   ``min_tokens`` tokens take part: two three-word posts that share two words are not copies.
+2. Near-duplicate groups, on one representative per exact group with at least ``min_tokens``
+   tokens (two three-word posts sharing two words are not copies): MinHash signatures
+   (:data:`NUM_PERM` hash functions) over each document's set of unigram + bigram shingles;
+   banded LSH (:data:`BANDS` bands) buckets documents whose band is identical; each bucket
+   member is compared with the bucket's first member and linked when the estimated Jaccard
+   similarity is at least ``threshold``; connected components of the links are the groups.
 
 A group is *coordinated* when it has at least ``min_copies`` original posts (retweets do not
-count: amplifying a post is not copy-paste) written by at least ``min_authors`` distinct
-authors. Defaults N = 5 copies, M = 3 authors: fewer copies are common organic repetition
-(quotes, news headlines); five pastes by three or more accounts is the smallest pattern
-analysts report as a campaign. Posts without an author never count as a distinct author.
+count: amplifying a post is not copy-paste) by at least ``min_authors`` distinct authors, and
+its text has at least :data:`MIN_COORDINATED_TOKENS` tokens (one-word replies such as
+"setuju" or "mantap" repeat organically). Defaults N = 5 copies, M = 3 authors: fewer copies
+are common organic repetition (quotes, headlines); five pastes by three or more accounts is
+the smallest pattern worth showing an analyst. Posts without an author never count as a
+distinct author. Every post of a coordinated group is flagged.
 """
 from __future__ import annotations
 
@@ -31,12 +34,13 @@ from monitoring import schema
 MIN_COPIES = 5       # N: original posts in a group before it counts as coordinated
 MIN_AUTHORS = 3      # M: distinct authors among those originals
 MIN_TOKENS = 5       # shorter documents are grouped by exact token sequence only
+MIN_COORDINATED_TOKENS = 4
 THRESHOLD = 0.7      # estimated Jaccard similarity of shingle sets for near-duplicates
 NUM_PERM = 32        # MinHash signature length
-BANDS = 8            # LSH bands of NUM_PERM // BANDS rows: P(candidate | J=0.7) ~ 0.9
+BANDS = 8            # 8 bands x 4 rows: P(candidate) ~0.9 at Jaccard 0.7, ~0.03 at 0.3
 
-_RETWEET = r"^\s*(?:RT|rt)\s+@"
-_MASK32 = np.uint64(0xFFFFFFFF)
+_RETWEET = r"^\s*[Rr][Tt]\s+@"
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 def token_arrays(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -67,22 +71,22 @@ def add_duplicate_groups(
     """Add :data:`schema.DUP_GROUP` and :data:`schema.IS_COORDINATED` to a posts frame.
 
     Args:
-        posts: Frame with :data:`schema.TOKENS`; :data:`schema.TEXT` (retweet detection) and
-            :data:`schema.AUTHOR` are used when present.
-        min_copies: N, original posts a group needs to be coordinated.
+        posts: Frame with :data:`schema.TOKENS`; :data:`schema.TEXT` (to recognise retweets)
+            and :data:`schema.AUTHOR` are used when present.
+        min_copies: N, original (non-retweet) posts a group needs to be coordinated.
         min_authors: M, distinct authors among those originals.
         min_tokens: documents shorter than this only join exact copies.
-        threshold: minimum estimated Jaccard similarity for near-duplicates.
-        seed: seed of the MinHash functions (groups are identical for any seed up to LSH chance).
+        threshold: minimum estimated Jaccard similarity for near-duplicates, in (0, 1].
+        seed: seed of the MinHash functions.
 
     Returns:
-        A new frame; ``dup_group`` is an int64 id valid within this result (numbered in order of
-        first appearance), ``is_coordinated`` a bool.
+        A new frame. ``dup_group`` is an int64 id valid within this result, numbered in order
+        of first appearance; ``is_coordinated`` is a bool.
     """
-    groups = duplicate_groups(posts[schema.TOKENS], min_tokens=min_tokens, threshold=threshold, seed=seed)
+    groups, lengths = _groups_and_lengths(posts[schema.TOKENS], min_tokens, threshold, seed)
     out = posts.copy()
     out[schema.DUP_GROUP] = groups
-    out[schema.IS_COORDINATED] = _coordinated(out, min_copies, min_authors)
+    out[schema.IS_COORDINATED] = _coordinated(out, lengths, min_copies, min_authors)
     return out
 
 
@@ -90,35 +94,162 @@ def duplicate_groups(
     tokens: pd.Series, *, min_tokens: int = MIN_TOKENS, threshold: float = THRESHOLD, seed: int = 0
 ) -> np.ndarray:
     """Group id per document (int64, numbered by first appearance); see the module docstring."""
+    return _groups_and_lengths(tokens, min_tokens, threshold, seed)[0]
+
+
+def _groups_and_lengths(
+    tokens: pd.Series, min_tokens: int, threshold: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    min_tokens = max(min_tokens, 2)  # MinHash below needs at least one bigram per document
     flat, lengths = token_arrays(tokens)
-    codes, _ = pd.factorize(flat)
-    keep = ~_is_chatter_token(flat)
-    codes, lengths = _filter_tokens(codes, lengths, keep)
-    exact = _exact_keys(codes, lengths)
-    exact_group, first = np.unique(exact, return_inverse=False), None
-    exact_group, rep_index = _first_index_groups(exact)
-    # Near-duplicate linking runs on one representative per exact group.
-    reps = rep_index[lengths[rep_index] >= min_tokens]
-    parent = np.arange(len(rep_index))  # representative slot -> component
+    codes, uniques = pd.factorize(flat)
+    codes, lengths = _drop_chatter(codes, uniques, lengths)
+    # 1. exact groups; empty documents (emoji only, links only) stay singletons
+    keys = _sequence_keys(codes, lengths)
+    keys[lengths == 0] = np.arange(int((lengths == 0).sum()), dtype=np.uint64) ^ _GOLDEN
+    exact, _ = pd.factorize(keys)
+    _, first_of_exact = np.unique(exact, return_index=True)
+    # 2. near-duplicate links between exact-group representatives
+    reps = first_of_exact[lengths[first_of_exact] >= min_tokens]
+    component = np.arange(len(first_of_exact))
     if len(reps) > 1:
         signatures = _minhash(codes, lengths, reps, seed)
-        pairs = _candidate_pairs(signatures, threshold)
-        slot_of_rep = exact_group[reps]
+        pairs = _linked_pairs(signatures, threshold)
+        slots = exact[reps]
         graph = coo_matrix(
-            (np.ones(len(pairs), dtype=np.int8), (slot_of_rep[pairs[:, 0]], slot_of_rep[pairs[:, 1]])),
-            shape=(len(rep_index), len(rep_index)),
+            (np.ones(len(pairs), dtype=np.int8), (slots[pairs[:, 0]], slots[pairs[:, 1]])),
+            shape=(len(first_of_exact),) * 2,
         )
-        _, parent = connected_components(graph, directed=False)
-    component = parent[exact_group]
-    # Renumber by first appearance so ids read naturally (0, 1, 2, ... down the frame).
-    _, renumbered = _first_index_groups(component)
-    return _first_index_groups(component)[0].astype(np.int64)
+        component = connected_components(graph, directed=False)[1]
+        component = _break_chains(component, slots, signatures, threshold)
+    groups, _ = pd.factorize(component[exact])
+    return groups.astype(np.int64), lengths
 
 
-def _is_chatter_token(flat: np.ndarray) -> np.ndarray:
-    """True for tokens that never make two posts different: 'rt', @mentions, links."""
-    uniques, inverse = np.unique(flat.astype(str), return_inverse=True) if len(flat) else (flat, flat)
-    drop = np.array(
-        [u == "rt" or u.startswith("@") or u.startswith("http") for u in uniques], dtype=bool
+def _drop_chatter(
+    codes: np.ndarray, uniques: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Remove tokens that never make two posts different: 'rt', @mentions, links."""
+    chatter = np.array(
+        [u == "rt" or u.startswith(("@", "http", "www.")) for u in map(str, uniques)], dtype=bool
     )
-    return drop[inverse] if len(flat) else np.zeros(0, dtype=bool)
+    if not chatter.any():
+        return codes, lengths
+    keep = ~chatter[codes]
+    doc = np.repeat(np.arange(len(lengths)), lengths)
+    return codes[keep], np.bincount(doc[keep], minlength=len(lengths)).astype(np.int64)
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser: spreads small integer codes over all 64 bits."""
+    z = values.astype(np.uint64) + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _starts(lengths: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+
+
+def _sequence_keys(codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Order-sensitive 64-bit hash of each document's token sequence (wrapping arithmetic)."""
+    keys = np.zeros(len(lengths), dtype=np.uint64)
+    nonempty = lengths > 0
+    if not nonempty.any():
+        return keys
+    starts = _starts(lengths)
+    position = np.arange(len(codes)) - np.repeat(starts, lengths)
+    powers = np.cumprod(np.full(int(lengths.max()), _GOLDEN, dtype=np.uint64))
+    with np.errstate(over="ignore"):
+        terms = _mix(codes) * powers[position]
+        keys[nonempty] = np.add.reduceat(terms, starts[nonempty])
+    return _mix(keys ^ lengths.astype(np.uint64))
+
+
+def _minhash(codes: np.ndarray, lengths: np.ndarray, docs: np.ndarray, seed: int) -> np.ndarray:
+    """(len(docs), NUM_PERM) uint32 MinHash of each document's unigram + bigram shingle set."""
+    chosen = np.zeros(len(lengths), dtype=bool)
+    chosen[docs] = True
+    doc_codes = codes[np.repeat(chosen, lengths)]
+    doc_lengths = lengths[docs]
+    starts = _starts(doc_lengths)
+    unigrams = _mix(doc_codes)
+    # bigram (i, i + 1) exists unless i is the last token of its document
+    last = starts + doc_lengths - 1
+    inner = np.ones(len(doc_codes), dtype=bool)
+    inner[last] = False
+    with np.errstate(over="ignore"):
+        bigrams = _mix(unigrams[:-1][inner[:-1]] ^ (doc_codes[1:][inner[:-1]].astype(np.uint64) * _GOLDEN))
+    bigram_starts = starts - np.arange(len(docs))  # each earlier document has one bigram fewer
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64)
+    signatures = np.empty((len(docs), NUM_PERM), dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        for j in range(NUM_PERM):  # multiply-shift hashing: the high 32 bits of a * x + b
+            uni = ((unigrams * a[j] + b[j]) >> np.uint64(32)).astype(np.uint32)
+            bi = ((bigrams * a[j] + b[j]) >> np.uint64(32)).astype(np.uint32)
+            signatures[:, j] = np.minimum(
+                np.minimum.reduceat(uni, starts), np.minimum.reduceat(bi, bigram_starts)
+            )
+    return signatures
+
+
+def _linked_pairs(signatures: np.ndarray, threshold: float) -> np.ndarray:
+    """(n_pairs, 2) row indices of LSH candidates whose estimated Jaccard >= threshold."""
+    rows = NUM_PERM // BANDS
+    found = []
+    for band in range(BANDS):
+        block = signatures[:, band * rows:(band + 1) * rows].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            key = _mix(block[:, 0] | (block[:, 1] << np.uint64(32)))
+            key = _mix(key ^ (block[:, 2] | (block[:, 3] << np.uint64(32))))
+        bucket, _ = pd.factorize(key)
+        leader = np.empty(bucket.max() + 1, dtype=np.int64)
+        leader[bucket[::-1]] = np.arange(len(bucket))[::-1]  # last write wins: first member
+        member = np.flatnonzero(leader[bucket] != np.arange(len(bucket)))
+        head = leader[bucket[member]]
+        similar = (signatures[member] == signatures[head]).mean(axis=1) >= threshold
+        found.append(np.column_stack((member[similar], head[similar])))
+    return np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
+
+
+def _break_chains(
+    component: np.ndarray, slots: np.ndarray, signatures: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Detach members that are not similar to their component's first member.
+
+    Connected components chain: A~B and B~C puts C with A even when C is unlike A. Every kept
+    member is within ``threshold`` of the component root; the others stay alone (with their
+    exact copies).
+    """
+    rep_component = component[slots]
+    root_of = np.empty(component.max() + 1, dtype=np.int64)
+    root_of[rep_component[::-1]] = np.arange(len(slots))[::-1]
+    root = root_of[rep_component]
+    far = (signatures == signatures[root]).mean(axis=1) < threshold
+    out = component.copy()
+    out[slots[far]] = component.max() + 1 + np.arange(int(far.sum()))
+    return out
+
+
+def _coordinated(
+    posts: pd.DataFrame, lengths: np.ndarray, min_copies: int, min_authors: int
+) -> np.ndarray:
+    group = posts[schema.DUP_GROUP].to_numpy()
+    size = np.bincount(group)
+    candidate = (size[group] >= min_copies) & (lengths >= MIN_COORDINATED_TOKENS)
+    flags = np.zeros(len(posts), dtype=bool)
+    if not candidate.any():
+        return flags
+    sub = posts.loc[candidate]
+    original = pd.Series(True, index=sub.index)
+    if schema.TEXT in sub:
+        original = ~sub[schema.TEXT].astype("string").str.match(_RETWEET).fillna(False).astype(bool)
+    authors = sub[schema.AUTHOR] if schema.AUTHOR in sub else pd.Series(None, index=sub.index, dtype=object)
+    stats = pd.DataFrame({"group": group[candidate], "author": authors.where(original), "original": original})
+    per_group = stats.groupby("group").agg(copies=("original", "sum"), authors=("author", "nunique"))
+    flagged = per_group.index[(per_group["copies"] >= min_copies) & (per_group["authors"] >= min_authors)]
+    flags[candidate] = np.isin(group[candidate], flagged.to_numpy())
+    return flags

@@ -76,6 +76,20 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
     return report
 
 
+def load_demo(con: duckdb.DuckDBPyConnection, *, n_posts: int = 6000, seed: int = 7,
+              progress: Progress | None = None):
+    """Generate the seeded demo dataset, import it as one dataset and analyse the store."""
+    from monitoring.demo import generate_demo_posts
+    from monitoring.imports import import_posts_frame
+
+    progress = progress or _silent
+    progress(0.05, "Membuat data contoh…")
+    posts = generate_demo_posts(seed=seed, n_posts=n_posts)
+    summary = import_posts_frame(con, posts, name=f"Data contoh (seed {seed})")
+    analyze(con, progress=lambda f, m: progress(0.1 + 0.9 * f, m))
+    return summary
+
+
 def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silent) -> int:
     """Enrich posts without an enrichment row, in chunks; returns how many were enriched."""
     pending = storage.query_value(

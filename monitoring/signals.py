@@ -115,7 +115,8 @@ def _check_columns(counts: pd.DataFrame, region: str) -> pd.DataFrame:
 def _surprise_up(x: np.ndarray, mu: np.ndarray, size: float) -> np.ndarray:
     """−log10 P(X >= x) for X ~ NegBin(mean mu, size); 0 when x <= mu."""
     p = size / (size + mu)
-    log_p = stats.nbinom.logsf(x - 1, size, p)
+    with np.errstate(divide="ignore", invalid="ignore"):  # underflow: handled by the fallback
+        log_p = stats.nbinom.logsf(x - 1, size, p)
     log_p = np.where(np.isfinite(log_p), log_p, stats.nbinom.logpmf(x, size, p))  # deep tail
     return np.where(x > mu, -log_p / np.log(10), 0.0)
 
@@ -131,7 +132,8 @@ def _surprise_negative(k: np.ndarray, n: np.ndarray, p0: np.ndarray) -> np.ndarr
     p0 = np.clip(p0, 1e-3, 1 - 1e-3)
     a, b = p0 * NEGATIVE_CONCENTRATION, (1 - p0) * NEGATIVE_CONCENTRATION
     n_safe = np.maximum(n, 1)
-    log_p = stats.betabinom.logsf(k - 1, n_safe, a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):  # underflow: handled by the fallback
+        log_p = stats.betabinom.logsf(k - 1, n_safe, a, b)
     log_p = np.where(np.isfinite(log_p), log_p, stats.betabinom.logpmf(k, n_safe, a, b))
     return np.where((n > 0) & (k > p0 * n), -log_p / np.log(10), 0.0)
 
@@ -155,31 +157,42 @@ def _cells(frame: pd.DataFrame, region: str, win: _Windows, include_national: bo
     return cells
 
 
-def _priors(frame: pd.DataFrame, region: str, win: _Windows) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Issue baseline rate per hour, region traffic share and issue negative share (all smoothed)."""
+@dataclass(frozen=True)
+class _Priors:
+    issue_rate: pd.Series      # baseline posts per hour per issue (all regions, incl. unknown location)
+    region_share: pd.Series    # share of all baseline posts per region
+    issue_negative: pd.Series  # baseline negative share per issue
+    negative: float            # baseline negative share over everything
+
+
+def _priors(frame: pd.DataFrame, region: str, win: _Windows) -> _Priors:
+    """The smoothing targets, each itself smoothed so a never-seen issue or region still has one."""
     base = frame[frame[HOUR] < win.recent_start]
-    hours = max(win.baseline_hours, 1.0)
     issue_posts = base.groupby(schema.ISSUE_ID)[POSTS].sum()
-    issue_rate = (issue_posts + 0.5) / hours  # half a post: a never-seen issue still has a rate
     region_posts = base.groupby(region)[POSTS].sum()
     share = (region_posts + 1.0) / (base[POSTS].sum() + max(len(region_posts), 1))
     pool = base if base[POSTS].sum() > 0 else frame
-    overall = pool[NEGATIVE].sum() / pool[POSTS].sum() if pool[POSTS].sum() > 0 else 1 / 3
+    negative = pool[NEGATIVE].sum() / pool[POSTS].sum() if pool[POSTS].sum() > 0 else 1 / 3
     issue_neg = base.groupby(schema.ISSUE_ID)[[POSTS, NEGATIVE]].sum()
-    issue_share = (issue_neg[NEGATIVE] + PRIOR_POSTS * overall) / (issue_neg[POSTS] + PRIOR_POSTS)
-    return issue_rate, share.rename(index=str), issue_share.rename(overall)
+    return _Priors(
+        issue_rate=(issue_posts + 0.5) / max(win.baseline_hours, 1.0),  # +half a post: never zero
+        region_share=share.rename(index=str),
+        issue_negative=(issue_neg[NEGATIVE] + PRIOR_POSTS * negative) / (issue_neg[POSTS] + PRIOR_POSTS),
+        negative=float(negative),
+    )
 
 
 def _expectations(cells: pd.DataFrame, frame: pd.DataFrame, region: str, win: _Windows,
                   min_expected: float) -> pd.DataFrame:
     """Add BASELINE, EXPECTED and NEGATIVE_SHARE_BASELINE (empirical-Bayes smoothed)."""
-    issue_rate, share, issue_share = _priors(frame, region, win)
+    priors = _priors(frame, region, win)
     issues, regions = cells[schema.ISSUE_ID], cells[region].astype(str)
-    rate0 = issues.map(issue_rate).fillna(0.5 / max(win.baseline_hours, 1.0))
-    share_r = regions.map(share).fillna(share.min() if len(share) else 1.0)
-    share_r = share_r.where(regions != schema.NATIONAL_CODE, 1.0)
-    prior_rate = rate0 * share_r
-    rate = (cells["base_" + POSTS] + PRIOR_HOURS * prior_rate) / (win.baseline_hours + PRIOR_HOURS)
+    rate0 = issues.map(priors.issue_rate).astype(float).fillna(0.5 / max(win.baseline_hours, 1.0))
+    share = regions.map(priors.region_share).astype(float).fillna(priors.region_share.min(skipna=True))
+    share = share.fillna(0.0)  # no located baseline post at all: the cell's own counts decide
+    share = share.where(regions != schema.NATIONAL_CODE, 1.0)
+    # gamma-Poisson posterior mean rate: the cell's own counts plus PRIOR_HOURS of the prior rate
+    rate = (cells["base_" + POSTS] + PRIOR_HOURS * rate0 * share) / (win.baseline_hours + PRIOR_HOURS)
     out = cells.copy()
     if win.baseline_hours > 0:
         out[BASELINE] = cells["base_" + POSTS] * win.recent_hours / win.baseline_hours
@@ -187,8 +200,8 @@ def _expectations(cells: pd.DataFrame, frame: pd.DataFrame, region: str, win: _W
     else:  # nothing before the recent window: no comparison possible
         out[BASELINE] = np.nan
         out[EXPECTED] = float(min_expected)
-    q = issues.map(issue_share).fillna(issue_share.name)
-    out[NEGATIVE_SHARE_BASELINE] = (cells["base_" + NEGATIVE] + PRIOR_POSTS * q) / (
+    usual = issues.map(priors.issue_negative).astype(float).fillna(priors.negative)
+    out[NEGATIVE_SHARE_BASELINE] = (cells["base_" + NEGATIVE] + PRIOR_POSTS * usual) / (
         cells["base_" + POSTS] + PRIOR_POSTS)
     return out
 
@@ -304,6 +317,11 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
     frame = frame[(frame[HOUR] >= win.baseline_start) & (frame[HOUR] <= win.end)]
     national = region == schema.PROVINCE_CODE if include_national is None else include_national
     cells = _cells(frame, region, win, national)
+    if cells.empty:
+        columns = [schema.ISSUE_ID, region, POSTS, BASELINE, EXPECTED, SCORE, SCORE_VOLUME, SCORE_NEGATIVE,
+                   STATUS, NEGATIVE, NEGATIVE_SHARE, NEGATIVE_SHARE_BASELINE, NEGATIVE_ALERT, ENGAGEMENT,
+                   COORDINATED, EXPLANATION]
+        return pd.DataFrame(columns=columns)
     out = _expectations(cells, frame, region, win, min_expected)
     x, mu = out[POSTS].to_numpy(float), out[EXPECTED].to_numpy(float)
     out[SCORE_VOLUME] = _surprise_up(x, mu, dispersion)

@@ -219,3 +219,20 @@ def require_admin() -> bool:
         return True
     st.warning("Tindakan ini hanya untuk admin. Hubungi admin PantauIsu di instansi Anda.")
     return False
+
+
+def show_posts(posts: pd.DataFrame, *, key: str, limit: int = 10) -> None:
+    """List posts as literal text (never Markdown or HTML): post text is untrusted."""
+    if posts.empty:
+        st.caption("Tidak ada unggahan.")
+        return
+    tz_hours = queries.TZ_OFFSETS[app_settings()["display_timezone"]]
+    for i, row in enumerate(posts.head(limit).itertuples()):
+        with st.container(border=True, key=f"{key}_{i}"):
+            when = pd.Timestamp(row.created_at) + pd.Timedelta(hours=tz_hours)
+            meta = [f"@{row.author}" if row.author else "(tanpa akun)", f"{when:%d/%m/%Y %H:%M}",
+                    S.PLATFORM_LABELS.get(row.platform, str(row.platform)),
+                    S.SENTIMENT_LABELS.get(getattr(row, "sentiment", None) or "", "–"),
+                    getattr(row, "province", None) or "lokasi tak diketahui"]
+            st.text(" · ".join(str(m) for m in meta))
+            st.text(str(row.text))

@@ -59,3 +59,7 @@ right.plotly_chart(
     maps.tile_grid_map(regions.rename(columns={"code": S.PROVINCE_CODE, "posts": "value"}),
                        title=f"Unggahan per provinsi, {period}", coverage=stats["located_share"]),
     key="province_tiles")
+
+st.subheader("Unggahan dengan interaksi tertinggi")
+top_posts = common.cached_query(queries.sample_posts, filters, limit=8, order="engagement")
+common.show_posts(top_posts, key="top_posts")
