@@ -171,19 +171,25 @@ def synthetic_posts(seed: int = 0, n_posts: int = 5000, *, topics: tuple[str, ..
     })
 
 
-def load_corpus(name: str, seed: int, n_posts: int) -> pd.DataFrame:
-    """The labelled corpus with tokens: ``demo`` (monitoring.demo) or ``synthetic``."""
+def load_corpus(name: str, seed: int, n_posts: int, tokenizer: str = "text") -> pd.DataFrame:
+    """The labelled corpus with tokens: ``demo`` (monitoring.demo) or ``synthetic``.
+
+    ``tokenizer='text'`` uses monitoring.text.add_tokens when it exists, ``'simple'`` always
+    uses :func:`simple_tokens` (fast enough to build a million-post corpus).
+    """
     if name == "demo":
         if importlib.util.find_spec("monitoring.demo") is None:
             raise SystemExit("monitoring/demo.py does not exist yet: use --corpus synthetic")
         from monitoring.demo import generate_demo_posts
-        posts = generate_demo_posts(seed, n_posts)
+        posts = generate_demo_posts(seed=seed, n_posts=n_posts)
+        posts[schema.POST_KEY] = posts[schema.PLATFORM] + ":" + posts[schema.POST_ID].astype(str)
     else:
         posts = synthetic_posts(seed, n_posts)
-    if importlib.util.find_spec("monitoring.text") is not None:
+    if tokenizer == "text" and importlib.util.find_spec("monitoring.text") is not None:
         from monitoring.text import add_tokens
-        return add_tokens(posts)
-    if schema.TOKENS not in posts:
+        result = add_tokens(posts.drop(columns=[schema.TOKENS], errors="ignore"))
+        return result[0] if isinstance(result, tuple) else result
+    if schema.TOKENS not in posts or tokenizer == "simple":
         posts = posts.assign(**{schema.TOKENS: posts[schema.TEXT].map(simple_tokens)})
     return posts
 
@@ -230,7 +236,12 @@ def run(posts: pd.DataFrame, n_issues: int | None, clusterer_name: str) -> dict[
     predicted = model.predict(posts[schema.TOKENS])
     timings["predict s"] = time.perf_counter() - start
     result = {"posts": len(posts), "dup groups": len(groups), "issues found": model.n_issues_,
-              "noise threshold": model.threshold_}
+              "noise threshold": model.threshold_,
+              "k scores": " ".join(f"{k}:{v:.2f}" for k, v in getattr(model, "k_scores_", {}).items())}
+    if "true_coordinated" in posts:
+        truth, flagged = posts["true_coordinated"].astype(bool), posts[schema.IS_COORDINATED]
+        result["coordinated precision"] = float((truth & flagged).sum() / max(flagged.sum(), 1))
+        result["coordinated recall"] = float((truth & flagged).sum() / max(truth.sum(), 1))
     if "true_issue" in posts:
         result["true issues"] = posts.loc[posts["true_issue"] != NOISE, "true_issue"].nunique()
         result.update(scores(posts["true_issue"], predicted))
@@ -246,9 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-issues", type=int, default=None, help="fix k (default: automatic)")
     parser.add_argument("--clusterer", choices=("kmeans", "nmf"), default="kmeans")
+    parser.add_argument("--tokenizer", choices=("text", "simple"), default="text",
+                        help="monitoring.text.add_tokens (default) or a fast lower-case split")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    posts = load_corpus(args.corpus, args.seed, args.n_posts)
+    posts = load_corpus(args.corpus, args.seed, args.n_posts, args.tokenizer)
     print(f"corpus {args.corpus}: {len(posts)} posts in {time.perf_counter() - start:.1f} s "
           f"(OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')})")
     for key, value in run(posts, args.n_issues, args.clusterer).items():

@@ -12,13 +12,15 @@ document, not 500; every copy still counts for volume. Groups are found in near-
    member is compared with the bucket's first member and linked when the estimated Jaccard
    similarity is at least ``threshold``; connected components of the links are the groups.
 
-A group is *coordinated* when it has at least ``min_copies`` original posts (retweets do not
-count: amplifying a post is not copy-paste) by at least ``min_authors`` distinct authors, and
-its text has at least :data:`MIN_COORDINATED_TOKENS` tokens (one-word replies such as
-"setuju" or "mantap" repeat organically). Defaults N = 5 copies, M = 3 authors: fewer copies
-are common organic repetition (quotes, headlines); five pastes by three or more accounts is
-the smallest pattern worth showing an analyst. Posts without an author never count as a
-distinct author. Every post of a coordinated group is flagged.
+A group is *coordinated* when, inside one time window of ``window`` (default 60 minutes), it
+has at least ``min_copies`` original posts (retweets do not count: amplifying a post is not
+copy-paste) by at least ``min_authors`` distinct authors, and its text has at least
+:data:`MIN_COORDINATED_TOKENS` tokens (one-word replies such as "setuju" or "mantap" repeat
+organically). Defaults N = 5 copies, M = 3 authors: five pastes by three or more accounts
+within an hour is the smallest pattern worth showing an analyst, while a popular phrase that
+many people write over days (a slogan, a headline) is grouped for clustering but not flagged.
+Posts without an author never count as a distinct author; posts without a time count only
+when the frame has no ``created_at`` column at all. Every post of a flagged group is flagged.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ MIN_COPIES = 5       # N: original posts in a group before it counts as coordina
 MIN_AUTHORS = 3      # M: distinct authors among those originals
 MIN_TOKENS = 5       # shorter documents are grouped by exact token sequence only
 MIN_COORDINATED_TOKENS = 4
+WINDOW = "60min"     # copies of a campaign land within this time; organic repeats spread out
 THRESHOLD = 0.7      # estimated Jaccard similarity of shingle sets for near-duplicates
 NUM_PERM = 32        # MinHash signature length
 BANDS = 8            # 8 bands x 4 rows: P(candidate) ~0.9 at Jaccard 0.7, ~0.03 at 0.3
@@ -66,6 +69,7 @@ def add_duplicate_groups(
     min_authors: int = MIN_AUTHORS,
     min_tokens: int = MIN_TOKENS,
     threshold: float = THRESHOLD,
+    window: str | pd.Timedelta = WINDOW,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Add :data:`schema.DUP_GROUP` and :data:`schema.IS_COORDINATED` to a posts frame.
@@ -77,6 +81,7 @@ def add_duplicate_groups(
         min_authors: M, distinct authors among those originals.
         min_tokens: documents shorter than this only join exact copies.
         threshold: minimum estimated Jaccard similarity for near-duplicates, in (0, 1].
+        window: the N copies and M authors must fall inside one window of this length.
         seed: seed of the MinHash functions.
 
     Returns:
@@ -86,7 +91,7 @@ def add_duplicate_groups(
     groups, lengths = _groups_and_lengths(posts[schema.TOKENS], min_tokens, threshold, seed)
     out = posts.copy()
     out[schema.DUP_GROUP] = groups
-    out[schema.IS_COORDINATED] = _coordinated(out, lengths, min_copies, min_authors)
+    out[schema.IS_COORDINATED] = _coordinated(out, lengths, min_copies, min_authors, pd.Timedelta(window))
     return out
 
 
@@ -235,21 +240,43 @@ def _break_chains(
 
 
 def _coordinated(
-    posts: pd.DataFrame, lengths: np.ndarray, min_copies: int, min_authors: int
+    posts: pd.DataFrame, lengths: np.ndarray, min_copies: int, min_authors: int, window: pd.Timedelta
 ) -> np.ndarray:
     group = posts[schema.DUP_GROUP].to_numpy()
-    size = np.bincount(group)
-    candidate = (size[group] >= min_copies) & (lengths >= MIN_COORDINATED_TOKENS)
+    candidate = (np.bincount(group)[group] >= min_copies) & (lengths >= MIN_COORDINATED_TOKENS)
     flags = np.zeros(len(posts), dtype=bool)
     if not candidate.any():
         return flags
     sub = posts.loc[candidate]
-    original = pd.Series(True, index=sub.index)
-    if schema.TEXT in sub:
-        original = ~sub[schema.TEXT].astype("string").str.match(_RETWEET).fillna(False).astype(bool)
-    authors = sub[schema.AUTHOR] if schema.AUTHOR in sub else pd.Series(None, index=sub.index, dtype=object)
-    stats = pd.DataFrame({"group": group[candidate], "author": authors.where(original), "original": original})
-    per_group = stats.groupby("group").agg(copies=("original", "sum"), authors=("author", "nunique"))
-    flagged = per_group.index[(per_group["copies"] >= min_copies) & (per_group["authors"] >= min_authors)]
+    events = pd.DataFrame({
+        "group": group[candidate],
+        "second": _seconds(sub[schema.CREATED_AT]) if schema.CREATED_AT in sub else 0,
+        "author": sub[schema.AUTHOR].to_numpy(object) if schema.AUTHOR in sub else None,
+    })
+    if schema.TEXT in sub:  # retweets amplify; they are not copies
+        events = events[~sub[schema.TEXT].astype("string").str.match(_RETWEET).fillna(False).to_numpy(bool)]
+    events = events.dropna(subset=["second"])
+    seconds = int(window.total_seconds())
+    copies = _max_in_window(events, seconds)
+    first_by_author = events.dropna(subset=["author"]).sort_values("second").drop_duplicates(["group", "author"])
+    authors = _max_in_window(first_by_author, seconds)
+    flagged = copies.index[copies >= min_copies].intersection(authors.index[authors >= min_authors])
     flags[candidate] = np.isin(group[candidate], flagged.to_numpy())
     return flags
+
+
+def _seconds(created_at: pd.Series) -> np.ndarray:
+    """Epoch seconds as float (NaN for missing times)."""
+    stamps = pd.to_datetime(created_at, utc=True, errors="coerce")
+    return ((stamps - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(float, na_value=np.nan)
+
+
+def _max_in_window(events: pd.DataFrame, seconds: int) -> pd.Series:
+    """Per group, the largest number of events inside any window of ``seconds``."""
+    if events.empty:
+        return pd.Series(dtype=np.int64)
+    ordered = events.sort_values(["group", "second"])
+    second = ordered["second"].to_numpy() - ordered["second"].min()
+    key = ordered["group"].to_numpy(np.float64) * (second.max() + seconds + 1) + second
+    count = np.searchsorted(key, key + seconds, side="right") - np.arange(len(key))
+    return pd.Series(count, index=ordered["group"].to_numpy()).groupby(level=0).max()

@@ -31,15 +31,14 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import silhouette_samples
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import pdist, squareform
 from sklearn.preprocessing import normalize
 
 from monitoring.dedup import token_arrays
 from monitoring.errors import ModelError
 from monitoring.issue_labels import class_tfidf, document_terms, top_terms
-
-K_GRID = (2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 60)
-
 
 class Clusterer:
     """Base of the swappable clustering stage: rows of a matrix -> one of ``n_clusters`` ids.
@@ -93,34 +92,34 @@ class IssueModel:
         min_df: a term must occur in at least this many sampled documents (int) or share.
         max_df: terms in more than this share of documents are dropped (too general).
         max_features: vocabulary size limit (most frequent terms kept).
-        n_components: LSA dimensions for clustering and k selection; None clusters TF-IDF directly.
+        n_components: LSA dimensions the clustering stage works in; None = TF-IDF directly.
+        micro_clusters: clusters of the over-segmentation step; automatic k is below this.
         k_range: inclusive bounds of the automatic k search.
         fit_sample: at most this many documents are used to fit.
-        selection_sample: documents used to score each candidate k.
         min_tokens: documents with fewer tokens are noise.
+        coherence_ratio: micro-clusters less coherent than this share of the median are noise.
         min_similarity: fixed noise threshold (cosine to the nearest centroid); None = learned.
-        noise_quantile: quantile of training similarities used as the learned threshold.
         clusterer: a :class:`Clusterer`; default :class:`KMeansClusterer`.
         stopwords: words never shown in ``top_terms_``.
         random_state: seed for sampling and clustering.
     """
 
     def __init__(self, n_issues: int | None = None, *, min_df: int | float = 2, max_df: float = 0.5,
-                 max_features: int = 30_000, n_components: int | None = 100,
-                 k_range: tuple[int, int] = (2, 40), fit_sample: int = 50_000, selection_sample: int = 4_000,
-                 min_tokens: int = 2, min_similarity: float | None = None, noise_quantile: float = 0.05,
+                 max_features: int = 30_000, n_components: int | None = 100, micro_clusters: int = 24,
+                 k_range: tuple[int, int] = (2, 40), fit_sample: int = 50_000, min_tokens: int = 2,
+                 coherence_ratio: float = 0.6, min_similarity: float | None = None,
                  clusterer: Clusterer | None = None, stopwords: Iterable[str] = (), random_state: int = 0):
         self.n_issues = n_issues
         self.min_df = min_df
         self.max_df = max_df
         self.max_features = max_features
         self.n_components = n_components
+        self.micro_clusters = micro_clusters
         self.k_range = k_range
         self.fit_sample = fit_sample
-        self.selection_sample = selection_sample
         self.min_tokens = min_tokens
+        self.coherence_ratio = coherence_ratio
         self.min_similarity = min_similarity
-        self.noise_quantile = noise_quantile
         self.clusterer = clusterer
         self.stopwords = stopwords
         self.random_state = random_state
@@ -137,19 +136,18 @@ class IssueModel:
         sample = np.sort(rng.choice(usable, size=min(self.fit_sample, len(usable)), replace=False))
         X = self._fit_vectorizer(tokens.iloc[sample])
         X = X[X.getnnz(axis=1) > 0]
-        space = self._reduce(X)
-        k = self.n_issues or self._select_k(space, X, rng)
-        if not 1 <= k <= X.shape[0]:
-            raise ModelError(f"Jumlah isu ({k}) harus antara 1 dan jumlah unggahan unik ({X.shape[0]}).")
-        clusterer = self.clusterer or KMeansClusterer()
-        assigned = clusterer.fit_predict(space if clusterer.uses_reduced else X, k, self.random_state)
-        self.centroids_ = _centroids(X, assigned)
+        # 1. over-segment into micro-clusters; incoherent ones (chatter) are noise
+        micro, coherent = self._micro_clusters(X)
+        # 2. merge coherent micro-clusters along their dendrogram into k issues
+        groups = self._merge(X, micro, coherent)
+        # 3. refine with spherical k-means in TF-IDF space, biggest issue first
+        kept = coherent[micro]
+        self.centroids_ = _spherical_kmeans(X[kept], groups[micro[kept]])
         self.n_issues_ = self.centroids_.shape[0]
         self._encoder = _TermEncoder(self.vectorizer_)
-        similarity = (X @ self.centroids_.T).max(axis=1)
+        similarity = np.asarray(X @ self.centroids_.T).max(axis=1)
         self.threshold_ = (
-            float(self.min_similarity) if self.min_similarity is not None
-            else float(np.quantile(similarity, self.noise_quantile))
+            float(self.min_similarity) if self.min_similarity is not None else _noise_threshold(similarity, kept)
         )
         self.labels_ = self.predict(tokens)
         self._describe(X)
@@ -195,34 +193,90 @@ class IssueModel:
                 "Kosakata unggahan terlalu sedikit untuk mencari isu. Tambah data atau turunkan min_df."
             ) from err
 
+    def _micro_clusters(self, X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(micro-cluster per row, coherent flag per micro-cluster)."""
+        clusterer = self.clusterer or KMeansClusterer()
+        n_micro = min(max(self.micro_clusters, 2 * (self.n_issues or 0)), X.shape[0])
+        matrix = self._reduce(X) if clusterer.uses_reduced else X
+        micro = np.unique(clusterer.fit_predict(matrix, n_micro, self.random_state), return_inverse=True)[1]
+        similarity = np.asarray((X @ _centroids(X, micro).T)[np.arange(X.shape[0]), micro]).ravel()
+        coherence = np.bincount(micro, weights=similarity) / np.bincount(micro)
+        coherent = coherence >= self.coherence_ratio * np.median(coherence)
+        self.micro_coherence_ = coherence
+        return micro, coherent
+
     def _reduce(self, X: sparse.csr_matrix) -> np.ndarray | sparse.csr_matrix:
         if not self.n_components or min(X.shape) <= self.n_components + 1:
             return X
         svd = TruncatedSVD(n_components=self.n_components, random_state=self.random_state)
         return normalize(svd.fit_transform(X))
 
-    def _select_k(self, space, X, rng: np.random.Generator) -> int:
-        clusterer = self.clusterer or KMeansClusterer()
-        matrix = space if clusterer.uses_reduced else X
-        rows = np.sort(rng.choice(matrix.shape[0], size=min(self.selection_sample, matrix.shape[0]), replace=False))
-        sub = matrix[rows]
+    def _merge(self, X: sparse.csr_matrix, micro: np.ndarray, coherent: np.ndarray) -> np.ndarray:
+        """Issue per micro-cluster (-1 for incoherent ones), by average linkage on centroids.
+
+        Without ``n_issues`` the cut maximises the size-weighted silhouette of the coherent
+        micro-cluster centroids (cosine), over every k in ``k_range``.
+        """
+        kept = np.flatnonzero(coherent)
+        centroids = _centroids(X, micro)[kept]
+        weights = np.bincount(micro)[kept].astype(float)
         low, high = self.k_range
-        grid = [k for k in K_GRID if low <= k <= min(high, len(rows) - 1)] or [max(1, min(low, len(rows) - 1))]
-        scores = {}
-        for k in grid:
-            labels = clusterer.fit_predict(sub, k, self.random_state)
-            scores[k] = silhouette_score(sub, labels, metric="cosine") if len(set(labels)) > 1 else -1.0
-        self.k_scores_ = scores
-        return max(scores, key=scores.get)
+        candidates = range(max(low, 2), min(high, len(kept) - 1) + 1)
+        if self.n_issues is not None or len(candidates) == 0:
+            k = min(self.n_issues or len(kept), len(kept))
+            self.k_scores_ = {}
+        else:
+            tree = linkage(centroids, method="average", metric="cosine")
+            distances = squareform(pdist(centroids, "cosine"))
+            self.k_scores_ = {
+                k: float(np.average(silhouette_samples(distances, fcluster(tree, k, "maxclust"),
+                                                       metric="precomputed"), weights=weights))
+                for k in candidates
+            }
+            k = max(self.k_scores_, key=self.k_scores_.get)
+        groups = np.full(len(coherent), -1)
+        groups[kept] = (fcluster(linkage(centroids, "average", "cosine"), k, "maxclust") - 1
+                        if len(kept) > 1 else 0)
+        return groups
 
     def _describe(self, X: sparse.csr_matrix) -> None:
-        assigned = np.asarray(X @ self.centroids_.T).argmax(axis=1)
-        similarity = np.asarray(X @ self.centroids_.T).max(axis=1)
-        classes = np.where(similarity >= self.threshold_, assigned, self.n_issues_)  # noise = background
+        similarity = np.asarray(X @ self.centroids_.T)
+        classes = np.where(similarity.max(axis=1) >= self.threshold_, similarity.argmax(axis=1), self.n_issues_)
         weights = class_tfidf(X, classes, self.n_issues_ + 1)[: self.n_issues_]
         terms = self.vectorizer_.get_feature_names_out()
         self.top_terms_ = top_terms(weights, terms, n=10, stopwords=self.stopwords)
         self.term_weights_ = [_profile(row, terms) for row in weights]
+
+
+def _spherical_kmeans(X: sparse.csr_matrix, assigned: np.ndarray, n_iter: int = 10) -> np.ndarray:
+    """Refine an initial assignment by spherical k-means; centroids ordered by cluster size."""
+    for _ in range(n_iter):
+        centroids = _centroids(X, assigned)
+        new = np.asarray(X @ centroids.T).argmax(axis=1)
+        if np.array_equal(new, np.unique(assigned, return_inverse=True)[1]):
+            break
+        assigned = new
+    centroids = _centroids(X, assigned)
+    sizes = np.bincount(np.asarray(X @ centroids.T).argmax(axis=1), minlength=len(centroids))
+    return centroids[np.argsort(-sizes, kind="stable")]
+
+
+def _noise_threshold(similarity: np.ndarray, coherent: np.ndarray, floor: float = 0.05) -> float:
+    """Similarity cut that best separates documents of coherent and incoherent micro-clusters.
+
+    Minimises (coherent docs below) + (incoherent docs at or above); ``floor`` when every
+    micro-cluster is coherent.
+    """
+    if coherent.all() or not coherent.any():
+        return floor
+    order = np.argsort(similarity, kind="stable")
+    is_coherent = coherent[order]
+    # cutting just before position i: coherent below = cumsum, incoherent above = total - cumsum
+    coherent_below = np.concatenate(([0], np.cumsum(is_coherent)))
+    incoherent_above = (~is_coherent).sum() - np.concatenate(([0], np.cumsum(~is_coherent)))
+    best = int(np.argmin(coherent_below + incoherent_above))
+    cut = similarity[order][min(best, len(order) - 1)]
+    return float(max(cut, floor))
 
 
 def _as_series(token_lists) -> pd.Series:

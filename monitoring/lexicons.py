@@ -121,9 +121,26 @@ def default_slang() -> dict[str, str]:
         if collapsed != key and collapsed in overrides and key not in overrides:
             merged[key] = overrides[collapsed]
     merged.update(overrides)
+    _contract_kept_acronyms(merged, overrides)
     resolved = _resolve_chains(merged, overrides)
     # Identity entries carry no information at run time (a word maps to itself anyway).
     return {k: v for k, v in resolved.items() if k != v}
+
+
+def _contract_kept_acronyms(merged: dict[str, str], overrides: Mapping[str, str]) -> None:
+    """Where the base spells out an acronym the overrides keep (``kpk,kpk``), put the acronym
+    back into the other values too: base ``savekpk -> save komisi pemberantasan korupsi``
+    becomes ``save kpk``."""
+    base = base_slang()
+    expansions = {base[k]: k for k, v in overrides.items()
+                  if k == v and " " in base.get(k, "")}
+    if not expansions:
+        return
+    pattern = re.compile(r"\b(?:" + "|".join(
+        map(re.escape, sorted(expansions, key=len, reverse=True))) + r")\b")
+    for key, value in merged.items():
+        if key not in overrides and " " in value:
+            merged[key] = pattern.sub(lambda m: expansions[m.group()], value)
 
 
 def build_slang(extra_slang: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -143,6 +160,17 @@ def build_slang(extra_slang: Mapping[str, str] | None = None) -> dict[str, str]:
         else:
             slang[key] = value
     return slang
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Words the normaliser trusts as spelled: roots, stopwords, negations, slang keys and the
+    words of slang values (used to undo elongation and to split hashtags)."""
+    slang = {**base_slang(), **slang_overrides()}
+    words = set(root_words()) | default_stopwords() | NEGATIONS | set(slang)
+    for value in slang.values():
+        words.update(value.split())
+    return frozenset(w for w in words if w.isalnum())
 
 
 def _read_word_lines(path: Path) -> set[str]:

@@ -13,6 +13,9 @@ Input frames (one SQL ``GROUP BY`` each; the recent window is the one the emergi
     ``province_code, hour_utc, posts``: all posts (any issue) per province and UTC hour of day (0–23), e.g.
     ``EXTRACT(hour FROM created_at AT TIME ZONE 'UTC')``. Rows with a null province count nationally.
     Kabupaten/kota use their province's profile.
+
+National figures are the sum of all rows (incl. a null province); a frame that already holds national rows
+(``province_code = 'ID'``, e.g. from ``GROUPING SETS``) is used as it is instead.
 ``platforms``
     ``issue_id, province_code [, kabkota_code], platform, posts`` in the recent window.
 ``examples`` (optional)
@@ -106,6 +109,8 @@ def _keyed(table: pd.DataFrame, use_kabkota: bool) -> pd.DataFrame:
     """``table`` with a ``_key`` region column, plus a copy of every row under the national code."""
     key = schema.KABKOTA_CODE if use_kabkota else schema.PROVINCE_CODE
     regional = table.dropna(subset=[key]).assign(_key=lambda t: t[key].astype(str))
+    if not use_kabkota and (regional["_key"] == schema.NATIONAL_CODE).any():
+        return regional  # the query already gave national rows ('ID'): use them as they are
     return pd.concat([regional, table.assign(_key=schema.NATIONAL_CODE)], ignore_index=True)
 
 
@@ -190,9 +195,10 @@ def _activity_profiles(hourly_activity: pd.DataFrame) -> tuple[dict[str, np.ndar
     """Posts per UTC hour of day (24 values) per province, and nationally (all rows)."""
     hours = hourly_activity[HOUR_UTC].astype(int) % 24
     table = hourly_activity.assign(**{HOUR_UTC: hours})
-    national = table.groupby(HOUR_UTC)[sg.POSTS].sum().reindex(range(24), fill_value=0).to_numpy()
-    located = table.dropna(subset=[schema.PROVINCE_CODE])
-    located = located[located[schema.PROVINCE_CODE].astype(str) != schema.NATIONAL_CODE]
+    is_national = table[schema.PROVINCE_CODE].astype(str) == schema.NATIONAL_CODE
+    national_rows = table[is_national] if is_national.any() else table  # 'ID' rows if the query gave them
+    national = national_rows.groupby(HOUR_UTC)[sg.POSTS].sum().reindex(range(24), fill_value=0).to_numpy()
+    located = table[~is_national].dropna(subset=[schema.PROVINCE_CODE])
     per = located.groupby([located[schema.PROVINCE_CODE].astype(str), HOUR_UTC])[sg.POSTS].sum()
     profiles = {code: grp.droplevel(0).reindex(range(24), fill_value=0).to_numpy()
                 for code, grp in per.groupby(level=0)}
@@ -211,7 +217,7 @@ def hours_label(hours: list[int], timezone: str) -> str:
     return f"{text} {timezone}" if text else ""
 
 
-def peak_hours(profiles: dict[str, np.ndarray], national: np.ndarray, region_code: str,
+def _peak_hours(profiles: dict[str, np.ndarray], national: np.ndarray, region_code: str,
                national_timezone: str = "WIB") -> tuple[list[int], str, str]:
     """Most active local hours of a region, its time zone, and 'wilayah' or 'nasional' (the source)."""
     province = str(region_code).split(".")[0]
@@ -298,7 +304,7 @@ def dissemination_plan(emerging: pd.DataFrame, *, reach: pd.DataFrame | None = N
         return pd.DataFrame(columns=list(PLAN_COLUMNS))
     plan = pd.concat(parts, ignore_index=True)
     profiles, national = _activity_profiles(hourly_activity)
-    peaks = [peak_hours(profiles, national, code, national_timezone) for code in plan[REGION_CODE]]
+    peaks = [_peak_hours(profiles, national, code, national_timezone) for code in plan[REGION_CODE]]
     plan[PEAK_HOURS_LOCAL] = [p[0] for p in peaks]
     plan[TIMEZONE] = [p[1] for p in peaks]
     plan[PEAK_HOURS_SOURCE] = [p[2] for p in peaks]

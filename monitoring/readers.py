@@ -25,6 +25,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+import numpy as np
 import pandas as pd
 
 from monitoring.errors import EmptyFileError, UnreadableFileError, UnsafeFileError
@@ -109,7 +110,12 @@ def read_table(data: bytes, filename: str, *, encoding: str | None = None,
         table = _read_parquet(data, name)
     else:
         table = _read_text(data, name, ext, encoding, delimiter)
-    frame = table.frame.dropna(how="all").reset_index(drop=True)
+    frame = table.frame
+    maybe_empty = frame.iloc[:, 0].isna().to_numpy() if frame.shape[1] else np.ones(len(frame), dtype=bool)
+    if maybe_empty.any():   # rows of only delimiters (';;;;' from Excel) carry nothing
+        empty = np.zeros(len(frame), dtype=bool)
+        empty[maybe_empty] = frame[maybe_empty].isna().all(axis=1).to_numpy()
+        frame = frame[~empty].reset_index(drop=True)
     if frame.empty:
         raise EmptyFileError(
             f"Berkas '{name}' tidak berisi baris data (hanya judul kolom atau baris kosong). "
@@ -148,7 +154,7 @@ def detect_encoding(data: bytes, forced: str | None = None) -> str:
     utf16 = _utf16_without_bom(data[:4096])
     if utf16:
         return utf16
-    if _decode_error(data, "utf-8") is None:
+    if _valid_utf8(data):
         return "utf-8"
     from charset_normalizer import from_bytes   # imported lazily: only non-UTF-8 files need it
     best = from_bytes(data[:2**20]).best()
@@ -189,6 +195,18 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+def _valid_utf8(data: bytes) -> bool:
+    """Validate UTF-8 without building a str (Arrow's SIMD validator over the bytes in place)."""
+    import pyarrow as pa
+
+    offsets = pa.array([0, len(data)], type=pa.int64()).buffers()[1]
+    try:
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _decode_error(data: bytes, codec: str) -> tuple[int, str] | None:
     """(position, byte as hex) of the first undecodable byte, or None; decodes in chunks."""
     decoder = codecs.getincrementaldecoder(codec)(errors="strict")
@@ -222,7 +240,8 @@ def _read_text(data: bytes, name: str, ext: str, encoding: str | None, delimiter
 
 
 def _reject_binary(sample: str, name: str) -> None:
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f") or 0x7F <= ord(ch) < 0xA0)
+    # C0 control characters only: C1 ones (0x80-0x9f) are what cp1252 text looks like under latin-1.
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
     if "\x00" in sample or controls > 0.02 * max(len(sample), 1):
         raise UnreadableFileError(
             f"Berkas '{name}' tampaknya bukan teks atau tabel (berisi data biner). "

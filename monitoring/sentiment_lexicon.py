@@ -51,17 +51,18 @@ NEUTRAL_CUES = frozenset(
 _SLANG_GROUPS = {
     "tidak": "gak ga gk g nggak ngga nggk ngak enggak engga enggk kagak kaga gag gaa tdk tak ndak nda ndk "
              "tida tidaak gaada gada gakada gabisa gbisa gabs gamau gmau gausah gaperlu gapernah gamungkin "
-             "nggada",
-    "bukan": "bkn bukn", "belum": "blm blom blum lom", "jangan": "jgn jngn jgan ojo",
-    "banget": "bgt bngt bnget bgtt bangget bet", "sangat": "sgt sngt",
+             "nggada gx mboten",
+    "bukan": "bkn bukn", "belum": "blm blom blum lom durung", "jangan": "jgn jngn jgan ojo",
+    "banget": "bgt bngt bnget bgtt bangget bet bgd", "sangat": "sgt sngt sangad", "tolong": "tlg tolongin",
     "benar-benar": "bnr2 bnr-bnr bener2 benar2 beneran", "sekali": "skali sekalii",
     "tapi": "tp tpi", "tetapi": "ttp", "walaupun": "walopun walo", "padahal": "pdhl padahl",
     "terima kasih": "makasih makasi mksh mkasih maksih trims trimakasih terimakasih thx tq tengkyu thanks "
-                    "ty",
+                    "ty tks trmksh",
     "tidak apa-apa": "gapapa gpp gapp nggapapa gakpapa ngapapa",
     "tidak jelas": "gajelas gjelas gaje", "tidak becus": "gabecus",
     "kesal": "kesel kzl kesell", "capek": "cape", "mantap": "mantab mantep mantabs mantul",
-    "bagus": "bgs", "keren": "kern", "kecewa": "kcewa kecewaa", "jelek": "jlek", "mahal": "mahel",
+    "bagus": "bgs", "keren": "kern kren", "anjing": "anjg ajg anjink", "bangsat": "bangsad bgst",
+    "goblok": "gblk goblk", "kontol": "kntl", "sedih": "sdih", "kecewa": "kcewa kecewaa", "jelek": "jlek", "mahal": "mahel",
     "sudah": "udah udh sdh dah", "parah": "prh", "bodoh": "bodo", "hoaks": "hoax hoaxs hoak",
     "wkwk": "wkwkwk wkwkw wkwkwkwk", "pol": "poll pool",
 }
@@ -74,22 +75,24 @@ _ROLE_SETS = ((NEGATORS, NEG), (PRE_INTENSIFIERS, PRE), (POST_INTENSIFIERS, POST
               (CONTRASTS, CONTRAST), (CONCESSIVES, CONCESSIVE), (SARCASM_MARKERS, SARC), (NEUTRAL_CUES, CUE))
 EXTRA_FEATURES = ("_sarcasm", "_neutral_cue", "_question", "_exclamation")
 
-_DOC_SEP = "\x1e"
-_URL_RE = re.compile(r"https?://\S+|www\.\S+|\b[\w.-]+\.(?:go\.id|co\.id|com|id|net|org)\b(?:/\S*)?")
-_MENTION_RE = re.compile(r"@\w+")
-_HASHTAG_RE = re.compile(r"#(\w+)")
+_DOC_SEP = "\x02"   # not whitespace for str.split (\x1c-\x1f are)
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s\x02]+")
+_CAMEL_HASHTAG_RE = re.compile(r"#(?=\w*[a-z][A-Z])(\w+)")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _QUOTED_WORD_RE = re.compile(r"[\"“”]([a-z]{2,15})[\"“”]")
+# Plain chunks (most of them) are one token; others go through _TOKEN_RE once per distinct chunk.
+_PLAIN_RE = re.compile(r"[a-z0-9_]+(?:['-][a-z0-9]+)*")
 _EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\u2190-\u21FF"
 _TOKEN_RE = re.compile(
-    r"\x1e|[\U0001F1E6-\U0001F1FF]{2}|[:;=]'?-?[()dp](?![a-z])|<3|t_t|-_-|\d+(?:[.,]\d+)+"
-    rf"|[a-z0-9_]+(?:['-][a-z0-9]+)*|[.!?,;:]+|[{_EMOJI}]")
+    rf"[a-z0-9_]+(?:['-][a-z0-9]+)*|[:;=]'?-?[()dp](?![a-z])|<3|-_-|[.!?,;]+|[{_EMOJI}]|[\U0001F1E6-\U0001F1FF]{{2}}")
+_PADDING = (".", ",", "!", "?", ";", _DOC_SEP)
 _ELONGATED_RE = re.compile(r"(.)\1{2,}")
 _DOUBLED_RE = re.compile(r"(.)\1+")
+_DOUBLED_SEARCH = re.compile(r"(.)\1").search
 _REDUPLICATED_RE = re.compile(r"^([a-z]{2,})2([a-z]{0,3})$")
 _LAUGH_RE = re.compile(r"^(?:w?k?wk(?:wk)+w?k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?)$")
 _SUFFIXES = ("nya", "lah", "kah", "pun", "ku", "mu")
-_CHUNK = 20_000
+_CHUNK = 50_000
 
 
 def load_lexicon(path: str | Path | None = None) -> dict[str, float]:
@@ -111,10 +114,14 @@ def load_lexicon(path: str | Path | None = None) -> dict[str, float]:
     bad = terms[(terms == "") | weights.isna() | (weights.abs() > 5)]
     if len(bad):
         raise ModelError(f"Leksikon {path.name}: istilah/bobot tidak valid pada baris {bad.index[0] + 2}.")
+    terms = terms.str.replace(r"\s+", " ", regex=True)
+    too_long = terms[terms.str.count(" ") > 2]
+    if len(too_long):
+        raise ModelError(f"Leksikon {path.name}: frasa '{too_long.iloc[0]}' lebih dari tiga kata.")
     duplicated = terms[terms.duplicated()]
     if len(duplicated):
         raise ModelError(f"Leksikon {path.name}: istilah '{duplicated.iloc[0]}' tercantum lebih dari sekali.")
-    return dict(zip(terms.str.replace(r"\s+", " ", regex=True), weights.astype(float)))
+    return dict(zip(terms, weights.astype(float)))
 
 
 _PUNCTUATION_ROLES = {".": BOUNDARY, "?": BOUNDARY | QUESTION, "!": BOUNDARY | EXCLAIM}
@@ -181,104 +188,129 @@ class TokenResolver:
         token = SLANG.get(token, token)
         if token in self.known:
             return token
-        if token[0] in ".!?,;:":
+        if token[0] in ".!?,;":
             return _punctuation_canon(token)
-        if _LAUGH_RE.match(token):
+        if token[0] in "whk" and _LAUGH_RE.match(token):
             return "wkwk"
         candidates = []
-        doubled = _REDUPLICATED_RE.match(token)                     # bener2 -> bener-bener
-        if doubled:
-            word, suffix = doubled.groups()                         # gila2an -> gila-gilaan
+        if "2" in token and (doubled := _REDUPLICATED_RE.match(token)):   # bener2 -> bener-bener,
+            word, suffix = doubled.groups()                                # gila2an -> gila-gilaan
             candidates += [f"{word}-{word}{suffix}", word]
         head, _, tail = token.partition("-")
-        if tail and head == tail:                                   # hati-hati -> hati
+        if tail and head == tail:                                          # hati-hati -> hati
             candidates.append(head)
-        reduced = _ELONGATED_RE.sub(r"\1\1", token)                 # bangettt -> bangett
-        candidates += [reduced, _DOUBLED_RE.sub(r"\1", reduced)]    # -> banget
+        reduced = token
+        if _DOUBLED_SEARCH(token):                                         # bangettt -> bangett
+            reduced = _ELONGATED_RE.sub(r"\1\1", token)                    # -> banget
+            candidates += [reduced, _DOUBLED_RE.sub(r"\1", reduced)]
         for form in candidates:
             form = SLANG.get(form, form)
             if form in self.known:
                 return form
-        for form in candidates + [token]:                           # kecewanya -> kecewa (weighted
-            for suffix in _SUFFIXES:                                # terms only: not infonya -> info)
-                base = SLANG.get(form[: -len(suffix)], form[: -len(suffix)])
-                if form.endswith(suffix) and len(base) >= 3 and base in self.term_index:
-                    return base
+        for form in candidates + [token]:                                  # kecewanya -> kecewa; only
+            if form.endswith(_SUFFIXES):                                   # weighted terms, so infonya
+                for suffix in _SUFFIXES:                                   # does not become the cue info
+                    base = SLANG.get(form[: -len(suffix)], form[: -len(suffix)])
+                    if form.endswith(suffix) and len(base) >= 3 and base in self.term_index:
+                        return base
         return reduced
 
-    def resolve(self, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Term index, role bits, phrase word id and canonical text of each distinct token."""
-        out = []
+    def _resolve_token(self, token: str) -> tuple[int, int, int, str]:
+        if token == _DOC_SEP:
+            return -1, SEP | BOUNDARY, -1, ""
+        canon = self.canonical(token)
+        role = self.roles.get(canon, 0) | _PUNCTUATION_ROLES.get(canon, 0)
+        return self.term_index.get(canon, -1), role, self.word_id.get(canon, -1), canon
+
+    def _resolve_chunk(self, chunk: str) -> tuple[tuple[int, int, int, str], ...]:
+        if _PLAIN_RE.fullmatch(chunk) or chunk == _DOC_SEP:
+            return (self._resolve_token(chunk),)
+        if chunk[0] == "@":                                         # mention: no sentiment
+            return ()
+        return tuple(self._resolve_token(t) for t in _TOKEN_RE.findall(chunk))
+
+    def resolve(self, chunks: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Tokens of each distinct whitespace chunk, flattened.
+
+        Returns ``length`` (tokens per chunk) and, per token, term index, role bits, phrase word id
+        and canonical text.
+        """
         memo = self._memo
-        if len(memo) > 1_000_000:
+        if len(memo) > 2_000_000:
             memo.clear()
-        for token in uniques:
-            hit = memo.get(token)
+        lengths, parts = [], []
+        for chunk in chunks:
+            hit = memo.get(chunk)
             if hit is None:
-                if token == _DOC_SEP:
-                    hit = (-1, SEP | BOUNDARY, -1, "")
-                else:
-                    canon = self.canonical(token)
-                    role = self.roles.get(canon, 0) | _PUNCTUATION_ROLES.get(canon, 0)
-                    hit = (self.term_index.get(canon, -1), role, self.word_id.get(canon, -1), canon)
-                memo[token] = hit
-            out.append(hit)
-        feature, role, word, canon = zip(*out) if out else ((), (), (), ())
-        return (np.asarray(feature, dtype=np.int64), np.asarray(role, dtype=np.int64),
-                np.asarray(word, dtype=np.int64), np.asarray(canon, dtype=object))
+                hit = memo[chunk] = self._resolve_chunk(chunk)
+            lengths.append(len(hit))
+            parts.extend(hit)
+        feature, role, word, canon = zip(*parts) if parts else ((), (), (), ())
+        return (np.asarray(lengths, dtype=np.int64), np.asarray(feature, dtype=np.int64),
+                np.asarray(role, dtype=np.int64), np.asarray(word, dtype=np.int64), np.asarray(canon, dtype=object))
 
 
 def _join_batch(texts: list[str]) -> str:
-    """One lower-cased string for the whole batch with URLs, mentions and hashtags normalised."""
+    """One lower-cased string for the batch: URLs marked, camel-case hashtags split, clause marks padded."""
     big = _DOC_SEP.join(texts)
     if big.count(_DOC_SEP) != len(texts) - 1:
         big = _DOC_SEP.join(t.replace(_DOC_SEP, " ") for t in texts)
     big = _URL_RE.sub(" xurlx ", big)
-    big = _MENTION_RE.sub(" ", big)
     if "#" in big:
-        big = _HASHTAG_RE.sub(lambda m: " " + _CAMEL_RE.sub(" ", m.group(1)) + " ", big)
+        big = _CAMEL_HASHTAG_RE.sub(lambda m: " " + _CAMEL_RE.sub(" ", m.group(1)), big)
     big = big.lower()
     if '"' in big or "“" in big:
         big = _QUOTED_WORD_RE.sub(r"\1 xquotex", big)
+    for mark in _PADDING:
+        big = big.replace(mark, f" {mark} ")
     return big
 
 
 def tokenize_batch(texts: Iterable[object], resolver: TokenResolver) -> TokenBatch:
     """Tokenise and resolve a batch of raw post texts (None/NaN count as empty posts)."""
     texts = ["" if not isinstance(t, str) else t for t in texts]
-    tokens = _TOKEN_RE.findall(_join_batch(texts))
-    codes, uniques = pd.factorize(np.asarray(tokens, dtype=object))
-    u_feature, u_role, u_word, u_canon = resolver.resolve(np.asarray(uniques, dtype=object))
-    feature, role, word = u_feature[codes], u_role[codes], u_word[codes]
+    codes, chunks = pd.factorize(np.asarray(_join_batch(texts).split(), dtype=object))
+    length, u_feature, u_role, u_word, u_canon = resolver.resolve(np.asarray(chunks, dtype=object))
+    first = np.cumsum(length) - length
+    if len(length) and (length == 1).all():
+        flat = first[codes]
+    else:                                   # expand chunks of 0 or several tokens ("mantap👍👍")
+        n_tokens = length[codes]
+        flat = np.repeat(first[codes] - (np.cumsum(n_tokens) - n_tokens), n_tokens) + np.arange(n_tokens.sum())
+    feature, role, word = u_feature[flat], u_role[flat], u_word[flat]
     _match_phrases(feature, role, word, resolver.phrases, len(resolver.word_id) + 1)
     doc = np.cumsum(role & SEP != 0)
-    return TokenBatch(doc=doc, feature=feature, role=role, canon=u_canon[codes], n_docs=len(texts))
+    return TokenBatch(doc=doc, feature=feature, role=role, canon=u_canon[flat], n_docs=len(texts))
 
 
 def _match_phrases(feature: np.ndarray, role: np.ndarray, word: np.ndarray,
                    tables: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]], base: int) -> None:
     """Replace 3- then 2-word phrases in place: first token takes the phrase, the rest go silent."""
     consumed = np.zeros(len(word), dtype=bool)
+    candidates = np.flatnonzero(word >= 0)
     for length, (keys, index, roles) in tables.items():
-        if len(keys) == 0 or len(word) < length:
+        start = candidates[candidates <= len(word) - length]
+        if len(keys) == 0 or len(start) == 0:
             continue
-        n = len(word) - length + 1
-        key = np.zeros(n, dtype=np.int64)
-        valid = np.ones(n, dtype=bool)
+        valid = np.ones(len(start), dtype=bool)
+        key = np.zeros(len(start), dtype=np.int64)
         for offset in range(length):
-            part = word[offset: offset + n]
-            valid &= (part >= 0) & ~consumed[offset: offset + n]
-            key = key * base + np.where(part >= 0, part, 0)
-        pos = np.searchsorted(keys, key)
-        pos[pos >= len(keys)] = 0
-        start = np.flatnonzero(valid & (keys[pos] == key))
-        start = start[np.insert(np.diff(start) >= length, 0, True)] if len(start) else start
-        feature[start] = index[pos[start]]
-        role[start] = roles[pos[start]]
+            part = word[start + offset]
+            valid &= (part >= 0) & ~consumed[start + offset]
+            key = key * base + np.maximum(part, 0)
+        start, key = start[valid], key[valid]
+        pos = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        hit = keys[pos] == key
+        start, pos = start[hit], pos[hit]
+        if len(start) > 1:                                    # overlapping matches: keep the first
+            keep = np.insert(np.diff(start) >= length, 0, True)
+            start, pos = start[keep], pos[keep]
+        feature[start] = index[pos]
+        role[start] = roles[pos]
+        consumed[start] = True
         for offset in range(1, length):
             feature[start + offset] = -1
             role[start + offset] = 0
-        for offset in range(length):
             consumed[start + offset] = True
 
 
@@ -303,7 +335,7 @@ def _next_target(role: np.ndarray, doc: np.ndarray, bit: int) -> np.ndarray:
 
 def token_multipliers(batch: TokenBatch, weights: np.ndarray, *, intensifier: float, diminisher: float,
                       contrast_before: float, contrast_after: float, concessive: float,
-                      concessive_window: int = 8) -> tuple[np.ndarray, np.ndarray]:
+                      adjacent_flip: float = -1.0, concessive_window: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Per-token multipliers (intensity, contrast, concession) and the features that remain."""
     feature, role, doc = batch.feature.copy(), batch.role, batch.doc
     mult = np.ones(len(feature))
@@ -312,6 +344,10 @@ def token_multipliers(batch: TokenBatch, weights: np.ndarray, *, intensifier: fl
     hit = np.flatnonzero((role[1:] & POST != 0) & (base[:-1] != 0)) + 1
     mult[hit - 1] *= intensifier
     feature[hit] = -1
+    base[hit] = 0.0
+    # praise glued to a negative word ("juara korupsi", "cepat rusak") is ironic: flip the praise
+    glued = np.flatnonzero((base[:-1] > 0) & (base[1:] < 0))
+    mult[glued] *= adjacent_flip
     mult[_next_target(role, doc, PRE)] *= intensifier
     mult[_next_target(role, doc, DIM)] *= diminisher
     # contrast ("bagus, tapi mahal"): the clause after the marker weighs more, the one before less
@@ -372,8 +408,10 @@ class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
         intensifier: multiplier from "sangat", "banget", ...; diminisher from "agak", "sedikit".
         contrast_before: multiplier of the clause before "tapi/namun/padahal"; contrast_after after it.
         concessive: multiplier of a "walaupun/meskipun" clause.
+        adjacent_flip: multiplier of a positive term directly followed by a negative one ("juara korupsi").
         sarcasm_flip: share of the positive part turned negative when a sarcasm marker is present.
         cue_damping: score multiplier when a news/announcement/promo cue is present.
+        question_damping: multiplier of the positive part of a question ("efektif gak?").
         negativity_bias: multiplier of negative contributions.
         temperature: slope of the confidence (higher = more confident away from the thresholds).
     """
@@ -382,8 +420,8 @@ class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
                  negative_threshold: float = 1.0, negation_window: int = 3, negated_positive: float = -0.8,
                  negated_negative: float = -0.3, intensifier: float = 1.5, diminisher: float = 0.5,
                  contrast_before: float = 0.5, contrast_after: float = 1.5, concessive: float = 0.5,
-                 sarcasm_flip: float = 1.0, cue_damping: float = 0.6, negativity_bias: float = 1.0,
-                 temperature: float = 2.0):
+                 adjacent_flip: float = -1.0, sarcasm_flip: float = 1.0, cue_damping: float = 0.6,
+                 question_damping: float = 0.5, negativity_bias: float = 1.0, temperature: float = 2.0):
         self.lexicon_path = lexicon_path
         self.positive_threshold = positive_threshold
         self.negative_threshold = negative_threshold
@@ -395,8 +433,10 @@ class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
         self.contrast_before = contrast_before
         self.contrast_after = contrast_after
         self.concessive = concessive
+        self.adjacent_flip = adjacent_flip
         self.sarcasm_flip = sarcasm_flip
         self.cue_damping = cue_damping
+        self.question_damping = question_damping
         self.negativity_bias = negativity_bias
         self.temperature = temperature
 
@@ -439,7 +479,8 @@ class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
         batch = tokenize_batch(texts, self.resolver_)
         mult, feature = token_multipliers(
             batch, self.weights_, intensifier=self.intensifier, diminisher=self.diminisher,
-            contrast_before=self.contrast_before, contrast_after=self.contrast_after, concessive=self.concessive)
+            contrast_before=self.contrast_before, contrast_after=self.contrast_after, concessive=self.concessive,
+            adjacent_flip=self.adjacent_flip)
         n_terms = len(self.weights_)
         keep = feature >= 0
         cols = feature[keep] + n_terms * negation_mask(batch, self.negation_window)[keep]
@@ -461,8 +502,8 @@ class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
         positive = matrix @ np.clip(self.coef_, 0, None)
         negative = matrix @ np.clip(self.coef_, None, 0)
         extra = len(self.coef_) - len(EXTRA_FEATURES)
-        sarcasm = matrix[:, extra].toarray().ravel() > 0
-        cue = matrix[:, extra + 1].toarray().ravel() > 0
+        sarcasm, cue, question = (matrix[:, extra + i].toarray().ravel() > 0 for i in range(3))
+        positive = positive * np.where(question, self.question_damping, 1.0)
         score = np.where(sarcasm, negative - self.sarcasm_flip * positive, positive + negative)
         return score * np.where(cue, self.cue_damping, 1.0)
 

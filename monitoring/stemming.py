@@ -10,24 +10,27 @@ the full algorithm for words where the result is provably the word itself:
    root contains one (checked at load time);
 3. no dictionary word is *reachable* from the word (see :func:`needs_full_stemmer`).
 
-Everything else (affixed words, hyphenated words) goes through PySastrawi itself, in worker
-processes when there are enough of them. The persistent cache belongs to the caller: the
-functions take ``known`` (word -> stem, e.g. loaded from DuckDB ``stem_cache``) and return only
-the new entries worth storing, i.e. those computed with the full algorithm. A word that is
-neither in ``known`` nor in the returned entries stems to itself.
+Everything else (affixed words, hyphenated words) goes through PySastrawi itself. Checking and
+stemming run in worker processes when the vocabulary is large enough to pay for starting them.
+
+The persistent cache belongs to the caller: :func:`stem_vocabulary` takes ``known`` (word ->
+stem, e.g. loaded from DuckDB ``stem_cache``) and returns the entries for the new words only,
+for the caller to store. Identity entries are included, so a warm run does no work at all.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 
-# Below this many words for the full algorithm, one process is faster than starting workers
-# (measured on the 2-core machine: worker start-up ~0.15 s, full algorithm ~4.5k words/s).
-MIN_WORDS_PER_PROCESS = 1500
+# Below this many new words per worker, one process is faster than starting workers (measured
+# on the 2-core machine; see benchmarks/bench_text.py).
+MIN_WORDS_PER_PROCESS = 4000
 
 _PLAIN_WORD_RE = re.compile(r"[a-z0-9]+")
 _SASTRAWI_WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -61,11 +64,49 @@ _MAX_TAIL = max(map(len, _SUFFIX_TAILS))
 _MAX_PREFIX_ROUNDS = 3  # Context.remove_prefixes loops three times
 
 
+_LITERAL_RE = re.compile(r"[a-z0-9-]*")
+_VISITOR_MODULES = ("AbstractDisambiguatePrefixRule", "RemoveDerivationalSuffix",
+                    "RemoveInflectionalParticle", "RemoveInflectionalPossessivePronoun",
+                    "RemovePlainPrefix")
+
+
+class _LiteralSubRe:
+    """Stand-in for the ``re`` module inside PySastrawi's visitor modules.
+
+    Each visitor records the removed affix with ``re.sub(result, '', word, count=1)``, using the
+    *result word as a regex*: every distinct word compiles a new pattern (~40 % of the run time).
+    For a pattern of ``[a-z0-9-]`` only (no metacharacter; ``-`` is literal outside ``[]``) that
+    call equals ``word.replace(result, '', 1)``; anything else goes to the real ``re``. Same
+    output for every input, proven by tests/test_stemming.py against the unpatched stemmer.
+    """
+
+    def __getattr__(self, name):
+        return getattr(re, name)
+
+    @staticmethod
+    def sub(pattern, repl, string, count=0, flags=0):
+        if (count == 1 and repl == "" and not flags and isinstance(pattern, str)
+                and _LITERAL_RE.fullmatch(pattern)):
+            return string.replace(pattern, "", 1)
+        return re.sub(pattern, repl, string, count=count, flags=flags)
+
+
+def use_literal_sub(enabled: bool = True) -> None:
+    """Install (or remove) :class:`_LiteralSubRe` in PySastrawi's visitor modules."""
+    import importlib
+
+    for name in _VISITOR_MODULES:
+        module = importlib.import_module("Sastrawi.Stemmer.Context.Visitor." + name)
+        module.re = _LiteralSubRe() if enabled else re
+
+
 @lru_cache(maxsize=1)
 def sastrawi_stemmer():
-    """PySastrawi's stemmer as ``StemmerFactory().create_stemmer()`` builds it (cached)."""
+    """PySastrawi's stemmer as ``StemmerFactory().create_stemmer()`` builds it (cached), with
+    the visitors' regex-compiling ``re.sub`` replaced by an identical literal one."""
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
+    use_literal_sub(True)
     return StemmerFactory().create_stemmer()
 
 
@@ -177,10 +218,6 @@ def stem(word: str) -> str:
     return sastrawi_stemmer().stem(word)
 
 
-def _stem_chunk(words: list[str]) -> list[str]:
-    return [stem(w) for w in words]
-
-
 def _default_processes() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -188,11 +225,34 @@ def _default_processes() -> int:
         return os.cpu_count() or 1
 
 
-def _pool_context():
-    # forkserver: workers are forked from a clean server process, safe inside a multi-threaded
-    # server such as Streamlit (plain fork is not); spawn where forkserver does not exist.
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
+def _stem_in_workers(words: list[str], workers: int) -> list[str] | None:
+    """Stem ``words`` (one per line, [a-z0-9-]) in ``workers`` fresh ``python -m
+    monitoring.stemming`` processes; None when a worker fails.
+
+    Plain subprocesses rather than multiprocessing: no fork of a multi-threaded server
+    (Streamlit), no re-import of the caller's ``__main__``, start-up ~0.1 s of CPU.
+    """
+    env = dict(os.environ)
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (package_root, env.get("PYTHONPATH"))))
+    chunks = [words[i::workers] for i in range(workers)]  # interleaved: similar work each
+
+    def run(chunk: list[str]) -> list[str] | None:
+        try:
+            proc = subprocess.run([sys.executable, "-m", "monitoring.stemming"], input="\n".join(chunk),
+                                  capture_output=True, text=True, encoding="utf-8", env=env,
+                                  check=False, timeout=3600)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        stems = proc.stdout.split("\n")
+        return stems if proc.returncode == 0 and len(stems) == len(chunk) else None
+
+    with ThreadPoolExecutor(max_workers=workers) as threads:
+        results = list(threads.map(run, chunks))
+    if any(r is None for r in results):
+        return None
+    stems = dict(zip((w for c in chunks for w in c), (s for r in results for s in r)))
+    return [stems[w] for w in words]
 
 
 def stem_vocabulary(
@@ -201,27 +261,35 @@ def stem_vocabulary(
     *,
     processes: int | None = None,
 ) -> dict[str, str]:
-    """Stem the distinct ``words`` that are not in ``known``; return the entries worth caching.
+    """Stem the distinct ``words`` that are not in ``known``; return these new entries.
 
     Args:
-        words: tokens in any order, repeats allowed (only distinct ones are considered).
+        words: tokens in any order, repeats allowed (each distinct word is stemmed once).
         known: cached ``word -> stem`` entries (from the store); these words are skipped.
-        processes: worker processes for the full algorithm; default: all usable cores, used only
-            when each worker gets at least :data:`MIN_WORDS_PER_PROCESS` words.
+        processes: worker processes; default all usable cores. Workers are started only when
+            each gets at least :data:`MIN_WORDS_PER_PROCESS` new words.
 
     Returns:
-        ``word -> stem`` for the new words that needed PySastrawi's full algorithm. Every other
-        new word stems to itself (see module docstring), so ``{**known, **result}.get(w, w)`` is
-        the stem of any ``w`` in ``words``.
+        ``word -> stem`` for every new word (``stem == word`` for most of them), exactly as
+        ``StemmerFactory().create_stemmer().stem(word)`` gives it.
     """
     known = known or {}
-    todo = sorted({w for w in words if w not in known and needs_full_stemmer(w)})
-    if not todo:
-        return {}
-    workers = min(processes or _default_processes(), len(todo) // MIN_WORDS_PER_PROCESS)
-    if workers <= 1:
-        return dict(zip(todo, _stem_chunk(todo)))
-    chunks = [todo[i::workers * 4] for i in range(workers * 4)]  # interleaved: similar work each
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        results = pool.map(_stem_chunk, chunks)
-        return {w: s for chunk, stems in zip(chunks, results) for w, s in zip(chunk, stems)}
+    todo = sorted({w for w in words if w not in known})
+    plain = [w for w in todo if _SASTRAWI_WORD_RE.fullmatch(w)]  # safe to send one per line
+    workers = min(processes or _default_processes(), len(plain) // MIN_WORDS_PER_PROCESS)
+    stems = _stem_in_workers(plain, workers) if workers > 1 else None
+    result = dict(zip(plain, stems)) if stems is not None else {}
+    for word in todo:
+        if word not in result:
+            result[word] = stem(word)
+    return result
+
+
+def _serve_worker() -> None:
+    """Worker entry point: words on stdin (one per line), stems on stdout, same order."""
+    words = sys.stdin.read().split("\n")
+    sys.stdout.write("\n".join(stem(w) for w in words))
+
+
+if __name__ == "__main__":
+    _serve_worker()

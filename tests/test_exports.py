@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from monitoring import exports, schema
+from monitoring.plan import EXAMPLE_POST_IDS
 from monitoring.errors import UserError
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -70,7 +71,7 @@ def _posts_frame() -> pd.DataFrame:
         schema.TEXT: texts,
         schema.LIKES: list(range(-2, n - 2)),          # a real negative number stays a number
         schema.SENTIMENT_SCORE: [0.5 + i / 100 for i in range(n)],
-        "example_post_ids": [["-99", "1788"]] + [["1790"]] * (n - 1),
+        EXAMPLE_POST_IDS: [["-99", "1788"]] + [["1790"]] * (n - 1),
         schema.CREATED_AT: pd.date_range("2024-05-08 01:00", periods=n, freq="h", tz="UTC"),
         "=SUM(A1:A9)": ["x"] * n,                      # a hostile column name
     })
@@ -94,7 +95,7 @@ def test_csv_has_bom_quotes_every_field_and_neutralises_every_cell():
     assert exported[: len(INJECTIONS)] == ["'" + t for t in INJECTIONS]
     assert exported[len(INJECTIONS):] == HARMLESS  # ordinary text (emoji, Javanese) untouched
     assert b'"-2"' in raw  # the negative like count is exported as a number, not quoted away
-    assert rows[1][rows[0].index("example_post_ids")] == "'-99, 1788"
+    assert rows[1][rows[0].index(EXAMPLE_POST_IDS)] == "'-99, 1788"
 
 
 def test_csv_separator_and_timestamps():

@@ -198,3 +198,15 @@ def test_empty_emerging_gives_empty_plan():
     empty = sg.emerging_scores(hourly("I0001", "31", last_hours(1), 0), now=NOW).iloc[:0]
     plan = pl.dissemination_plan(empty, hourly_activity=ACTIVITY, platforms=PLATFORMS)
     assert plan.empty and list(plan.columns) == list(pl.PLAN_COLUMNS)
+
+
+def test_national_rows_given_by_the_query_are_not_double_counted(emerging):
+    with_national = pd.concat([PLATFORMS, pd.DataFrame({
+        schema.ISSUE_ID: ["I0001"], schema.PROVINCE_CODE: [schema.NATIONAL_CODE],
+        schema.PLATFORM: ["youtube"], sg.POSTS: [500]})], ignore_index=True)
+    activity_with_national = pd.concat([ACTIVITY, activity({schema.NATIONAL_CODE: 22}, peak=1000)])
+    plan = pl.dissemination_plan(emerging, hourly_activity=activity_with_national, platforms=with_national)
+    national = region(plan, schema.NATIONAL_CODE).set_index(schema.ISSUE_ID)
+    assert national.loc["I0001", pl.PLATFORMS] == ["youtube"]
+    assert national.loc["I0001", pl.PEAK_HOURS_LOCAL][0] == 5  # 22 UTC + 7 (WIB)
+    assert region(plan, "31").set_index(schema.ISSUE_ID).loc["I0001", pl.PLATFORMS] == ["x"]

@@ -1,0 +1,126 @@
+"""Benchmark of monitoring.text.add_tokens against a naive per-post pipeline.
+
+Usage (from the repository root, venv active)::
+
+    python benchmarks/bench_text.py --posts 50000 --naive     # cold vs naive, ratio
+    python benchmarks/bench_text.py --posts 1000000           # cold, then warm (stem cache)
+    python benchmarks/bench_text.py --verify-words 100000     # fast path == PySastrawi?
+
+"cold" = fresh process, nothing loaded, empty stem cache (lexicon loading included);
+"warm" = second run with the stem cache the cold run returned (what the pipeline does after
+the first import). The naive pipeline is what a notebook would do: regex clean, Sastrawi's
+stopword remover and ``stemmer.stem`` per post with ``df.apply``. Posts come from the seeded
+generator in benchmarks/posts_generator.py. Prints one JSON object per measurement.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.posts_generator import generate_posts  # noqa: E402
+from monitoring import schema, stemming, text  # noqa: E402
+
+
+def naive_tokens(posts):
+    """The naive baseline: per post regex clean, Sastrawi stopword removal, Sastrawi stem."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+    from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+    stemmer = StemmerFactory().create_stemmer()
+    remover = StopWordRemoverFactory().create_stop_word_remover()
+
+    def one(post: str) -> list[str]:
+        post = re.sub(r"https?://\S+|www\.\S+|@\w+|#", " ", post.lower())
+        post = re.sub(r"[^a-z\s]", " ", post)
+        return stemmer.stem(remover.remove(post)).split()
+
+    return posts[schema.TEXT].apply(one)
+
+
+def report(name: str, seconds: float, posts: int, **extra) -> None:
+    print(json.dumps({"measure": name, "seconds": round(seconds, 2), "posts": posts,
+                      "posts_per_s": round(posts / seconds), **extra}), flush=True)
+
+
+def run(n_posts: int, seed: int, naive: bool, processes: int | None) -> None:
+    started = time.perf_counter()
+    posts = generate_posts(n_posts, seed)
+    print(json.dumps({"generated_s": round(time.perf_counter() - started, 1),
+                      "load_average_1m": round(os.getloadavg()[0], 2)}), flush=True)
+
+    started = time.perf_counter()
+    cold, new_stems = text.add_tokens(posts, processes=processes)
+    cold_s = time.perf_counter() - started
+    report("cold", cold_s, n_posts, new_stem_entries=len(new_stems),
+           tokens=int(cold[schema.TOKENS].map(len).sum()))
+
+    started = time.perf_counter()
+    warm, again = text.add_tokens(posts, stem_cache=new_stems, processes=processes)
+    report("warm", time.perf_counter() - started, n_posts, new_stem_entries=len(again))
+    assert warm[schema.TOKENS].tolist() == cold[schema.TOKENS].tolist()
+
+    if naive:
+        started = time.perf_counter()
+        naive_tokens(posts)
+        naive_s = time.perf_counter() - started
+        report("naive", naive_s, n_posts)
+        print(json.dumps({"naive_over_cold": round(naive_s / cold_s, 1)}), flush=True)
+
+
+def verify_words(n_words: int, seed: int) -> None:
+    """Compare the fast path with plain PySastrawi on dictionary words plus generated words."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    reference = StemmerFactory().create_stemmer()
+    rng = random.Random(seed)
+    roots = sorted(stemming.dictionary())
+    prefixes = ["", "me", "mem", "men", "meng", "meny", "di", "ke", "se", "ber", "ter", "pe", "pem",
+                "pen", "peng", "peny", "per", "memper", "diper", "ku", "kau", "be", "te", "bel", "pel"]
+    suffixes = ["", "i", "kan", "an", "nya", "lah", "kah", "tah", "pun", "ku", "mu", "is", "isme",
+                "isasi", "annya", "kannya", "inya", "kanlah", "nyalah"]
+    words = set(roots)
+    while len(words) < len(roots) + n_words:
+        root = rng.choice(roots)
+        if rng.random() < 0.3:  # typo-like mutation
+            i = rng.randrange(len(root))
+            root = root[:i] + rng.choice("abcdefghijklmnopqrstuvwxyz") + root[i + 1:]
+        if rng.random() < 0.2 and len(root) > 2:  # infix
+            root = root[0] + rng.choice(["er", "el", "em", "in"]) + root[1:]
+        if rng.random() < 0.2:
+            root = "".join(rng.choice("aiueobcdghjklmnprstwy") for _ in range(rng.randint(2, 10)))
+        words.add(rng.choice(prefixes) + root + rng.choice(suffixes))
+    started = time.perf_counter()
+    skipped = mismatches = 0
+    for word in sorted(words):
+        if not stemming.needs_full_stemmer(word):
+            skipped += 1
+            mismatches += reference.stem(word) != word
+    print(json.dumps({"verified_words": len(words), "fast_path": skipped,
+                      "mismatches": mismatches, "seconds": round(time.perf_counter() - started, 1)}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--posts", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--naive", action="store_true", help="also time the naive pipeline")
+    parser.add_argument("--processes", type=int, default=None, help="stemming workers")
+    parser.add_argument("--verify-words", type=int, default=0,
+                        help="instead: check the stemming fast path on this many extra words")
+    args = parser.parse_args()
+    if args.verify_words:
+        verify_words(args.verify_words, args.seed)
+        return
+    run(args.posts, args.seed, args.naive, args.processes)
+
+
+if __name__ == "__main__":
+    main()
