@@ -105,7 +105,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, *, n
                              warnings=["Berkas yang sama persis sudah pernah diimpor; tidak ada yang berubah."])
     mapped = apply_mapping(prepared.table.frame, mapping, platform=platform, now=now)
     with storage.transaction(con):
-        dataset_id = con.execute("SELECT nextval('dataset_id_seq')").fetchone()[0]
+        dataset_id = con.execute("SELECT nextval('dataset_id_seq')").fetchall()[0][0]
         imported = _insert_posts(con, mapped.posts, dataset_id)
         _insert_rejects(con, mapped.rejects, dataset_id)
         duplicates = len(mapped.posts) - imported
@@ -142,7 +142,7 @@ def import_posts_frame(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame, *, n
     frame = posts.loc[:, [c for c in S.MAPPABLE_COLUMNS + (S.EXTRA,) if c in posts.columns]].copy()
     frame[SOURCE_ROW] = range(1, len(frame) + 1)
     with storage.transaction(con):
-        dataset_id = con.execute("SELECT nextval('dataset_id_seq')").fetchone()[0]
+        dataset_id = con.execute("SELECT nextval('dataset_id_seq')").fetchall()[0][0]
         imported = _insert_posts(con, frame, dataset_id)
         con.execute(
             "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
@@ -162,7 +162,7 @@ def _insert_posts(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, dataset_i
             staged[column] = None
     if SOURCE_ROW not in staged.columns:
         staged[SOURCE_ROW] = range(1, len(staged) + 1)
-    before = con.execute("SELECT count(*) FROM posts").fetchone()[0]
+    before = con.execute("SELECT count(*) FROM posts").fetchall()[0][0]
     con.register("staged_posts", staged)
     try:
         key = f"md5(coalesce({S.PLATFORM}, '') || chr(31) || coalesce({S.POST_ID}, ''))"
@@ -185,7 +185,7 @@ def _insert_posts(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, dataset_i
         )
     finally:
         con.unregister("staged_posts")
-    return con.execute("SELECT count(*) FROM posts").fetchone()[0] - before
+    return con.execute("SELECT count(*) FROM posts").fetchall()[0][0] - before
 
 
 def _insert_rejects(con: duckdb.DuckDBPyConnection, rejects: pd.DataFrame, dataset_id: int) -> None:
@@ -202,7 +202,7 @@ def delete_dataset(con: duckdb.DuckDBPyConnection, dataset_id: int) -> int:
     """Delete a dataset, its posts, their enrichment and its rejects; returns posts deleted."""
     with storage.transaction(con):
         keys = f"SELECT {S.POST_KEY} FROM posts WHERE {S.DATASET_ID} = ?"
-        deleted = con.execute(f"SELECT count(*) FROM posts WHERE {S.DATASET_ID} = ?", [dataset_id]).fetchone()[0]
+        deleted = con.execute(f"SELECT count(*) FROM posts WHERE {S.DATASET_ID} = ?", [dataset_id]).fetchall()[0][0]
         for table in ("enrichment", "post_issues", "sentiment_labels"):
             con.execute(f"DELETE FROM {table} WHERE {S.POST_KEY} IN ({keys})", [dataset_id])
         con.execute(f"DELETE FROM posts WHERE {S.DATASET_ID} = ?", [dataset_id])

@@ -554,17 +554,24 @@ def _counts(frame: pd.DataFrame, column: str | None, field: str, notes: list[str
 
 
 def _post_ids(frame: pd.DataFrame, columns: dict[str, str], posts: pd.DataFrame) -> pd.Series:
-    """Source ids; where absent, 'h:' + sha1(platform, author, created_at, text)."""
-    ids = _stripped(frame[columns[S.POST_ID]]) if S.POST_ID in columns else pd.Series(None, index=frame.index)
+    """Source ids; where absent, 'h:' + sha1(platform, author, created_at, text).
+
+    Rows without a source date hash an empty time, so re-importing an undated file (which
+    gets a new import time) yields the same ids and its posts are recognised as duplicates.
+    """
+    ids = (_stripped(frame[columns[S.POST_ID]]) if S.POST_ID in columns
+           else pd.Series(None, index=frame.index, dtype=object))
     missing = ids.isna().to_numpy()
-    if missing.any():
-        dated = S.CREATED_AT in columns and frame[columns[S.CREATED_AT]].notna()
-        stamp = posts[S.CREATED_AT].astype("int64").astype(str).where(dated, "") if S.CREATED_AT in columns \
-            else pd.Series("", index=frame.index)  # undated: the import time must not change the id
-        parts = zip(posts[S.PLATFORM][missing], posts[S.AUTHOR].fillna("")[missing], stamp[missing],
-                    posts[S.TEXT].fillna("")[missing])
-        ids = ids.astype(object)
-        ids[missing] = ["h:" + hashlib.sha1("\x1f".join(p).encode("utf-8")).hexdigest() for p in parts]
+    if not missing.any():
+        return ids
+    created = posts[S.CREATED_AT]
+    dated = (created.notna() & frame[columns[S.CREATED_AT]].notna()).to_numpy() if S.CREATED_AT in columns \
+        else np.zeros(len(frame), dtype=bool)
+    stamps = np.where(dated, created.to_numpy("datetime64[us]").astype("int64").astype(str), "")
+    parts = zip(posts[S.PLATFORM].to_numpy()[missing], posts[S.AUTHOR].fillna("").to_numpy()[missing],
+                stamps[missing], posts[S.TEXT].fillna("").to_numpy()[missing])
+    ids = ids.astype(object)
+    ids[missing] = ["h:" + hashlib.sha1("\x1f".join(p).encode("utf-8")).hexdigest() for p in parts]
     return ids
 
 

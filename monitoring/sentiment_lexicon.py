@@ -236,7 +236,7 @@ class TokenResolver:
         and canonical text.
         """
         memo = self._memo
-        if len(memo) > 2_000_000:
+        if len(memo) > 300_000:                                 # ~60 MB
             memo.clear()
         lengths, parts = [], []
         for chunk in chunks:

@@ -134,7 +134,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations; returns the schema version."""
     with WRITE_LOCK:
         con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
-        row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+        row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
         current = row[0] or 0
         for version, sql in enumerate(MIGRATIONS, start=1):
             if version <= current:
@@ -170,7 +170,8 @@ def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None 
 def query_value(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
     cursor = con.cursor()
     try:
-        row = cursor.execute(sql, params or []).fetchone()
+        rows = cursor.execute(sql, params or []).fetchall()
+        row = rows[0] if rows else None
         return None if row is None else row[0]
     finally:
         cursor.close()
@@ -222,7 +223,8 @@ def save_setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
 def remembered_mapping(con: duckdb.DuckDBPyConnection, signature: str) -> tuple[dict[str, str], str] | None:
     row = con.cursor().execute(
         "SELECT mapping, platform FROM mappings WHERE signature = ?", [signature]
-    ).fetchone()
+    ).fetchall()
+    row = row[0] if row else None
     return None if row is None else (json.loads(row[0]), row[1])
 
 

@@ -19,7 +19,7 @@ CSV = (
 
 
 def count(con, table="posts"):
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
 def test_migrations_are_idempotent(tmp_path):
@@ -29,7 +29,7 @@ def test_migrations_are_idempotent(tmp_path):
     con.close()
     con = storage.connect(path)
     assert storage.migrate(con) == version
-    assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == version
+    assert con.execute("SELECT count(*) FROM schema_version").fetchall()[0][0] == version
 
 
 def test_import_counts_rejects_and_duplicates(store):
