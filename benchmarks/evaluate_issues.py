@@ -138,7 +138,8 @@ def synthetic_posts(seed: int = 0, n_posts: int = 5000, *, topics: tuple[str, ..
             many authors) or retweets of earlier posts.
 
     Returns:
-        Frame with post_key, text, author, created_at (UTC), tokens and ``true_issue``.
+        Frame with post_key, text, author, created_at (UTC), tokens, ``true_issue`` and
+        ``true_coordinated`` (campaign copies, posted within a few hours of each other).
     """
     rng = np.random.default_rng(seed)
     names = list(topics or TOPICS)
@@ -150,24 +151,27 @@ def synthetic_posts(seed: int = 0, n_posts: int = 5000, *, topics: tuple[str, ..
             topic = names[rng.integers(len(names))]
             texts.append(_topic_post(rng, topic)), labels.append(topic)
     n_copies = int(n_posts * campaign_share)
-    campaigns = [(_topic_post(rng, t), t) for t in rng.choice(names, size=max(1, n_copies // 50))]
+    start = pd.Timestamp("2025-01-01", tz="UTC")
+    seconds = rng.integers(0, 7 * 86400, n_posts)
+    campaigns = [(_topic_post(rng, t), t, rng.integers(0, 6 * 86400)) for t in rng.choice(names, size=max(1, n_copies // 50))]
+    coordinated = np.zeros(n_posts, dtype=bool)
     for row in rng.choice(n_posts, size=n_copies, replace=False):
-        if rng.random() < 0.5:  # campaign copy with a small variation
-            text, topic = campaigns[rng.integers(len(campaigns))]
+        if rng.random() < 0.5:  # campaign copy with a small variation, posted in a burst
+            text, topic, burst = campaigns[rng.integers(len(campaigns))]
             texts[row] = text + " " + EMOJI[rng.integers(len(EMOJI))] + (" #viral" if rng.random() < 0.3 else "")
-            labels[row] = topic
+            labels[row], seconds[row], coordinated[row] = topic, burst + rng.gamma(2.0, 1200.0), True
         else:  # retweet of another post
             source = int(rng.integers(n_posts))
             texts[row] = f"RT @akun{source % 97}: {texts[source]}"
             labels[row] = labels[source]
-    start = pd.Timestamp("2025-01-01", tz="UTC")
     return pd.DataFrame({
         schema.POST_KEY: [f"p{i:07d}" for i in range(n_posts)],
         schema.TEXT: texts,
         schema.AUTHOR: [f"user{a}" for a in rng.integers(0, max(10, n_posts // 3), n_posts)],
-        schema.CREATED_AT: start + pd.to_timedelta(rng.integers(0, 7 * 86400, n_posts), unit="s"),
+        schema.CREATED_AT: start + pd.to_timedelta(seconds, unit="s"),
         schema.TOKENS: [simple_tokens(t) for t in texts],
         "true_issue": labels,
+        "true_coordinated": coordinated,
     })
 
 

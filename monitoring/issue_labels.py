@@ -18,7 +18,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from monitoring import schema
 
 LABEL_SEPARATOR = " · "
 
@@ -159,3 +163,97 @@ def _best_form(counts: Counter) -> str:
     best = lower.most_common(1)[0][0]
     upper = sum(n for w, n in counts.items() if w.lower() == best and w.isupper())
     return best.upper() if upper * 2 > lower[best] and len(best) <= 6 else best
+
+
+# -- issue cards ---------------------------------------------------------------------------
+SUMMARY_COLUMNS = (schema.ISSUE_ID, "label", "top_terms", "posts", "unique_posts", "authors", "first_seen",
+                   "last_seen", "negative_share", "coordinated_share", "is_new")
+
+
+def issue_summary(posts: pd.DataFrame, registry=None, *, stopwords: Iterable[str] = ()) -> pd.DataFrame:
+    """One row per issue for the issue cards, biggest first (noise and hidden issues excluded).
+
+    Args:
+        posts: posts with :data:`schema.ISSUE_ID` and :data:`schema.CREATED_AT`; uses
+            :data:`schema.SENTIMENT`, :data:`schema.IS_COORDINATED`, :data:`schema.DUP_GROUP`,
+            :data:`schema.AUTHOR` and :data:`schema.TOKENS` when present.
+        registry: an ``IssueRegistry`` (labels, terms, New flags); without it labels are
+            computed from the posts' tokens by class-based TF-IDF.
+        stopwords: words never shown when labels are computed here.
+
+    Returns:
+        Columns :data:`SUMMARY_COLUMNS`; ``negative_share`` is NaN without sentiment.
+    """
+    known = posts[posts[schema.ISSUE_ID].notna()]
+    if known.empty:
+        return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
+    grouped = known.groupby(schema.ISSUE_ID, sort=False)
+    frame = pd.DataFrame({"posts": grouped.size()})
+    frame["unique_posts"] = grouped[schema.DUP_GROUP].nunique() if schema.DUP_GROUP in known else frame["posts"]
+    frame["authors"] = grouped[schema.AUTHOR].nunique() if schema.AUTHOR in known else np.nan
+    frame["first_seen"] = grouped[schema.CREATED_AT].min()
+    frame["last_seen"] = grouped[schema.CREATED_AT].max()
+    frame["negative_share"] = (
+        grouped[schema.SENTIMENT].agg(lambda s: float((s == "negative").mean())) if schema.SENTIMENT in known
+        else np.nan
+    )
+    frame["coordinated_share"] = (
+        grouped[schema.IS_COORDINATED].mean().astype(float) if schema.IS_COORDINATED in known else 0.0
+    )
+    issues = getattr(registry, "issues", None)
+    if issues is not None:
+        frame["label"] = [issues[i].display_label if i in issues else i for i in frame.index]
+        frame["top_terms"] = [list(issues[i].top_terms) if i in issues else [] for i in frame.index]
+        frame["is_new"] = [bool(issues[i].is_new) if i in issues else False for i in frame.index]
+    else:
+        terms = _terms_from_posts(known, frame.index, stopwords)
+        frame["top_terms"] = terms
+        frame["label"] = [readable_label(t) for t in terms]
+        frame["is_new"] = False
+    frame = frame.rename_axis(schema.ISSUE_ID).reset_index()
+    return frame.sort_values(["posts", schema.ISSUE_ID], ascending=[False, True], ignore_index=True)[
+        list(SUMMARY_COLUMNS)
+    ]
+
+
+def _terms_from_posts(posts: pd.DataFrame, issue_ids: pd.Index, stopwords: Iterable[str]) -> list[list[str]]:
+    if schema.TOKENS not in posts:
+        return [[] for _ in issue_ids]
+    if schema.DUP_GROUP in posts:
+        posts = posts.drop_duplicates(schema.DUP_GROUP)
+    vectorizer = CountVectorizer(analyzer=document_terms, binary=True)
+    matrix = vectorizer.fit_transform(posts[schema.TOKENS].map(_as_list))
+    classes = pd.Index(issue_ids).get_indexer(posts[schema.ISSUE_ID])
+    weights = class_tfidf(matrix, classes, len(issue_ids))
+    return top_terms(weights, vectorizer.get_feature_names_out(), stopwords=stopwords)
+
+
+def representative_posts(posts: pd.DataFrame, issue_id: str, n: int = 5, *, sample: int = 5_000,
+                         random_state: int = 0) -> pd.DataFrame:
+    """The ``n`` posts closest to the issue's centroid, one per duplicate group, original text.
+
+    The centroid is the normalised mean of sublinear term-frequency vectors (unigrams +
+    bigrams) of the issue's posts (a random ``sample`` of its duplicate groups for big issues),
+    so the chosen posts use the issue's typical vocabulary. Computed from the posts alone, it
+    follows merges and splits made by analysts.
+
+    Returns:
+        The chosen rows of ``posts`` (all columns) plus ``similarity``, most typical first.
+    """
+    members = posts[posts[schema.ISSUE_ID] == issue_id]
+    if schema.DUP_GROUP in members:
+        members = members.drop_duplicates(schema.DUP_GROUP)
+    if len(members) > sample:
+        members = members.sample(sample, random_state=random_state)
+    tokens = members[schema.TOKENS].map(_as_list) if schema.TOKENS in members else None
+    if members.empty or tokens is None or not tokens.map(len).any():
+        return members.head(n).assign(similarity=np.nan)
+    matrix = TfidfVectorizer(analyzer=document_terms, use_idf=False, sublinear_tf=True).fit_transform(tokens)
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    similarity = matrix @ (centroid / (np.linalg.norm(centroid) or 1.0))
+    chosen = members.assign(similarity=similarity)
+    return chosen.sort_values("similarity", ascending=False, kind="stable").head(n)
+
+
+def _as_list(tokens) -> list[str]:
+    return list(tokens) if isinstance(tokens, (list, tuple, np.ndarray)) else []

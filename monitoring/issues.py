@@ -2,23 +2,32 @@
 
 ``IssueModel`` follows scikit-learn conventions. ``fit`` takes deduplicated token lists (one
 per duplicate group, see :mod:`monitoring.dedup`), fits on a random sample of at most
-``fit_sample`` of them and learns:
+``fit_sample`` of them and works in four steps:
 
-- ``vectorizer_``: a ``TfidfVectorizer`` over unigrams + bigrams of the tokens
-  (``analyzer=document_terms``, ``sublinear_tf``, ``min_df`` / ``max_df`` / ``max_features``);
-- ``n_issues_``: ``n_issues`` when given, else chosen automatically: the clustering stage runs
-  for every k of a grid inside ``k_range`` on a sample of ``selection_sample`` documents, and
-  the k with the highest mean silhouette (cosine, in the reduced space) wins;
-- ``centroids_``: per cluster, the L2-normalised mean TF-IDF vector of its documents;
-- ``threshold_``: documents whose cosine similarity to every centroid is below it are noise
-  (-1). Unless ``min_similarity`` is given it is the ``noise_quantile`` quantile of the
-  training documents' similarity to their own centroid, so it follows the corpus' density;
-- ``labels_`` (cluster per input document), ``top_terms_`` and ``term_weights_`` (class-based
-  TF-IDF per cluster, see :mod:`monitoring.issue_labels`).
+1. TF-IDF: ``vectorizer_`` is a ``TfidfVectorizer`` over unigrams + bigrams of the tokens
+   (``analyzer=document_terms``, ``sublinear_tf``, ``min_df`` / ``max_df`` / ``max_features``),
+   projected to ``n_components`` LSA dimensions for clustering.
+2. Over-segmentation: the clustering stage (:class:`KMeansClusterer` by default,
+   :class:`NMFClusterer` as an alternative, or any :class:`Clusterer`) splits the documents
+   into ``micro_clusters`` micro-clusters. A micro-cluster whose mean pairwise cosine
+   similarity between members is below ``coherence_ratio`` x the median one is chatter: its
+   documents are noise.
+3. Number of issues: the coherent micro-clusters' centroids are merged by average linkage
+   (cosine). Unless ``n_issues`` is given, the dendrogram is cut at the k in ``k_range`` with
+   the highest size-weighted silhouette of the micro-cluster centroids (``k_scores_`` keeps
+   every score). Measured on the centroids rather than on posts, the silhouette rewards the
+   level where groups of sub-topics separate (the "issue" level) instead of ever finer splits;
+   it is why automatic k stays below ``micro_clusters``.
+4. Refinement: spherical k-means in TF-IDF space from that partition gives ``centroids_``
+   (biggest issue first); ``threshold_`` is the similarity that best separates documents of
+   coherent and incoherent micro-clusters (capped so at most 10% of issue documents fall
+   below it; ``min_similarity`` overrides it).
 
-``predict`` assigns any number of documents, in chunks, with a vectorised re-implementation
-of ``vectorizer_.transform`` (identical output, about 10x faster than the per-document
-analyzer at a million posts). Documents with fewer than ``min_tokens`` tokens are noise.
+``labels_`` holds the issue of each input document, ``top_terms_`` / ``term_weights_`` the
+class-based TF-IDF terms per issue (:mod:`monitoring.issue_labels`). ``predict`` assigns any
+number of documents in chunks with a vectorised equivalent of ``vectorizer_.transform`` (no
+Python work per token); -1 marks noise: fewer than ``min_tokens`` tokens, or a similarity to
+every centroid below ``threshold_``.
 """
 from __future__ import annotations
 
@@ -27,18 +36,19 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import pdist, squareform
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_samples
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import pdist, squareform
 from sklearn.preprocessing import normalize
 
 from monitoring.dedup import token_arrays
 from monitoring.errors import ModelError
 from monitoring.issue_labels import class_tfidf, document_terms, top_terms
+
 
 class Clusterer:
     """Base of the swappable clustering stage: rows of a matrix -> one of ``n_clusters`` ids.
@@ -107,7 +117,7 @@ class IssueModel:
     def __init__(self, n_issues: int | None = None, *, min_df: int | float = 2, max_df: float = 0.5,
                  max_features: int = 30_000, n_components: int | None = 100, micro_clusters: int = 24,
                  k_range: tuple[int, int] = (2, 40), fit_sample: int = 50_000, min_tokens: int = 2,
-                 coherence_ratio: float = 0.6, min_similarity: float | None = None,
+                 coherence_ratio: float = 0.4, min_similarity: float | None = None,
                  clusterer: Clusterer | None = None, stopwords: Iterable[str] = (), random_state: int = 0):
         self.n_issues = n_issues
         self.min_df = min_df
@@ -199,8 +209,7 @@ class IssueModel:
         n_micro = min(max(self.micro_clusters, 2 * (self.n_issues or 0)), X.shape[0])
         matrix = self._reduce(X) if clusterer.uses_reduced else X
         micro = np.unique(clusterer.fit_predict(matrix, n_micro, self.random_state), return_inverse=True)[1]
-        similarity = np.asarray((X @ _centroids(X, micro).T)[np.arange(X.shape[0]), micro]).ravel()
-        coherence = np.bincount(micro, weights=similarity) / np.bincount(micro)
+        coherence = _mean_pairwise_similarity(X, micro)
         coherent = coherence >= self.coherence_ratio * np.median(coherence)
         self.micro_coherence_ = coherence
         return micro, coherent
@@ -261,11 +270,13 @@ def _spherical_kmeans(X: sparse.csr_matrix, assigned: np.ndarray, n_iter: int = 
     return centroids[np.argsort(-sizes, kind="stable")]
 
 
-def _noise_threshold(similarity: np.ndarray, coherent: np.ndarray, floor: float = 0.05) -> float:
+def _noise_threshold(similarity: np.ndarray, coherent: np.ndarray, floor: float = 0.05,
+                     max_loss: float = 0.1) -> float:
     """Similarity cut that best separates documents of coherent and incoherent micro-clusters.
 
-    Minimises (coherent docs below) + (incoherent docs at or above); ``floor`` when every
-    micro-cluster is coherent.
+    Minimises (coherent docs below) + (incoherent docs at or above), capped so that at most
+    ``max_loss`` of the coherent documents fall below it (losing issue volume is worse than
+    keeping some chatter); ``floor`` when every micro-cluster is coherent.
     """
     if coherent.all() or not coherent.any():
         return floor
@@ -275,7 +286,7 @@ def _noise_threshold(similarity: np.ndarray, coherent: np.ndarray, floor: float 
     coherent_below = np.concatenate(([0], np.cumsum(is_coherent)))
     incoherent_above = (~is_coherent).sum() - np.concatenate(([0], np.cumsum(~is_coherent)))
     best = int(np.argmin(coherent_below + incoherent_above))
-    cut = similarity[order][min(best, len(order) - 1)]
+    cut = min(similarity[order][min(best, len(order) - 1)], np.quantile(similarity[coherent], max_loss))
     return float(max(cut, floor))
 
 
@@ -291,6 +302,20 @@ def _centroids(X: sparse.csr_matrix, assigned: np.ndarray) -> np.ndarray:
     one_hot = sparse.csr_matrix((np.ones(len(compact)), (compact, np.arange(len(compact)))),
                                 shape=(len(present), X.shape[0]))
     return normalize(np.asarray((one_hot @ X).todense(), dtype=np.float32))
+
+
+def _mean_pairwise_similarity(X: sparse.csr_matrix, assigned: np.ndarray) -> np.ndarray:
+    """Per cluster, the mean cosine similarity between two different members (0 for singletons).
+
+    With unit rows x_i and s = sum x_i: sum over i != j of x_i . x_j = |s|^2 - n. Unlike the
+    similarity to the centroid, this does not grow for small clusters of unrelated posts.
+    """
+    n = np.bincount(assigned).astype(float)
+    one_hot = sparse.csr_matrix((np.ones(len(assigned)), (assigned, np.arange(len(assigned)))),
+                                shape=(len(n), X.shape[0]))
+    sums = one_hot @ X
+    squared = np.asarray(sums.multiply(sums).sum(axis=1)).ravel()
+    return np.where(n > 1, (squared - n) / np.maximum(n * (n - 1), 1), 0.0)
 
 
 def _profile(row: np.ndarray, terms: np.ndarray, size: int = 50) -> dict[str, float]:

@@ -1,4 +1,6 @@
-"""Lexical resources for Indonesian social-media text: slang map, stopwords, negations, emoji names.
+"""Lexical resources for Indonesian social-media text (slang map, stopwords, negations, emoji
+names, root words) and the word-level operations built on them (hashtag splitting, undoing
+elongation, recognising laughter).
 
 Everything is loaded lazily (first use) and cached; nothing happens at import time.
 
@@ -247,6 +249,106 @@ def emoji_tokens() -> dict[str, str]:
         if key and slug and key not in tokens:
             tokens[key] = "emoji_" + slug
     return tokens
+
+
+# --- word-level operations on these resources ---------------------------------------------
+_CAMEL_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_LETTER_RUN_RE = re.compile(r"([a-z])\1+")
+_LAUGHTER = (  # (canonical, pattern): wkwkwk, awokawok, hahaha, ...
+    ("wkwk", re.compile(r"(?:a?w+k+)+w*|k+(?:w+k+)+w*|(?:a?wo+k+)+|wa(?:k+a+)+k*")),
+    ("haha", re.compile(r"a?h*a+(?:h+a+)+h*")),
+    ("hehe", re.compile(r"h+e+(?:h+e+)+h*")),
+    ("hihi", re.compile(r"h+i+(?:h+i+)+h*")),
+    ("xixi", re.compile(r"x+i+(?:x+i+)+x*")),
+    ("huhu", re.compile(r"h+u+(?:h+u+)+h*")),
+)
+_TWO_LETTER_PIECES = frozenset({"di", "ke", "ya", "ga", "yg", "uu", "ri", "tv", "hp", "sd", "mk", "ui"})
+_PIECE_PREFIXES = ("memper", "diper", "member", "ber", "ter", "mem", "men", "meng", "meny", "pem",
+                   "pen", "peng", "peny", "per", "me", "pe", "di", "ke", "se", "")
+_PIECE_SUFFIXES = ("kannya", "annya", "kan", "an", "i", "nya", "lah", "")
+_RECODINGS = {"men": "t", "pen": "t", "mem": "p", "pem": "p", "meng": "k", "peng": "k",
+              "meny": "s", "peny": "s"}
+
+
+def laughter(word: str) -> str | None:
+    """Canonical laughter (``wkwkwk``/``awokwok`` -> ``wkwk``, ``hahaha`` -> ``haha``) or None."""
+    if word[:1] in ("w", "k", "a", "h", "x") and (len(word) >= 3 or word in ("wk", "kw")):
+        for canonical, pattern in _LAUGHTER:
+            if pattern.fullmatch(word):
+                return canonical
+    return None
+
+
+def _affixed_known(piece: str, roots: frozenset[str]) -> bool:
+    """Rough check that a hashtag piece is an affixed root (``kenaikan`` = ke+naik+an)."""
+    for prefix in _PIECE_PREFIXES:
+        if not piece.startswith(prefix):
+            continue
+        rest = piece[len(prefix):]
+        for suffix in _PIECE_SUFFIXES:
+            if prefix in ("di", "ke") and not suffix:
+                continue  # "dirumah" reads better as the preposition and a word: di rumah
+            if rest.endswith(suffix) and len(rest) - len(suffix) >= 3:
+                root = rest[:len(rest) - len(suffix)]
+                if root in roots or _RECODINGS.get(prefix, "?") + root in roots:
+                    return True
+    return False
+
+
+def _segment(word: str, known: frozenset[str], roots: frozenset[str]) -> list[str] | None:
+    """Split a lower-case run of letters into the fewest known words, or None."""
+    def is_piece(piece: str) -> bool:
+        if len(piece) == 2:
+            return piece in _TWO_LETTER_PIECES
+        return len(piece) > 2 and (piece in known or (len(piece) >= 5 and _affixed_known(piece, roots)))
+
+    n = len(word)
+    best: list[list[str] | None] = [[]] + [None] * n
+    for end in range(2, n + 1):
+        for start in range(max(0, end - 24), end - 1):
+            head = best[start]
+            if head is not None and (best[end] is None or len(head) + 1 < len(best[end])) \
+                    and is_piece(word[start:end]):
+                best[end] = head + [word[start:end]]
+    return best[n]
+
+
+def split_hashtag(tag: str) -> list[str]:
+    """Words of a hashtag (without ``#``), lower-case.
+
+    CamelCase decides when present (``TolakKenaikanBBM`` -> tolak kenaikan bbm); otherwise a
+    run of letters that is not itself a known word is split into the fewest known words
+    (``hapuspajak`` -> hapus pajak) and kept whole when no split exists.
+    """
+    words: list[str] = []
+    for part in re.split(r"_+", tag):
+        if part and not part.islower() and not part.isupper():
+            words.extend(p.lower() for p in _CAMEL_RE.findall(part))
+            continue
+        for piece in re.findall(r"[^\W\d_]+|\d+", part.lower()):
+            known = known_words()
+            split = None
+            if piece not in known and 6 <= len(piece) <= 40 and piece.isascii():
+                split = _segment(piece, known, root_words())
+            words.extend(split or [piece])
+    return words
+
+
+def deelongations(token: str) -> list[str]:
+    """Spellings with runs shortened to one or two letters (only runs of 3+, or a doubled last
+    letter), fewest letters first; at most 16."""
+    runs = [m for m in _LETTER_RUN_RE.finditer(token)
+            if len(m.group()) >= 3 or m.end() == len(token)][:4]
+    candidates = []
+    for mask in range(1 << len(runs)):
+        pieces, pos = [], 0
+        for k, run in enumerate(runs):
+            pieces.append(token[pos:run.start()] + run.group(1) * (2 if mask >> k & 1 else 1))
+            pos = run.end()
+        candidate = "".join(pieces) + token[pos:]
+        if candidate != token:
+            candidates.append(candidate)
+    return sorted(candidates, key=len)
 
 
 def __getattr__(name: str):

@@ -31,12 +31,6 @@ REJECT_REASON, REJECT_RAW = "reason", "raw"
 POST_COLUMNS = S.MAPPABLE_COLUMNS + (S.EXTRA, SOURCE_ROW)
 REJECT_COLUMNS = (SOURCE_ROW, REJECT_REASON, REJECT_RAW)
 
-FIELD_LABELS = {
-    S.POST_ID: "ID unggahan", S.PLATFORM: "platform", S.CREATED_AT: "tanggal", S.AUTHOR: "akun/penulis",
-    S.TEXT: "teks", S.LOCATION_RAW: "lokasi", S.LIKES: "suka", S.REPLIES: "balasan",
-    S.SHARES: "dibagikan", S.VIEWS: "tayangan", S.URL: "tautan", S.LANG: "bahasa",
-    S.IN_REPLY_TO: "membalas",
-}
 TEXT_MISSING = "Kolom teks tidak ditemukan. Pilih kolom yang berisi isi unggahan pada Pemetaan Kolom."
 _SAMPLE = 300
 _REFERENCE_NOW = pd.Timestamp("2024-01-01", tz="UTC")   # relative dates only need *a* now to parse
@@ -60,7 +54,8 @@ class MappedPosts:
 # --- known exports -----------------------------------------------------------------------
 
 def normalise_header(name: object) -> str:
-    """'authorDisplayName' -> 'author_display_name', 'Tanggal Posting' -> 'tanggal_posting', 'user.screen_name' -> 'user_screen_name'."""
+    """'authorDisplayName' -> 'author_display_name', 'Tanggal Posting' -> 'tanggal_posting',
+    'user.screen_name' -> 'user_screen_name'."""
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name).strip())
     return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
 
@@ -75,7 +70,8 @@ def _find_header(columns: Iterable[object], candidates: Iterable[str]) -> object
             if norm == candidate:
                 return column
     for candidate in candidates:
-        nested = sorted((len(n), i) for i, (n, _) in enumerate(norms) if "_" in candidate and n.endswith("_" + candidate))
+        nested = sorted((len(n), i) for i, (n, _) in enumerate(norms)
+                        if "_" in candidate and n.endswith("_" + candidate))
         if nested:
             return norms[nested[0][1]][1]
     return None
@@ -135,7 +131,8 @@ EXPORT_PROFILES = (
         S.AUTHOR: ("page_name", "profile_name", "user_name", "author_name"), S.TEXT: ("text", "message"),
         S.LIKES: ("likes", "likes_count", "reactions_count"), S.REPLIES: ("comments", "comments_count"),
         S.SHARES: ("shares", "shares_count"), S.URL: ("url", "post_url", "comment_url")}),
-    ExportProfile("berita", "news", (("judul", "judul_berita"), ("link", "url", "tautan", "sumber", "media", "tanggal")), {
+    ExportProfile("berita", "news",
+                  (("judul", "judul_berita"), ("link", "url", "tautan", "sumber", "media", "tanggal")), {
         S.TEXT: ("judul", "judul_berita"), S.CREATED_AT: ("tanggal", "tanggal_terbit", "waktu", "tgl", "date"),
         S.AUTHOR: ("sumber", "media", "portal", "penulis", "source"), S.URL: ("link", "url", "tautan")}),
     ExportProfile("news", "news", (("title", "headline"), ("url", "link"),
@@ -235,22 +232,24 @@ def suggest_mapping(frame: pd.DataFrame) -> dict[str, str]:
     if profile is not None:
         mapping.update(profile.mapping(frame.columns))
     used = set(mapping.values())
+    samples = {column: _sample(frame[column]) for column in frame.columns}
     candidates: dict[str, list[tuple[int, int, str]]] = {field: [] for field in _FIELD_ORDER}
     for position, column in enumerate(frame.columns):
         for preference, field in enumerate(header_fields(column)):
             rank = _RANK.get(field, ())
             norm = normalise_header(column)
-            candidates[field].append((rank.index(norm) if norm in rank else len(rank) + preference, position, column))
+            order = rank.index(norm) if norm in rank else len(rank) + preference
+            candidates[field].append((order, position, column))
     for field in _FIELD_ORDER:
         if field in mapping or (profile is not None and field in profile.fields):
             continue
         for _, _, column in sorted(candidates[field]):
-            if column not in used and _content_fits(field, frame[column]):
+            if column not in used and _content_fits(field, samples[column]):
                 mapping[field] = column
                 used.add(column)
                 break
         else:
-            column = None if profile is not None else _guess_from_content(field, frame, used)
+            column = None if profile is not None else _guess_from_content(field, samples, used)
             if column is not None:
                 mapping[field] = column
                 used.add(column)
@@ -329,13 +328,13 @@ def _domain_platform(host: str) -> str | None:
 
 
 def _sample(values: pd.Series) -> pd.Series:
-    present = values.dropna()
+    """Up to ``_SAMPLE`` non-missing values from the top of a column, as text."""
+    present = values.iloc[: 10 * _SAMPLE].dropna()
     return present.iloc[:_SAMPLE].astype(str)
 
 
-def _content_fits(field: str, values: pd.Series) -> bool:
-    """Do a column's values look like ``field``? (an empty column fits anything)"""
-    sample = _sample(values)
+def _content_fits(field: str, sample: pd.Series) -> bool:
+    """Do a column's sampled values look like ``field``? (an empty column fits anything)"""
     if sample.empty or field in (S.POST_ID, S.AUTHOR, S.LOCATION_RAW, S.LANG, S.IN_REPLY_TO):
         return True
     if field == S.TEXT:
@@ -350,33 +349,34 @@ def _content_fits(field: str, values: pd.Series) -> bool:
     return parse_counts(sample).notna().mean() >= 0.6          # engagement counts
 
 
-def _guess_from_content(field: str, frame: pd.DataFrame, used: set[str]) -> str | None:
-    """Content-only guesses for text, date, link and author columns no header explains."""
-    best, best_score = None, 0.0
-    for column in frame.columns:
-        if column in used or (field == S.URL and set(normalise_header(column).split("_")) & _NOT_POST_URL):
-            continue
-        sample = _sample(frame[column])
-        if sample.empty:
-            continue
-        if field == S.TEXT:
-            length, spaces = sample.str.len().mean(), sample.str.count(" ").mean()
-            score = length if length >= 15 and spaces >= 2 and _content_fits(S.TEXT, sample) else 0.0
-        elif field == S.CREATED_AT:
-            digits_only = sample.str.fullmatch(r"\d+(\.\d+)?").mean() > 0.5   # ids and counts, not dates
-            score = 0.0 if digits_only else parse_datetimes(sample, now=_REFERENCE_NOW).notna().mean()
-            score = score if score >= 0.8 else 0.0
-        elif field == S.URL:
-            score = sample.str.match(r"(?i)https?://").mean()
-            score = score if score >= 0.8 and not sample.str.contains(r"(?i)\.(?:jpe?g|png|webp|gif)\b").mean() > 0.5 else 0
-        elif field == S.AUTHOR:
-            score = sample.str.fullmatch(r"@[\w.]{1,40}").mean()
-            score = score if score >= 0.8 else 0.0
-        else:
-            return None
-        if score > best_score:
-            best, best_score = column, score
-    return best
+def _guess_from_content(field: str, samples: dict[str, pd.Series], used: set[str]) -> str | None:
+    """Content-only guess for a text, date, link or author column no header explains."""
+    if field not in (S.TEXT, S.CREATED_AT, S.URL, S.AUTHOR):
+        return None
+    scores = {column: _content_score(field, sample) for column, sample in samples.items()
+              if column not in used and not sample.empty
+              and not (field == S.URL and set(normalise_header(column).split("_")) & _NOT_POST_URL)}
+    best = max(scores, key=scores.get, default=None)
+    return best if best is not None and scores[best] > 0 else None
+
+
+def _content_score(field: str, sample: pd.Series) -> float:
+    """How much a column's values look like ``field`` (0 = not at all)."""
+    if field == S.TEXT:     # the longest texts with several words
+        length, spaces = sample.str.len().mean(), sample.str.count(" ").mean()
+        return length if length >= 15 and spaces >= 2 and _content_fits(S.TEXT, sample) else 0.0
+    if field == S.CREATED_AT:
+        head = sample.iloc[:50]
+        if head.str.contains(r"\d").mean() < 0.5 or head.str.fullmatch(r"\d+(?:\.\d+)?").mean() > 0.5:
+            return 0.0      # no digits, or plain numbers (ids, counts): not dates
+        share = parse_datetimes(head, now=_REFERENCE_NOW).notna().mean()
+        return share if share >= 0.8 else 0.0
+    if field == S.URL:
+        share = sample.str.match(r"(?i)https?://").mean()
+        images = sample.str.contains(r"(?i)\.(?:jpe?g|png|webp|gif)\b").mean()
+        return share if share >= 0.8 and images <= 0.5 else 0.0
+    share = sample.str.fullmatch(r"@[\w.]{1,40}").mean()      # author: '@handles'
+    return share if share >= 0.8 else 0.0
 
 
 # --- counts ------------------------------------------------------------------------------
@@ -437,7 +437,7 @@ def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str], *, platform: str
     """
     columns = _resolve_mapping(frame, mapping, platform)
     now = pd.Timestamp(now)
-    now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
+    now = (now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")).floor("us").as_unit("us")
     notes: list[str] = []
     text = _verbatim(frame[columns[S.TEXT]])
     created, bad_dates = _created_at(frame, columns.get(S.CREATED_AT), now, naive_tz, notes)
@@ -479,8 +479,8 @@ def _resolve_mapping(frame: pd.DataFrame, mapping: dict[str, str], platform: str
         if column not in frame.columns:
             column = by_norm.get(" ".join(str(column).split()).lower(), column)
         if column not in frame.columns:
-            raise MappingError(f"Kolom '{column}' yang dipilih untuk {FIELD_LABELS[field]} tidak ada di berkas ini. "
-                               "Pilih kolom yang ada pada Pemetaan Kolom.")
+            raise MappingError(f"Kolom '{column}' yang dipilih untuk {S.FIELD_LABELS[field].lower()} tidak ada "
+                               "di berkas ini. Pilih kolom yang ada pada Pemetaan Kolom.")
         resolved[field] = column
     if S.TEXT not in resolved:
         raise MappingError(TEXT_MISSING)
@@ -548,7 +548,7 @@ def _counts(frame: pd.DataFrame, column: str | None, field: str, notes: list[str
     bad = counts.isna() & raw.notna()
     bad[bad] = ~_blank(raw[bad])
     if bad.any():
-        notes.append(f"{int(bad.sum())} nilai di kolom '{column}' ({FIELD_LABELS[field]}) bukan angka dan "
+        notes.append(f"{int(bad.sum())} nilai di kolom '{column}' ({S.FIELD_LABELS[field].lower()}) bukan angka dan "
                      f"dikosongkan, mis. \"{str(raw[bad].iloc[0])[:40]}\".")
     return counts
 
@@ -579,23 +579,28 @@ def _extra_json(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Per row, a JSON object of the unmapped columns' non-null values.
 
     Each distinct value is encoded once (extra columns are mostly repetitive: counts, ids,
-    empty media links); Arrow joins each row's '"key":value' fragments, skipping nulls.
+    empty media links); Arrow concatenates each row's ',"key":value' fragments.
     """
     fragments = []
     for column in columns:
         codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object), use_na_sentinel=True)
         if not len(uniques):
             continue
-        key = encode_basestring(str(column)) + ":"
-        encoded = [key + (encode_basestring(v) if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
-                   for v in uniques]
-        fragments.append(pa.array(encoded, pa.string()).take(pa.array(codes, mask=codes < 0)))
+        key = "," + encode_basestring(str(column)) + ":"
+        encoded = [key + (encode_basestring(v) if isinstance(v, str) else _json_value(v)) for v in uniques] + [""]
+        codes[codes < 0] = len(encoded) - 1                     # missing -> the "" at the end
+        fragments.append(pa.array(encoded, pa.string()).take(pa.array(codes)))
     if not fragments:
         return np.full(len(frame), "{}", dtype=object)
-    joined = pc.binary_join_element_wise(*fragments, ",", null_handling="skip")
-    return pc.binary_join_element_wise("{", joined, "}", "").to_numpy(zero_copy_only=False)
+    joined = pc.binary_join_element_wise(*fragments, "")       # ',"a":"x","b":"y"' or ''
+    body = pc.utf8_slice_codeunits(joined, 1)                   # drop the leading comma
+    return pc.binary_join_element_wise("{", body, "}", "").to_numpy(zero_copy_only=False)
+
+
+def _json_value(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _raw_json(rows: pd.DataFrame) -> list[str]:
-    return [json.dumps({str(k): (None if pd.isna(v) else v) for k, v in row.items()}, ensure_ascii=False, default=str)
-            for _, row in rows.iterrows()]
+    """Each rejected row as it was read, for the analyst to inspect."""
+    return [_json_value({str(k): (None if pd.isna(v) else v) for k, v in row.items()}) for _, row in rows.iterrows()]

@@ -20,7 +20,7 @@ from monitoring import storage
 from monitoring.dedup import add_duplicate_groups
 from monitoring.issue_store import assign_issues, fit_issues, load_issue_model
 from monitoring.regions import add_regions
-from monitoring.sentiment_models import active_sentiment_model
+from monitoring.sentiment_store import active_sentiment_model
 from monitoring.sentiment import add_sentiment
 from monitoring.text import add_tokens
 

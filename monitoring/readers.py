@@ -9,7 +9,8 @@ Detection order: magic bytes (``PK`` zip -> XLSX, ``PAR1`` -> Parquet, known bin
 rejected), then the extension, then the text itself (``[``/``{`` -> JSON / JSON Lines,
 anything else -> delimited text). Text encoding: BOM, UTF-16 without BOM (NUL pattern),
 strict UTF-8, then charset-normalizer for multi-byte code pages, else cp1252, else latin-1.
-An explicit ``encoding`` or ``delimiter`` always wins.
+An explicit ``encoding`` or ``delimiter`` always wins. Title lines above a table (a report
+heading in A1) are skipped; XLSX reads the first sheet holding a table, formulas as their text.
 """
 from __future__ import annotations
 
@@ -254,13 +255,16 @@ def _read_csv(data: bytes, codec: str, sample: str, delimiter: str | None, name:
     sep_line = re.match(r'\ufeff?"?sep=(.)"?\r?\n', sample, flags=re.IGNORECASE)   # Excel's hint line
     if sep_line:
         skip, sample = 1, sample[sep_line.end():]
+        delimiter = delimiter or sep_line.group(1)
     if delimiter is not None:
         sep = _normalise_delimiter(delimiter)
+        layout = _layout(sample, sep, truncated)
+        preamble = layout[1] if layout else 0
     else:
-        sep = sep_line.group(1) if sep_line else sniff_delimiter(sample, truncated=truncated)
+        sep, preamble = _sniff(sample, truncated)
     payload = data if codec in ("utf-8", "utf-8-sig", "ascii") else data.decode(codec).encode("utf-8")
-    frame, skipped = _parse_csv(payload, sep or _SINGLE_COLUMN_SEP, skip, name)
-    notes = []
+    frame, skipped = _parse_csv(payload, sep or _SINGLE_COLUMN_SEP, skip + preamble, name)
+    notes = [f"{preamble} baris di atas judul kolom (mis. judul laporan) dilewati."] if preamble else []
     if skipped:
         shown = ", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else "")
         notes.append(f"{len(skipped)} baris dilewati karena jumlah kolomnya tidak sama dengan judul "
@@ -269,37 +273,63 @@ def _read_csv(data: bytes, codec: str, sample: str, delimiter: str | None, name:
 
 
 def _normalise_delimiter(delimiter: str) -> str:
-    sep = {"tab": "\t", "\\t": "\t", "koma": ",", "titik koma": ";"}.get(delimiter.strip().lower(), delimiter)
+    named = {"tab": "\t", "\\t": "\t", "koma": ",", "titik koma": ";"}
+    sep = named.get(delimiter.strip().lower(), delimiter) if delimiter.strip() else delimiter
     if len(sep) != 1 or sep in "\r\n\"":
         raise UnreadableFileError(
             f"Pemisah kolom {delimiter!r} tidak valid: gunakan satu karakter seperti , ; | atau tab.")
     return sep
 
 
-def sniff_delimiter(sample: str, *, truncated: bool = False) -> str | None:
-    """The delimiter giving the most consistent column counts, or None for a one-column file.
+def header_row_index(rows: list[list[object]]) -> int | None:
+    """Index of the header among the first rows: the first with at least two filled cells and
+    at least half as many as the fullest row (title lines such as 'Laporan Isu Mei 2024' above
+    the table are skipped). None when no row has two filled cells."""
+    counts = [sum(1 for cell in row if cell is not None and str(cell).strip()) for row in rows[:20]]
+    top = max(counts, default=0)
+    return next((i for i, n in enumerate(counts) if n >= 2 and n >= top / 2), None)
 
-    Each candidate splits up to 200 rows of ``sample`` (quoted fields respected); it must give
-    the header at least two columns; the best has the highest share of rows with as many
-    fields as the header, then the most columns.
-    """
-    csv.field_size_limit(max(csv.field_size_limit(), min(len(sample) + 1, 2**31 - 1)))
-    best, best_score = None, (-1.0, 0)
+
+def sniff_delimiter(sample: str, *, truncated: bool = False) -> str | None:
+    """The delimiter giving the most consistent column counts, or None for a one-column file."""
+    return _sniff(sample, truncated)[0]
+
+
+def _sniff(sample: str, truncated: bool) -> tuple[str | None, int]:
+    """(delimiter, lines before the header) for the candidate that reads ``sample`` best:
+    highest share of rows as wide as the header, then the fewest lines above the header, then
+    the most columns."""
+    best, best_score = (None, 0), None
     for candidate in DELIMITERS:
-        try:
-            rows = [row for row in itertools.islice(csv.reader(io.StringIO(sample), delimiter=candidate), 201) if row]
-        except csv.Error:
-            continue
-        if truncated and len(rows) > 1 and len(rows) <= 200:
-            rows = rows[:-1]           # the sample cut the last row short
-        if not rows or len(rows[0]) < 2:
-            continue
-        width, body = len(rows[0]), rows[1:]
-        consistency = sum(len(row) == width for row in body) / len(body) if body else 1.0
-        score = (round(consistency, 2), width)
-        if score > best_score:
-            best, best_score = candidate, score
+        layout = _layout(sample, candidate, truncated)
+        if layout is not None and (best_score is None or layout[0] > best_score):
+            best, best_score = (candidate, layout[1]), layout[0]
     return best
+
+
+def _layout(sample: str, delimiter: str, truncated: bool) -> tuple[tuple, int] | None:
+    """(score, lines before the header) of reading up to 200 rows of ``sample`` with
+    ``delimiter`` (quoted fields respected); None when no row splits into two filled cells."""
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(sample) + 1, 2**31 - 1)))
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+    rows, lines_read = [], []
+    try:
+        for row in itertools.islice(reader, 201):
+            if row:
+                rows.append(row)
+                lines_read.append(reader.line_num)
+    except csv.Error:
+        return None
+    if truncated and 1 < len(rows) <= 200:
+        rows.pop()                    # the sample cut the last row short
+    header = header_row_index(rows)
+    if header is None:
+        return None
+    width, body = len(rows[header]), rows[header + 1:]
+    consistency = sum(len(row) == width for row in body) / len(body) if body else 1.0
+    if header and (width < 3 or len(body) < 2 or consistency < 0.9):
+        return None     # title lines above a table must be confirmed by a regular table below
+    return (round(consistency, 1), -header, width), (lines_read[header - 1] if header else 0)
 
 
 def _parse_csv(payload: bytes, sep: str, skip: int, name: str) -> tuple[pd.DataFrame, list[str]]:
@@ -451,14 +481,23 @@ def _read_xlsx(data: bytes, name: str, max_unpacked_bytes: int) -> RawTable:
         raise UnreadableFileError(
             f"Berkas '{name}' rusak dan tidak dapat dibaca sebagai XLSX ({type(err).__name__}). "
             "Buka di Excel lalu simpan ulang, atau simpan sebagai CSV.") from err
+    first = None     # the first sheet with a table (header and data rows) wins; else the first non-empty
     try:
         for sheet in book.worksheets:
             rows = _sheet_rows(sheet, name)
-            if rows:
-                return RawTable(_rows_frame(rows), "xlsx", None, None, sheet=sheet.title)
+            if rows and first is None:
+                first = (sheet.title, rows)
+            if len(rows) > 1:
+                first = (sheet.title, rows)
+                break
     finally:
         book.close()
-    raise EmptyFileError(f"Semua lembar kerja di '{name}' kosong. Unggah berkas yang berisi data.")
+    if first is None:
+        raise EmptyFileError(f"Semua lembar kerja di '{name}' kosong. Unggah berkas yang berisi data.")
+    title, rows = first
+    header = header_row_index(rows) or 0
+    notes = [f"{header} baris di atas judul kolom (mis. judul laporan) dilewati."] if header else []
+    return RawTable(_rows_frame(rows[header:]), "xlsx", None, None, sheet=title, warnings=notes)
 
 
 def _sheet_rows(sheet, name: str) -> list[list[str | None]]:
@@ -516,7 +555,8 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
         table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError, ValueError) as err:
         raise UnreadableFileError(
-            f"Berkas '{name}' rusak dan tidak dapat dibaca sebagai Parquet ({err}). Ekspor ulang dari sumbernya.") from None
+            f"Berkas '{name}' rusak dan tidak dapat dibaca sebagai Parquet ({err}). "
+            "Ekspor ulang dari sumbernya.") from None
     while any(pa.types.is_struct(column.type) for column in table.schema):
         table = table.flatten()   # nested struct fields become 'parent.child' columns
     columns = {column_name: _arrow_text(column) for column_name, column in zip(table.column_names, table.columns)}

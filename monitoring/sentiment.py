@@ -68,6 +68,8 @@ def predict_sentiment(texts: Iterable[object], model: Any = None) -> tuple[np.nd
     """
     model = default_model() if model is None else model
     texts = ["" if not isinstance(t, str) else t for t in as_text_list(texts)]
+    if not texts:
+        return np.array([], dtype=object), np.array([], dtype=float)
     try:
         proba = model.predict_proba(texts)
     except NotFittedError as err:
@@ -75,8 +77,6 @@ def predict_sentiment(texts: Iterable[object], model: Any = None) -> tuple[np.nd
     classes = np.array([str(c) for c in model.classes_], dtype=object)
     if not set(classes) <= set(S.SENTIMENTS):
         raise ModelError("Model ini tidak menghasilkan label positif/netral/negatif; pilih model sentimen lain.")
-    if not texts:
-        return np.array([], dtype=object), np.array([], dtype=float)
     best = proba.argmax(axis=1)
     return classes[best], proba[np.arange(len(texts)), best].round(4)
 
@@ -162,13 +162,19 @@ class LexiconScores(TransformerMixin, BaseEstimator):
         return np.column_stack([np.tanh(p / 2) for p in parts] + flags).astype(float)
 
 
-def build_trainable_model(C: float = 4.0) -> Pipeline:
-    """Unfitted pipeline: word 1-2-gram + char_wb 2-5-gram TF-IDF + lexicon features -> logistic regression."""
+def build_trainable_model(C: float = 4.0, lexicon_features: bool = True) -> Pipeline:
+    """Unfitted pipeline: word 1-2-gram + char_wb 2-5-gram TF-IDF (+ lexicon features) -> logistic regression.
+
+    Args:
+        C: inverse regularisation strength of the logistic regression.
+        lexicon_features: add the shipped lexicon's evidence (helps most with few labels).
+    """
     words = make_pipeline(SentimentNormalizer(), TfidfVectorizer(
         token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True))
     chars = make_pipeline(SentimentNormalizer(), TfidfVectorizer(
         analyzer="char_wb", lowercase=False, ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=300_000))
-    features = FeatureUnion([("words", words), ("chars", chars), ("lexicon", LexiconScores())])
+    features = FeatureUnion([("words", words), ("chars", chars),
+                             ("lexicon", LexiconScores() if lexicon_features else "drop")])
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
     return Pipeline([("features", features), ("classifier", classifier)])
 

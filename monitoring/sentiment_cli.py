@@ -48,7 +48,8 @@ def read_csv_table(path: str | Path) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
         except (pd.errors.ParserError, ValueError) as err:
-            raise UnreadableFileError(f"Berkas {path.name} tidak dapat dibaca sebagai CSV: {err}".split("\n")[0]) from err
+            reason = str(err).split("\n")[0]
+            raise UnreadableFileError(f"Berkas {path.name} tidak dapat dibaca sebagai CSV: {reason}") from err
     if table.empty:
         raise EmptyFileError(f"Berkas {path.name} tidak berisi baris data.")
     return table
@@ -110,12 +111,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 def format_report(report: dict[str, Any]) -> str:
     """Plain-text accuracy, macro-F1, per-class table and confusion matrix."""
     lines = [f"Jumlah contoh: {report['n_examples']}", f"Akurasi: {report['accuracy']:.3f}",
-             f"Macro-F1: {report['macro_f1']:.3f}", "", f"{'kelas':<10}{'presisi':>9}{'recall':>9}{'F1':>9}{'jumlah':>9}"]
+             f"Macro-F1: {report['macro_f1']:.3f}", "",
+             f"{'kelas':<10}{'presisi':>9}{'recall':>9}{'F1':>9}{'jumlah':>9}"]
     for label, row in report["per_class"].items():
         lines.append(f"{S.SENTIMENT_LABELS[label]:<10}{row['precision']:>9.3f}{row['recall']:>9.3f}"
                      f"{row['f1']:>9.3f}{row['support']:>9d}")
     names = [S.SENTIMENT_LABELS[label] for label in report["labels"]]
-    lines += ["", "Matriks kebingungan (baris = label benar, kolom = prediksi):", " " * 10 + "".join(f"{n:>9}" for n in names)]
+    lines += ["", "Matriks kebingungan (baris = label benar, kolom = prediksi):",
+              " " * 10 + "".join(f"{n:>9}" for n in names)]
     for name, row in zip(names, report["confusion_matrix"]):
         lines.append(f"{name:<10}" + "".join(f"{v:>9d}" for v in row))
     return "\n".join(lines)
@@ -130,7 +133,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _add_io(parser: argparse.ArgumentParser, *, labelled: bool) -> None:
     parser.add_argument("--in", dest="input", required=True, metavar="CSV", help="input CSV/TSV file")
-    parser.add_argument("--text-column", default="text", metavar="COL", help="column with the post text (default: text)")
+    parser.add_argument("--text-column", default="text", metavar="COL",
+                        help="column with the post text (default: text)")
     if labelled:
         parser.add_argument("--label-column", default="label", metavar="COL",
                             help="column with positive/neutral/negative (or positif/netral/negatif, 1/0/-1)")

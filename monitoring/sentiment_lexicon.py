@@ -1,11 +1,11 @@
 """Offline lexicon sentiment for Indonesian social-media posts, vectorised over a whole batch.
 
-No per-post Python loop: the batch is joined into one string, normalised and tokenised with one
-regex pass, tokens are factorised, and only the *distinct* tokens are resolved in Python (slang,
-elongation ``bangettt`` -> ``banget``, reduplication ``bener2``, ``-nya`` suffixes). Negation
-scope, intensifiers, contrast and phrases are then numpy operations on the token arrays, and the
-model is a fixed-vocabulary sparse matrix (terms + ``NEG_`` terms + cue counts) times a weight
-vector. Shape of one batch::
+No per-post Python loop: the batch is joined into one string (URLs marked, clause marks padded),
+split on whitespace and factorised; only whitespace chunks never seen before are resolved in
+Python (case, hashtags, emoji, slang, elongation ``bangettt`` -> ``banget``, reduplication
+``bener2``, ``-nya`` suffixes) and kept in a table for later batches. Phrases, negation scope,
+intensifiers and contrast are numpy operations on the token arrays, and the model is a
+fixed-vocabulary sparse matrix (terms + ``NEG_`` terms + cue counts) times a weight vector::
 
     "Pelayanan gak ramah, tapi cepat"  ->  tokens  pelayanan tidak ramah . tapi cepat
     roles                                 -         NEG   -     B  CONTRAST -
@@ -14,6 +14,7 @@ vector. Shape of one batch::
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -30,7 +31,9 @@ from monitoring.settings import DATA_DIR
 LEXICON_PATH = DATA_DIR / "sentiment_lexicon.csv"
 
 # --- role words (canonical forms, after slang mapping) ------------------------------------
-NEGATORS = frozenset("tidak bukan belum jangan tanpa kurang ora ra teu henteu moal not no never dont".split())
+NEGATORS = frozenset("tidak bukan belum tanpa kurang ora ra teu henteu moal not no never dont".split())
+# "jangan X" negates praise ("jangan senang dulu") but a plea against something bad stays negative.
+PROHIBITIVES = frozenset("jangan ulah".split())
 PRE_INTENSIFIERS = frozenset(
     "sangat amat sungguh terlalu paling makin semakin kian tambah super teramat benar-benar "
     "bener-bener sangat-sangat".split()) | {"bukan main"}
@@ -45,7 +48,7 @@ SARCASM_MARKERS = frozenset(["🙃", "🤡", "🙄", "😏", "🤣", "katanya", 
 NEUTRAL_CUES = frozenset(
     "xurlx info pengumuman jadwal simak berikut selengkapnya rinciannya terlampir juknis pendaftaran fyi "
     "promo diskon klik link breaking update live giveaway order dm wa cod ready ongkir jual 📢 📌 👇 ➡ tips "
-    "syarat dugaan kasus tersangka terdakwa saksi sidang".split())
+    "syarat dugaan tersangka terdakwa saksi sidang".split())
 
 # Surface forms -> canonical form. Only forms that matter for sentiment are listed here.
 _SLANG_GROUPS = {
@@ -53,6 +56,7 @@ _SLANG_GROUPS = {
              "tida tidaak gaada gada gakada gabisa gbisa gabs gamau gmau gausah gaperlu gapernah gamungkin "
              "nggada gx mboten",
     "bukan": "bkn bukn", "belum": "blm blom blum lom durung", "jangan": "jgn jngn jgan ojo",
+    "lagi": "lg lgi", "juga": "jg jga", "sama": "sm sma", "gimana": "gmn gmna bgmn",
     "banget": "bgt bngt bnget bgtt bangget bet bgd", "sangat": "sgt sngt sangad", "tolong": "tlg tolongin",
     "benar-benar": "bnr2 bnr-bnr bener2 benar2 beneran", "sekali": "skali sekalii",
     "tapi": "tp tpi", "tetapi": "ttp", "walaupun": "walopun walo", "padahal": "pdhl padahl",
@@ -62,36 +66,39 @@ _SLANG_GROUPS = {
     "tidak jelas": "gajelas gjelas gaje", "tidak becus": "gabecus",
     "kesal": "kesel kzl kesell", "capek": "cape", "mantap": "mantab mantep mantabs mantul",
     "bagus": "bgs", "keren": "kern kren", "anjing": "anjg ajg anjink", "bangsat": "bangsad bgst",
-    "goblok": "gblk goblk", "kontol": "kntl", "sedih": "sdih", "kecewa": "kcewa kecewaa", "jelek": "jlek", "mahal": "mahel",
+    "goblok": "gblk goblk", "kontol": "kntl", "sedih": "sdih", "kecewa": "kcewa kecewaa", "jelek": "jlek",
+    "mahal": "mahel",
     "sudah": "udah udh sdh dah", "parah": "prh", "bodoh": "bodo", "hoaks": "hoax hoaxs hoak",
     "wkwk": "wkwkwk wkwkw wkwkwkwk", "pol": "poll pool",
 }
 SLANG = {surface: canon for canon, forms in _SLANG_GROUPS.items() for surface in forms.split()}
 
 # role bits
-SEP, BOUNDARY, NEG, PRE, POST, DIM, CONTRAST, CONCESSIVE, SARC, CUE, QUESTION, EXCLAIM = (
-    1 << i for i in range(12))
-_ROLE_SETS = ((NEGATORS, NEG), (PRE_INTENSIFIERS, PRE), (POST_INTENSIFIERS, POST), (DIMINISHERS, DIM),
-              (CONTRASTS, CONTRAST), (CONCESSIVES, CONCESSIVE), (SARCASM_MARKERS, SARC), (NEUTRAL_CUES, CUE))
+SEP, BOUNDARY, NEG, PRE, POST, DIM, CONTRAST, CONCESSIVE, SARC, CUE, QUESTION, EXCLAIM, PROHIBIT = (
+    1 << i for i in range(13))
+_ROLE_SETS = ((NEGATORS, NEG), (PROHIBITIVES, PROHIBIT), (PRE_INTENSIFIERS, PRE), (POST_INTENSIFIERS, POST),
+              (DIMINISHERS, DIM), (CONTRASTS, CONTRAST), (CONCESSIVES, CONCESSIVE), (SARCASM_MARKERS, SARC),
+              (NEUTRAL_CUES, CUE))
 EXTRA_FEATURES = ("_sarcasm", "_neutral_cue", "_question", "_exclamation")
 
 _DOC_SEP = "\x02"   # not whitespace for str.split (\x1c-\x1f are)
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\x02]+")
-_CAMEL_HASHTAG_RE = re.compile(r"#(?=\w*[a-z][A-Z])(\w+)")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _QUOTED_WORD_RE = re.compile(r"[\"“”]([a-z]{2,15})[\"“”]")
+_MAX_TABLE = 400_000
 # Plain chunks (most of them) are one token; others go through _TOKEN_RE once per distinct chunk.
 _PLAIN_RE = re.compile(r"[a-z0-9_]+(?:['-][a-z0-9]+)*")
 _EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\u2190-\u21FF"
 _TOKEN_RE = re.compile(
-    rf"[a-z0-9_]+(?:['-][a-z0-9]+)*|[:;=]'?-?[()dp](?![a-z])|<3|-_-|[.!?,;]+|[{_EMOJI}]|[\U0001F1E6-\U0001F1FF]{{2}}")
+    rf"[a-z0-9_]+(?:['-][a-z0-9]+)*|[:;=]'?-?[()dp](?![a-z])|<3|-_-|[.!?,;]+|[{_EMOJI}]"
+    r"|[\U0001F1E6-\U0001F1FF]{2}")
 _PADDING = (".", ",", "!", "?", ";", _DOC_SEP)
 _ELONGATED_RE = re.compile(r"(.)\1{2,}")
 _DOUBLED_RE = re.compile(r"(.)\1+")
 _DOUBLED_SEARCH = re.compile(r"(.)\1").search
 _REDUPLICATED_RE = re.compile(r"^([a-z]{2,})2([a-z]{0,3})$")
 _LAUGH_RE = re.compile(r"^(?:w?k?wk(?:wk)+w?k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?)$")
-_SUFFIXES = ("nya", "lah", "kah", "pun", "ku", "mu")
+_SUFFIXES = ("nya", "lah", "kah", "pun", "ku", "mu", "in")
 _CHUNK = 50_000
 
 
@@ -145,7 +152,8 @@ class TokenBatch:
 class TokenResolver:
     """Maps distinct surface tokens to (term index, role bits, phrase word id, canonical text).
 
-    Built once from a lexicon; keeps a memo of resolved surface tokens (not pickled).
+    Built once from a lexicon. Resolved whitespace chunks are kept in a table (not pickled) that is
+    looked up for a whole batch at once with ``pd.Index.get_indexer``; only unseen chunks cost Python.
     """
 
     def __init__(self, terms: Iterable[str]):
@@ -159,7 +167,8 @@ class TokenResolver:
         self.word_id = {w: i for i, w in enumerate(words)}
         self.known = set(self.term_index) | set(self.roles) | set(self.word_id)
         self.phrases = self._phrase_tables(terms)
-        self._memo: dict[str, tuple[int, int, int, str]] = {}
+        self._lock = threading.Lock()
+        self._reset_table()
 
     def _phrase_tables(self, terms: list[str]) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per phrase length: sorted integer keys of the word-id sequence, term index and role bits."""
@@ -180,8 +189,18 @@ class TokenResolver:
             tables[length] = tuple(np.asarray(values, dtype=np.int64)[order] for values in (keys, index, roles))
         return tables
 
+    def _reset_table(self) -> None:
+        self._chunks = pd.Index([], dtype=object)
+        self._first = self._length = np.zeros(0, dtype=np.int64)
+        self._tokens: tuple[np.ndarray, ...] = (np.zeros(0, dtype=np.int64),) * 3 + (np.zeros(0, dtype=object),)
+
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_memo": {}}
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._reset_table()
 
     def canonical(self, token: str) -> str:
         """Canonical form of one lower-cased token (the token itself when nothing matches)."""
@@ -223,44 +242,60 @@ class TokenResolver:
         return self.term_index.get(canon, -1), role, self.word_id.get(canon, -1), canon
 
     def _resolve_chunk(self, chunk: str) -> tuple[tuple[int, int, int, str], ...]:
-        if _PLAIN_RE.fullmatch(chunk) or chunk == _DOC_SEP:
+        """Tokens of one whitespace chunk in its original case (a hashtag, a mention, "mantap👍", ...)."""
+        if chunk == _DOC_SEP:
+            return ((-1, SEP | BOUNDARY, -1, ""),)
+        if chunk[0] == "#" and _CAMEL_RE.search(chunk):            # #TolakKenaikanBBM -> tolak kenaikan bbm
+            chunk = _CAMEL_RE.sub(" ", chunk[1:])
+        chunk = chunk.lower()
+        if _PLAIN_RE.fullmatch(chunk):
             return (self._resolve_token(chunk),)
         if chunk[0] == "@":                                         # mention: no sentiment
             return ()
-        return tuple(self._resolve_token(t) for t in _TOKEN_RE.findall(chunk))
+        quoted = _QUOTED_WORD_RE.fullmatch(chunk)                   # "prestasi" in quotes: irony
+        tokens = [quoted.group(1), "xquotex"] if quoted else _TOKEN_RE.findall(chunk)
+        return tuple(self._resolve_token(t) for t in tokens)
 
-    def resolve(self, chunks: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Tokens of each distinct whitespace chunk, flattened.
-
-        Returns ``length`` (tokens per chunk) and, per token, term index, role bits, phrase word id
-        and canonical text.
-        """
-        memo = self._memo
-        if len(memo) > 300_000:                                 # ~60 MB
-            memo.clear()
+    def _add_chunks(self, chunks: np.ndarray) -> None:
+        """Resolve unseen chunks in Python and append them to the table."""
         lengths, parts = [], []
         for chunk in chunks:
-            hit = memo.get(chunk)
-            if hit is None:
-                hit = memo[chunk] = self._resolve_chunk(chunk)
-            lengths.append(len(hit))
-            parts.extend(hit)
-        feature, role, word, canon = zip(*parts) if parts else ((), (), (), ())
-        return (np.asarray(lengths, dtype=np.int64), np.asarray(feature, dtype=np.int64),
-                np.asarray(role, dtype=np.int64), np.asarray(word, dtype=np.int64), np.asarray(canon, dtype=object))
+            tokens = self._resolve_chunk(chunk)
+            lengths.append(len(tokens))
+            parts.extend(tokens)
+        length = np.asarray(lengths, dtype=np.int64)
+        first = np.cumsum(length) - length + len(self._tokens[0])
+        columns = list(zip(*parts)) if parts else [(), (), (), ()]
+        self._tokens = tuple(np.concatenate([old, np.asarray(new, dtype=old.dtype)])
+                             for old, new in zip(self._tokens, columns))
+        self._chunks = pd.Index(np.concatenate([self._chunks.to_numpy(dtype=object), chunks]), dtype=object)
+        self._first = np.concatenate([self._first, first])
+        self._length = np.concatenate([self._length, length])
+
+    def resolve(self, chunks: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Look up distinct whitespace chunks.
+
+        Returns, per chunk, the position of its first token and its number of tokens, then the
+        table's per-token arrays: term index, role bits, phrase word id, canonical text.
+        """
+        with self._lock:
+            position = self._chunks.get_indexer(chunks)
+            missing = position < 0
+            if missing.any():
+                if len(self._chunks) + missing.sum() > _MAX_TABLE:   # bounded memory (~100 MB)
+                    self._reset_table()
+                    missing[:] = True
+                self._add_chunks(chunks[missing])
+                position = self._chunks.get_indexer(chunks)
+            return (self._first[position], self._length[position]) + self._tokens
 
 
 def _join_batch(texts: list[str]) -> str:
-    """One lower-cased string for the batch: URLs marked, camel-case hashtags split, clause marks padded."""
+    """One string for the batch: documents separated, URLs marked, clause marks padded with spaces."""
     big = _DOC_SEP.join(texts)
     if big.count(_DOC_SEP) != len(texts) - 1:
         big = _DOC_SEP.join(t.replace(_DOC_SEP, " ") for t in texts)
     big = _URL_RE.sub(" xurlx ", big)
-    if "#" in big:
-        big = _CAMEL_HASHTAG_RE.sub(lambda m: " " + _CAMEL_RE.sub(" ", m.group(1)), big)
-    big = big.lower()
-    if '"' in big or "“" in big:
-        big = _QUOTED_WORD_RE.sub(r"\1 xquotex", big)
     for mark in _PADDING:
         big = big.replace(mark, f" {mark} ")
     return big
@@ -270,8 +305,7 @@ def tokenize_batch(texts: Iterable[object], resolver: TokenResolver) -> TokenBat
     """Tokenise and resolve a batch of raw post texts (None/NaN count as empty posts)."""
     texts = ["" if not isinstance(t, str) else t for t in texts]
     codes, chunks = pd.factorize(np.asarray(_join_batch(texts).split(), dtype=object))
-    length, u_feature, u_role, u_word, u_canon = resolver.resolve(np.asarray(chunks, dtype=object))
-    first = np.cumsum(length) - length
+    first, length, u_feature, u_role, u_word, u_canon = resolver.resolve(np.asarray(chunks, dtype=object))
     if len(length) and (length == 1).all():
         flat = first[codes]
     else:                                   # expand chunks of 0 or several tokens ("mantap👍👍")
@@ -328,15 +362,15 @@ def _next_target(role: np.ndarray, doc: np.ndarray, bit: int) -> np.ndarray:
     target = pos + 1
     keep = target < len(role)
     pos, target = pos[keep], target[keep]
-    skip = (role[target] & NEG) != 0
+    skip = (role[target] & (NEG | PROHIBIT)) != 0
     target = np.minimum(target + skip, len(role) - 1)
     return target[(doc[target] == doc[pos]) & ((role[target] & BOUNDARY) == 0)]
 
 
 def token_multipliers(batch: TokenBatch, weights: np.ndarray, *, intensifier: float, diminisher: float,
                       contrast_before: float, contrast_after: float, concessive: float,
-                      adjacent_flip: float = -1.0, concessive_window: int = 8) -> tuple[np.ndarray, np.ndarray]:
-    """Per-token multipliers (intensity, contrast, concession) and the features that remain."""
+                      concessive_window: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-token multipliers (>= 0), the features that remain, and ironic praise to read as negated."""
     feature, role, doc = batch.feature.copy(), batch.role, batch.doc
     mult = np.ones(len(feature))
     base = np.where(feature >= 0, weights[np.maximum(feature, 0)], 0.0)
@@ -345,9 +379,9 @@ def token_multipliers(batch: TokenBatch, weights: np.ndarray, *, intensifier: fl
     mult[hit - 1] *= intensifier
     feature[hit] = -1
     base[hit] = 0.0
-    # praise glued to a negative word ("juara korupsi", "cepat rusak") is ironic: flip the praise
-    glued = np.flatnonzero((base[:-1] > 0) & (base[1:] < 0))
-    mult[glued] *= adjacent_flip
+    # praise glued to a negative word ("juara korupsi", "cepat rusak") is ironic: read it as negated
+    ironic = np.zeros(len(feature), dtype=bool)
+    ironic[:-1] = (base[:-1] > 0) & (base[1:] < 0)
     mult[_next_target(role, doc, PRE)] *= intensifier
     mult[_next_target(role, doc, DIM)] *= diminisher
     # contrast ("bagus, tapi mahal"): the clause after the marker weighs more, the one before less
@@ -362,26 +396,32 @@ def token_multipliers(batch: TokenBatch, weights: np.ndarray, *, intensifier: fl
     conc = (role & CONCESSIVE) != 0
     if conc.any():
         mult[scope_mask(conc, boundary, concessive_window)] *= concessive
-    return mult, feature
+    return mult, feature, ironic
 
 
-def negation_mask(batch: TokenBatch, window: int) -> np.ndarray:
-    """True for tokens inside a negator's scope (up to ``window`` tokens, not past a clause break)."""
+def negation_mask(batch: TokenBatch, window: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """True for tokens inside a negator's scope (up to ``window`` tokens, not past a clause break).
+
+    With lexicon ``weights``, a prohibitive ("jangan") negates only positive terms.
+    """
     role = batch.role
     stop = (role & (BOUNDARY | CONTRAST)) != 0
-    return scope_mask((role & NEG) != 0, stop, window)
+    negated = scope_mask((role & NEG) != 0, stop, window)
+    prohibited = scope_mask((role & PROHIBIT) != 0, stop, window)
+    if weights is not None:
+        feature = batch.feature
+        prohibited &= np.where(feature >= 0, weights[np.maximum(feature, 0)], 0.0) > 0
+    return negated | prohibited
 
 
 def normalized_texts(texts: Iterable[object], resolver: TokenResolver, window: int = 3) -> list[str]:
     """Canonical token text per post, ``NEG_`` prefixed inside negation scope (for TF-IDF models)."""
     texts = list(texts)
     batch = tokenize_batch(texts, resolver)
-    canon = batch.canon.copy()
-    negated = negation_mask(batch, window) & ((batch.role & (NEG | BOUNDARY)) == 0)
-    canon[negated] = "NEG_" + canon[negated].astype(str)
-    canon = np.char.replace(canon.astype(str), " ", "_")
+    negated = negation_mask(batch, window) & ((batch.role & (NEG | PROHIBIT | BOUNDARY)) == 0)
+    words = [("NEG_" if neg else "") + c.replace(" ", "_") for c, neg in zip(batch.canon, negated)]
     starts = np.flatnonzero(batch.role & SEP)
-    return [" ".join(part).strip() for part in np.split(canon, starts)] if texts else []
+    return [" ".join(words[a + 1 if a else 0: b]) for a, b in zip(np.r_[0, starts], np.r_[starts, len(words)])]
 
 
 def as_text_list(texts: Iterable[object]) -> list[object]:
@@ -408,7 +448,7 @@ class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
         intensifier: multiplier from "sangat", "banget", ...; diminisher from "agak", "sedikit".
         contrast_before: multiplier of the clause before "tapi/namun/padahal"; contrast_after after it.
         concessive: multiplier of a "walaupun/meskipun" clause.
-        adjacent_flip: multiplier of a positive term directly followed by a negative one ("juara korupsi").
+        ironic_praise: read a positive term directly followed by a negative one as negated ("juara korupsi").
         sarcasm_flip: share of the positive part turned negative when a sarcasm marker is present.
         cue_damping: score multiplier when a news/announcement/promo cue is present.
         question_damping: multiplier of the positive part of a question ("efektif gak?").
@@ -420,7 +460,7 @@ class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
                  negative_threshold: float = 1.0, negation_window: int = 3, negated_positive: float = -0.8,
                  negated_negative: float = -0.3, intensifier: float = 1.5, diminisher: float = 0.5,
                  contrast_before: float = 0.5, contrast_after: float = 1.5, concessive: float = 0.5,
-                 adjacent_flip: float = -1.0, sarcasm_flip: float = 1.0, cue_damping: float = 0.6,
+                 ironic_praise: bool = True, sarcasm_flip: float = 1.0, cue_damping: float = 0.6,
                  question_damping: float = 0.5, negativity_bias: float = 1.0, temperature: float = 2.0):
         self.lexicon_path = lexicon_path
         self.positive_threshold = positive_threshold
@@ -433,7 +473,7 @@ class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
         self.contrast_before = contrast_before
         self.contrast_after = contrast_after
         self.concessive = concessive
-        self.adjacent_flip = adjacent_flip
+        self.ironic_praise = ironic_praise
         self.sarcasm_flip = sarcasm_flip
         self.cue_damping = cue_damping
         self.question_damping = question_damping
@@ -477,13 +517,13 @@ class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
 
     def _chunk_entries(self, texts: list[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         batch = tokenize_batch(texts, self.resolver_)
-        mult, feature = token_multipliers(
+        mult, feature, ironic = token_multipliers(
             batch, self.weights_, intensifier=self.intensifier, diminisher=self.diminisher,
-            contrast_before=self.contrast_before, contrast_after=self.contrast_after, concessive=self.concessive,
-            adjacent_flip=self.adjacent_flip)
+            contrast_before=self.contrast_before, contrast_after=self.contrast_after, concessive=self.concessive)
+        negated = negation_mask(batch, self.negation_window, self.weights_) | (ironic & self.ironic_praise)
         n_terms = len(self.weights_)
         keep = feature >= 0
-        cols = feature[keep] + n_terms * negation_mask(batch, self.negation_window)[keep]
+        cols = feature[keep] + n_terms * negated[keep]
         rows, vals = [batch.doc[keep]], [mult[keep]]
         for i, bit in enumerate((SARC, CUE, QUESTION, EXCLAIM)):
             counts = np.bincount(batch.doc, weights=(batch.role & bit) != 0, minlength=batch.n_docs)

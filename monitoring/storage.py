@@ -96,6 +96,7 @@ MIGRATIONS: tuple[str, ...] = (
     LEFT JOIN enrichment e USING ({S.POST_KEY})
     LEFT JOIN post_issues i USING ({S.POST_KEY});
     """,
+    "CREATE TABLE blobs (name VARCHAR PRIMARY KEY, data BLOB, saved_at TIMESTAMPTZ);",
 )
 
 
@@ -258,3 +259,14 @@ def user_dictionaries(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], s
     slang = dict(cur.execute("SELECT slang, formal FROM user_slang").fetchall())
     stopwords = {w for (w,) in cur.execute("SELECT word FROM user_stopwords").fetchall()}
     return slang, stopwords
+
+
+def save_blob(con: duckdb.DuckDBPyConnection, name: str, data: bytes) -> None:
+    """Store a binary object (e.g. a fitted model); call inside a transaction."""
+    con.execute("INSERT INTO blobs VALUES (?, ?, now()) ON CONFLICT (name) DO UPDATE "
+                "SET data = excluded.data, saved_at = excluded.saved_at", [name, data])
+
+
+def load_blob(con: duckdb.DuckDBPyConnection, name: str) -> bytes | None:
+    rows = con.cursor().execute("SELECT data FROM blobs WHERE name = ?", [name]).fetchall()
+    return bytes(rows[0][0]) if rows else None

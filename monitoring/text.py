@@ -12,10 +12,10 @@ Stage :func:`add_tokens` adds four columns (see :mod:`monitoring.schema`):
   hashtag words. Negations are kept. Used for issues and keyword search.
 - ``HASHTAGS`` / ``MENTIONS``: lower-case, without ``#`` / ``@``.
 
-Speed: identical texts are analysed once; a text is split on whitespace and each distinct
-chunk ("BBM!", "@kemenkeu", "mantap👍") is parsed once per call, each distinct word normalised
-once, each distinct word stemmed once (:mod:`monitoring.stemming`). Token lists of identical
-posts are copies, so mutating one row does not change another.
+Speed: the per-post work is done by Arrow kernels (split into whitespace chunks, dictionary
+encoding, gathering results back per post); Python only parses each *distinct* chunk ("BBM!",
+"@kemenkeu", "mantap👍") and each distinct word once, and each new word is stemmed once
+(:mod:`monitoring.stemming`), in worker processes when there are many.
 """
 from __future__ import annotations
 
@@ -23,15 +23,17 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from itertools import chain, repeat
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from monitoring import lexicons, schema, stemming
 from monitoring.errors import MappingError
-from monitoring.lexicons import NEGATIONS, is_slang, is_stopword  # noqa: F401  (public API)
+from monitoring.lexicons import (  # noqa: F401  (public API)
+    NEGATIONS, deelongations, is_slang, is_stopword, laughter, split_hashtag)
 
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S*|(?:[a-z0-9-]+\.)+(?:com|net|org|id|ly|io|co)(?:/\S*|\b)",
@@ -40,88 +42,14 @@ _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _MENTION_RE = re.compile(r"@(\w{1,60})")
 _HASHTAG_RE = re.compile(r"#(\w+)")
 _REDUP2_RE = re.compile(r"\b([a-z]{2,})2(nya|ku|mu|an|lah)?\b")  # anak2 -> anak-anak
-_TOKEN_RE = re.compile(r"emoji_[a-z0-9_]+|rp\.?\d+(?:[.,]\d+)*|\d+(?:[.,]\d+)*%|[a-z0-9]+(?:-[a-z0-9]+)*")
+_TOKEN_RE = re.compile(r"emoji_[a-z0-9_]+|rp\.?\d+(?:[.,]\d+)*|\d+(?:[.,:]\d+)+%?(?![a-z0-9])|\d+%"
+                       r"|[a-z0-9]+(?:-[a-z0-9]+)*")
 _NUMERIC_RE = re.compile(r"(?:rp\.?)?\d[\d.,-]*(?:%|rb|ribu|jt|juta|k|m|an|x)?|ke-\d+")
-_CAMEL_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _RUN_RE = re.compile(r"([a-z])\1+")
-_LAUGHTER = (  # (canonical, pattern): wkwkwk, awokawok, hahaha, ...
-    ("wkwk", re.compile(r"(?:a?w+k+)+w*|k+(?:w+k+)+w*|(?:a?wo+k+)+|wa(?:k+a+)+k*")),
-    ("haha", re.compile(r"a?h*a+(?:h+a+)+h*")),
-    ("hehe", re.compile(r"h+e+(?:h+e+)+h*")),
-    ("hihi", re.compile(r"h+i+(?:h+i+)+h*")),
-    ("xixi", re.compile(r"x+i+(?:x+i+)+x*")),
-    ("huhu", re.compile(r"h+u+(?:h+u+)+h*")),
-)
+_LONG_RUN_RE = re.compile(r"([a-z])\1{2,}")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), " ")
 _MAX_EMOJI_LEN = 10
-_TWO_LETTER_PIECES = frozenset({"di", "ke", "ya", "ga", "yg", "uu", "ri", "tv", "hp", "sd", "mk", "ui"})
-_PIECE_PREFIXES = ("memper", "diper", "member", "ber", "ter", "mem", "men", "meng", "meny", "pem",
-                   "pen", "peng", "peny", "per", "me", "pe", "di", "ke", "se", "")
-_PIECE_SUFFIXES = ("kannya", "annya", "kan", "an", "i", "nya", "lah", "")
-_RECODINGS = {"men": "t", "pen": "t", "mem": "p", "pem": "p", "meng": "k", "peng": "k",
-              "meny": "s", "peny": "s"}
-
-
-def laughter(word: str) -> str | None:
-    """Canonical laughter (``wkwkwk``/``awokwok`` -> ``wkwk``, ``hahaha`` -> ``haha``) or None."""
-    if word[:1] in ("w", "k", "a", "h", "x") and (len(word) >= 3 or word in ("wk", "kw")):
-        for canonical, pattern in _LAUGHTER:
-            if pattern.fullmatch(word):
-                return canonical
-    return None
-
-
-def _affixed_known(piece: str, roots: frozenset[str]) -> bool:
-    """Rough check that a hashtag piece is an affixed root (``kenaikan`` = ke+naik+an)."""
-    for prefix in _PIECE_PREFIXES:
-        if not piece.startswith(prefix):
-            continue
-        rest = piece[len(prefix):]
-        for suffix in _PIECE_SUFFIXES:
-            if rest.endswith(suffix) and len(rest) - len(suffix) >= 3:
-                root = rest[:len(rest) - len(suffix)]
-                if root in roots or _RECODINGS.get(prefix, "?") + root in roots:
-                    return True
-    return False
-
-
-def _segment(word: str, known: frozenset[str], roots: frozenset[str]) -> list[str] | None:
-    """Split a lower-case run of letters into the fewest known words, or None."""
-    def is_piece(piece: str) -> bool:
-        if len(piece) == 2:
-            return piece in _TWO_LETTER_PIECES
-        return len(piece) > 2 and (piece in known or (len(piece) >= 5 and _affixed_known(piece, roots)))
-
-    n = len(word)
-    best: list[list[str] | None] = [[]] + [None] * n
-    for end in range(2, n + 1):
-        for start in range(max(0, end - 24), end - 1):
-            head = best[start]
-            if head is not None and (best[end] is None or len(head) + 1 < len(best[end])) \
-                    and is_piece(word[start:end]):
-                best[end] = head + [word[start:end]]
-    return best[n]
-
-
-def split_hashtag(tag: str) -> list[str]:
-    """Words of a hashtag (without ``#``), lower-case.
-
-    CamelCase decides when present (``TolakKenaikanBBM`` -> tolak kenaikan bbm); otherwise a
-    run of letters is split into the fewest known words (``dirumahaja`` -> di rumah aja) and
-    kept whole when no split exists (``savekpk`` stays ``savekpk``).
-    """
-    words: list[str] = []
-    for part in re.split(r"_+", tag):
-        if part and not part.islower() and not part.isupper():
-            words.extend(p.lower() for p in _CAMEL_RE.findall(part))
-            continue
-        for piece in re.findall(r"[^\W\d_]+|\d+", part.lower()):
-            known = lexicons.known_words()
-            split = None
-            if piece not in known and 6 <= len(piece) <= 40 and piece.isascii():
-                split = _segment(piece, known, lexicons.root_words())
-            words.extend(split or [piece])
-    return words
+_EDGE_PUNCTUATION = ".,!?;:\"'()[]*…“”‘’"  # "naik," and "(bbm)" are plain words
 
 
 class TextAnalyzer:
@@ -168,24 +96,29 @@ class TextAnalyzer:
         if "RT" in text and "RT" in chunks:  # "RT @user:" marks a retweet; "RT 05" is a place
             chunks = [c for i, c in enumerate(chunks) if not (
                 c == "RT" and i + 1 < len(chunks) and chunks[i + 1].startswith("@"))]
-        clean = " ".join(filter(None, map(self._clean.__getitem__, chunks)))
-        tokens = list(chain.from_iterable(map(self._tokens.__getitem__, chunks)))
+        clean = " ".join(filter(None, map(self._clean.__getitem__, chunks)))  # parses new chunks
+        memo = self._tokens
+        tokens = [token for chunk in chunks for token in memo[chunk]]
         plain = text.isascii()
-        hashtags = list(chain.from_iterable(map(self._tags.get, chunks, repeat(())))) \
+        hashtags = [tag for chunk in chunks for tag in self._tags.get(chunk, ())] \
             if "#" in text or not plain else []
-        mentions = list(chain.from_iterable(map(self._mentions.get, chunks, repeat(())))) \
+        mentions = [name for chunk in chunks for name in self._mentions.get(chunk, ())] \
             if "@" in text or not plain else []
         return clean, tokens, hashtags, mentions
 
     def _add_chunk(self, chunk: str) -> str:
         original = chunk
-        if chunk.isascii() and chunk.isalnum() and "2" not in chunk:  # most chunks: one word
-            parsed = self._words.get(chunk.lower()) or self._add_word(chunk.lower())
+        word = chunk.strip(_EDGE_PUNCTUATION)
+        if word.isascii() and word.isalnum() and "2" not in word:  # most chunks: one word
+            word = word.lower()
+            parsed = self._words.get(word) or self._add_word(word)
             self._tokens[chunk] = parsed[1]
             text = self._clean[chunk] = " ".join(parsed[0])
             return text
         if not chunk.isascii():
             chunk = self._replace_emoji(chunk)
+        if chunk.startswith("RT@"):  # retweet marker glued to the mention
+            chunk = chunk[2:]
         if "@" in chunk:
             chunk = _EMAIL_RE.sub(" ", chunk)
         if "." in chunk or "/" in chunk:
@@ -280,13 +213,13 @@ class TextAnalyzer:
             return tuple(formal.split())
         if token in self.known or not _RUN_RE.search(token):
             return (token,)
-        for candidate in _deelongations(token):
+        for candidate in deelongations(token):
             formal = self.slang.get(candidate)
             if formal is not None:
                 return tuple(formal.split())
             if candidate in self.known:
                 return (candidate,)
-        return (re.sub(r"([a-z])\1{2,}", r"\1", token),)
+        return (_LONG_RUN_RE.sub(r"\1", token),)
 
     def _stem(self, word: str) -> str:
         stem = self.stem_cache.get(word) or self.new_stems.get(word)
@@ -329,22 +262,6 @@ class _ChunkMemo(dict):
         return self.compute(chunk)
 
 
-def _deelongations(token: str) -> list[str]:
-    """Spellings with runs shortened to one or two letters (only runs of 3+, or a doubled last
-    letter), fewest letters first; at most 16."""
-    runs = [m for m in _RUN_RE.finditer(token) if len(m.group()) >= 3 or m.end() == len(token)][:4]
-    candidates = []
-    for mask in range(1 << len(runs)):
-        pieces, pos = [], 0
-        for k, run in enumerate(runs):
-            pieces.append(token[pos:run.start()] + run.group(1) * (2 if mask >> k & 1 else 1))
-            pos = run.end()
-        candidate = "".join(pieces) + token[pos:]
-        if candidate != token:
-            candidates.append(candidate)
-    return sorted(candidates, key=len)
-
-
 def add_tokens(
     posts: pd.DataFrame,
     *,
@@ -355,6 +272,10 @@ def add_tokens(
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Add CLEAN_TEXT, TOKENS, HASHTAGS and MENTIONS computed from schema.TEXT.
 
+    CLEAN_TEXT has pandas' ``str`` dtype; TOKENS, HASHTAGS and MENTIONS are
+    ``list<string>[pyarrow]`` columns (each value reads as a Python ``list[str]``; DuckDB stores
+    them as ``VARCHAR[]`` without conversion).
+
     Args:
         posts: frame with a ``schema.TEXT`` column (missing values give empty results).
         stem_cache: known ``word -> stem`` entries, e.g. the store's ``stem_cache`` table.
@@ -363,40 +284,75 @@ def add_tokens(
         processes: worker processes for stemming new words (default: all cores, when it pays).
 
     Returns:
-        A new frame (the input is not modified) and the new ``word -> stem`` entries to persist
-        (words needing PySastrawi's full algorithm that were not in ``stem_cache``).
+        A new frame (the input is not modified) and ``word -> stem`` for every token word that
+        was not in ``stem_cache``, to persist (most are ``word -> word``); with them the next run
+        stems nothing.
     """
     if schema.TEXT not in posts.columns:
         raise MappingError("Kolom teks tidak ditemukan. Pilih kolom yang berisi isi unggahan "
                            "pada Pemetaan Kolom.")
     analyzer = TextAnalyzer(stem_cache=stem_cache, extra_slang=extra_slang,
                             extra_stopwords=extra_stopwords, defer_stemming=True)
-    codes, uniques = pd.factorize(posts[schema.TEXT])  # identical texts analysed once
-    results = list(map(analyzer.analyse, map(str, uniques.tolist())))
+    # 1. every post split into whitespace chunks, in Arrow: (chunk code, row) per occurrence
+    codes, rows, chunks = _chunk_occurrences(posts[schema.TEXT])
+    # 2. each distinct chunk parsed once (slang, stopwords, emoji, hashtags...), in Python
+    clean = [analyzer._clean[c] for c in chunks]
+    # 3. each new word stemmed once, in worker processes when there are many
     new_stems = analyzer.stem_pending(processes)
-    changed = {w: s for w, s in new_stems.items() if s != w}
-    if changed:  # tokens that waited for the batch stemmer
-        get, keys = changed.get, changed.keys()
-        results = [r if keys.isdisjoint(r[1]) else (r[0], [get(w, w) for w in r[1]], r[2], r[3])
-                   for r in results]
-    results.append(("", [], [], []))  # code -1 (missing text) picks this last entry
-    columns = {schema.CLEAN_TEXT: np.array([r[0] for r in results], dtype=object)[codes]}
-    for position, name in ((1, schema.TOKENS), (2, schema.HASHTAGS), (3, schema.MENTIONS)):
-        columns[name] = _expand_lists([r[position] for r in results], codes)
+    # 4. per-chunk results gathered back into one value per post, in Arrow
+    gather = partial(_gather_lists, codes=codes, rows=rows, n_rows=len(posts))
+    lists = {
+        schema.TOKENS: gather([analyzer._tokens[c] for c in chunks]),
+        schema.HASHTAGS: gather([analyzer._tags.get(c, ()) for c in chunks]),
+        schema.MENTIONS: gather([analyzer._mentions.get(c, ()) for c in chunks]),
+    }
+    clean_text = pc.binary_join(gather([c.split() for c in clean]), " ")
+    columns = {schema.CLEAN_TEXT: pd.Series(pd.array(clean_text, dtype="str"), index=posts.index)}
+    columns.update({name: pd.Series(pd.arrays.ArrowExtensionArray(values), index=posts.index)
+                    for name, values in lists.items()})
     return posts.assign(**columns), new_stems
 
 
-def _expand_lists(unique_lists: list[list[str]], codes: np.ndarray) -> list[list[str]]:
-    """One list per row; rows sharing a text get their own copy."""
-    used = bytearray(len(unique_lists))
-    out = []
-    for code in codes.tolist():
-        values = unique_lists[code]
-        if used[code]:
-            values = values.copy()
-        used[code] = 1
-        out.append(values)
-    return out
+def _chunk_occurrences(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """``(codes, rows, chunks)``: for every whitespace-separated chunk of every text, in order,
+    its code into ``chunks`` (the distinct chunks) and its row number. HTML is decoded first;
+    the retweet marker "RT" before an @mention is dropped (not "RT 05", a neighbourhood)."""
+    values = pa.array(texts.astype("str"), type=pa.string()).fill_null("")
+    has_html = pc.or_(pc.match_substring(values, "&"), pc.match_substring(values, "<"))
+    if pc.any(has_html).as_py():
+        raw = pc.filter(values, has_html).to_pylist()
+        values = pc.replace_with_mask(values, has_html, pa.array(map(_decode_html, raw), pa.string()))
+    split = pc.utf8_split_whitespace(values)
+    rows = pc.list_parent_indices(split).to_numpy()
+    encoded = pc.dictionary_encode(pc.list_flatten(split))
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    chunks = encoded.dictionary.to_pylist()
+    if "RT" in chunks:
+        mention = np.fromiter((c.startswith("@") for c in chunks), dtype=bool, count=len(chunks))
+        is_rt = codes == chunks.index("RT")
+        marker = is_rt[:-1] & mention[codes[1:]] & (rows[:-1] == rows[1:])
+        keep = ~np.append(marker, False)
+        codes, rows = codes[keep], rows[keep]
+    return codes, rows, chunks
+
+
+def _decode_html(text: str) -> str:
+    return _TAG_RE.sub(" ", html.unescape(text))
+
+
+def _gather_lists(per_chunk: list[Iterable[str]], *, codes: np.ndarray, rows: np.ndarray,
+                  n_rows: int) -> pa.ListArray:
+    """Concatenate, for every row, the string lists of its chunk occurrences (in order)."""
+    lengths = np.fromiter(map(len, per_chunk), dtype=np.int64, count=len(per_chunk))
+    offsets = np.zeros(len(per_chunk) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    values = pa.array([w for words in per_chunk for w in words], type=pa.string())
+    by_chunk = pa.LargeListArray.from_arrays(pa.array(offsets), values)
+    flat = pc.list_flatten(by_chunk.take(pa.array(codes)))
+    per_row = np.bincount(rows, weights=lengths[codes], minlength=n_rows).astype(np.int64)
+    row_offsets = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(per_row, out=row_offsets[1:])
+    return pa.LargeListArray.from_arrays(pa.array(row_offsets), flat).cast(pa.list_(pa.string()))
 
 
 @lru_cache(maxsize=8)

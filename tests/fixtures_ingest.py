@@ -214,19 +214,20 @@ def garbage_bytes(size: int = 20_000, seed: int = 7) -> bytes:
     return random.Random(seed).randbytes(size)
 
 
-def synthetic_tweet_harvest_csv(rows: int, seed: int = 1) -> bytes:
-    """A large new-style tweet-harvest CSV (for benchmarks): varied text, one tweet per second-ish."""
+def synthetic_tweet_harvest_csv(rows: int, seed: int = 1, *, old: bool = False) -> bytes:
+    """A large tweet-harvest CSV (for benchmarks): varied text, a tweet every ~3 seconds.
+
+    ``old=True`` writes the early layout (';', Twitter-format dates), else the newer one.
+    """
     rng = random.Random(seed)
     start = dt.datetime(2023, 12, 1)
-    lines = [",".join(TWEET_HARVEST_NEW_HEADER)]
+    records = []
     for i in range(rows):
         post = POSTS[i % len(POSTS)]
         stamp = start + dt.timedelta(seconds=i * 3 + rng.randint(0, 2))
-        text = post["text"].replace('"', '""') + f" #{rng.randint(0, 9999)}"
-        tweet_id = str(1735000000000000000 + i)
-        lines.append(",".join([
-            tweet_id, iso_date(stamp), str(rng.randint(0, 5000)), f'"{text}"', tweet_id, "",
-            post["reply_to"] or "", post["lang"], f'"{post["location"]}"', "0", str(rng.randint(0, 50)),
-            str(rng.randint(0, 300)), f"https://x.com/{post['username']}/status/{tweet_id}", post["user_id"],
-            post["username"]]))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        varied = {**post, "id": str(1735000000000000000 + i), "text": f"{post['text']} #{rng.randint(0, 9999)}",
+                  "likes": rng.randint(0, 5000), "replies": rng.randint(0, 50), "retweets": rng.randint(0, 300)}
+        records.append(_tweet_row(varied, twitter_date(stamp) if old else iso_date(stamp)))
+    if old:
+        return delimited(TWEET_HARVEST_OLD_HEADER, records, delimiter=";")
+    return delimited(TWEET_HARVEST_NEW_HEADER, records)

@@ -38,8 +38,13 @@ def _frame(header, rows=()):
 ])
 def test_tweet_harvest_every_version(data, filename, extra_fields):
     frame = read_table(data, filename).frame
-    assert suggest_mapping(frame) == {**TWEET_HARVEST_MAPPING, **extra_fields}
+    mapping = suggest_mapping(frame)
+    assert mapping == {**TWEET_HARVEST_MAPPING, **extra_fields}
     assert detect_platform(frame, "data.csv") == "x"
+    posts = apply_mapping(frame, mapping, platform="x", now=NOW).posts
+    assert posts[S.CREATED_AT].tolist() == [pd.Timestamp(p["created"], tz="UTC") for p in POSTS]
+    assert posts[S.TEXT].tolist() == [p["text"] for p in POSTS]
+    assert posts[S.SHARES].tolist() == [p["retweets"] for p in POSTS]
 
 
 EXPECTED_EXPORTS = {
@@ -195,10 +200,12 @@ def test_rejects_empty_text_and_unparseable_dates():
                            platform="other", now=NOW)
     assert tuple(mapped.rejects.columns) == REJECT_COLUMNS
     assert mapped.rejects[SOURCE_ROW].tolist() == [2, 3, 5]
-    assert mapped.rejects["reason"].tolist() == ['tanggal tidak dikenali: "kemarin sore"', "teks kosong", "teks kosong"]
+    assert mapped.rejects["reason"].tolist() == [
+        'tanggal tidak dikenali: "kemarin sore"', "teks kosong", "teks kosong"]
     assert json.loads(mapped.rejects["raw"].iloc[2]) == {"tanggal": "22/11/2023", "akun": "ucok", "teks": None}
     assert mapped.posts[SOURCE_ROW].tolist() == [1, 4]
     assert mapped.posts[S.CREATED_AT].iloc[1] == NOW                        # empty date -> import time
+    assert str(mapped.posts[S.CREATED_AT].dtype) == "datetime64[us, UTC]"
     assert any("1 baris tanpa tanggal" in w for w in mapped.warnings)
 
 
@@ -221,6 +228,23 @@ def test_content_hash_ids_are_stable_and_ignore_the_import_time_when_undated():
     assert other_platform[S.POST_ID].iloc[0] != first[S.POST_ID].iloc[0]
 
 
+def test_content_hash_includes_the_date():
+    frame = _frame(["akun", "text", "tanggal"],
+                   [["budi", "Listrik padam", "2023-11-20"], ["budi", "Listrik padam", "2023-11-21"]])
+    mapping = {S.AUTHOR: "akun", S.TEXT: "text", S.CREATED_AT: "tanggal"}
+    ids = apply_mapping(frame, mapping, platform="other", now=NOW).posts[S.POST_ID]
+    assert ids.nunique() == 2
+    later = apply_mapping(frame, mapping, platform="other", now=NOW + pd.Timedelta(days=1)).posts
+    assert ids.tolist() == later[S.POST_ID].tolist()
+
+
+def test_extra_keeps_only_present_values_of_unmapped_columns():
+    frame = _frame(["teks", "catatan", "kutipan"], [["a b", "cek lagi", None], ["c d", None, 'kata "pak"'],
+                                                     ["e f", None, None]])
+    posts = apply_mapping(frame, {S.TEXT: "teks"}, platform="other", now=NOW).posts
+    assert [json.loads(e) for e in posts[S.EXTRA]] == [{"catatan": "cek lagi"}, {"kutipan": 'kata "pak"'}, {}]
+
+
 def test_platform_column_overrides_per_row():
     frame = _frame(["sumber platform", "isi"], [["Twitter", "a b c"], ["IG", "d e f"], ["??", "g h i"]])
     mapped = apply_mapping(frame, {S.PLATFORM: "sumber platform", S.TEXT: "isi"}, platform="news", now=NOW)
@@ -237,7 +261,7 @@ def test_counts_that_are_not_numbers_are_reported():
 @pytest.mark.parametrize("mapping, fragment", [
     ({}, "Kolom teks tidak ditemukan"),
     ({S.TEXT: ""}, "Kolom teks tidak ditemukan"),
-    ({S.TEXT: "isi"}, "'isi' yang dipilih untuk teks tidak ada"),
+    ({S.TEXT: "isi"}, "'isi' yang dipilih untuk teks unggahan tidak ada"),
     ({S.TEXT: "teks", S.LIKES: "jumlah"}, "'jumlah' yang dipilih untuk suka"),
     ({S.TEXT: "teks", "sentimen": "teks"}, "tujuan 'sentimen' tidak dikenal"),
 ])

