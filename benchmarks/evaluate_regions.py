@@ -15,6 +15,11 @@ Figures printed per set:
 - kabkota recall: correct kab/kota among strings labelled with one.
 locations_dev.csv is the set the rules were tuned on; locations_holdout.csv was written before the resolver
 and never tuned on.
+
+    python benchmarks/evaluate_regions.py --speed 1000000
+
+times ``add_regions`` on that many synthetic posts (about 50k distinct profile locations, tweet-length texts
+of which about one in ten names a place, 40% empty locations) and prints the seconds taken.
 """
 from __future__ import annotations
 
@@ -27,7 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitoring.regions import resolve_location  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from monitoring import schema  # noqa: E402
+from monitoring.regions import add_regions, coverage, resolve_location  # noqa: E402
 
 SETS = {"dev": ROOT / "tests/data/locations_dev.csv", "holdout": ROOT / "tests/data/locations_holdout.csv"}
 
@@ -69,11 +78,51 @@ def evaluate(rows: list[dict[str, str]]) -> tuple[dict[str, float], list[str]]:
     return metrics, errors
 
 
+_WORDS = ("aku lagi di rumah nih banjir parah banget gak bisa keluar pemerintah harus tanggap cepat kasihan "
+          "warga yang terdampak semoga segera surut wkwk bgt sih dong tolong pak harga beras naik lagi gimana "
+          "ini @pemkot #viral https://t.co/x8Yq2 😭 🙏 bansos jalan rusak listrik padam").split()
+_MENTIONS = ("di Kota Bekasi", "warga Bontang", "Pemkab Bogor", "banjir Semarang", "gempa Malang",
+             "di Jakarta", "Gubernur Jabar", "nasi padang", "batu bara", "Jl. Surabaya")
+
+
+def synthetic_posts(n: int, seed: int = 0) -> pd.DataFrame:
+    """``n`` synthetic posts for timing; locations and texts repeat as in real exports."""
+    rng = np.random.default_rng(seed)
+    bases = [r["raw"] for path in SETS.values() for r in load(path)]
+    distinct = [f"{bases[i % len(bases)]}{' ' + str(i // len(bases)) if i >= len(bases) else ''}"
+                for i in range(50_000)]
+    locations = np.array(distinct + [None], dtype=object)[rng.integers(0, len(distinct) + 1, n)]
+    locations[rng.random(n) < 0.4] = None
+    words = np.array(_WORDS, dtype=object)
+    texts = [" ".join(words[rng.integers(0, len(words), 22)]) for _ in range(min(n, 200_000))]
+    texts = np.array(texts, dtype=object)[rng.integers(0, len(texts), n)]
+    mention = rng.random(n) < 0.1
+    texts[mention] = texts[mention] + " " + np.array(_MENTIONS, dtype=object)[rng.integers(0, 10, mention.sum())]
+    return pd.DataFrame({schema.DATASET_ID: rng.integers(1, 4, n), schema.LOCATION_RAW: locations,
+                         schema.TEXT: texts})
+
+
+def time_add_regions(n: int) -> None:
+    """Print how long :func:`add_regions` takes on ``n`` synthetic posts."""
+    posts = synthetic_posts(n)
+    resolve_location("Jakarta")  # load the gazetteer outside the timing
+    start = time.perf_counter()
+    placed = add_regions(posts)
+    elapsed = time.perf_counter() - start
+    sources = placed[schema.REGION_SOURCE].value_counts().to_dict()
+    print(f"add_regions: {n:,} posts, {posts[schema.LOCATION_RAW].nunique():,} distinct locations, "
+          f"{posts[schema.TEXT].nunique():,} distinct texts: {elapsed:.2f} s; coverage {coverage(placed):.1%}; "
+          f"by source {sources}")
+
+
 def main() -> None:
-    """Print the figures for both sets."""
+    """Print the figures for both sets (and the timing when asked)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", choices=sorted(SETS), action="append", default=[])
+    parser.add_argument("--speed", type=int, default=0, metavar="N", help="time add_regions on N posts")
     args = parser.parse_args()
+    if args.speed:
+        time_add_regions(args.speed)
     for name, path in SETS.items():
         start = time.perf_counter()
         metrics, errors = evaluate(load(path))

@@ -10,7 +10,9 @@ document, not 500; every copy still counts for volume. Groups are found in near-
    (:data:`NUM_PERM` hash functions) over each document's set of unigram + bigram shingles;
    banded LSH (:data:`BANDS` bands) buckets documents whose band is identical; each bucket
    member is compared with the bucket's first member and linked when the estimated Jaccard
-   similarity is at least ``threshold``; connected components of the links are the groups.
+   similarity is at least ``threshold``; connected components of the links are the groups,
+   and a member not within ``threshold`` of its component's first member is split off again
+   (components chain: A~B and B~C would otherwise put C with A).
 
 A group is *coordinated* when, inside one time window of ``window`` (default 30 minutes), it
 has at least ``min_copies`` original posts (retweets do not count: amplifying a post is not

@@ -114,14 +114,22 @@ def _phrase(text: str) -> str:
     return " ".join(normalize_tokens(text))
 
 
+_ENGLISH_DIRECTIONS = {"utara": "north", "selatan": "south", "barat": "west", "timur": "east",
+                       "tengah": "central", "tenggara": "southeast", "barat daya": "southwest"}
+
+
 def _variants(name: str) -> list[str]:
-    """Spellings generated from an official name: itself, glued ("tanjungpinang"), without "Kepulauan"."""
+    """Spellings generated from an official name: itself, glued ("tanjungpinang"), without "Kepulauan",
+    and in English word order ("tangerang selatan" -> "south tangerang")."""
     out = [name]
     words = name.split()
     if len(words) > 1:
         out.append("".join(words))
     if len(words) > 1 and words[0] in ("kepulauan", "pulau"):
         out.append(" ".join(words[1:]))
+    for direction, english in _ENGLISH_DIRECTIONS.items():
+        if name.endswith(" " + direction):
+            out.append(f"{english} {name[: -len(direction) - 1]}")
     return out
 
 

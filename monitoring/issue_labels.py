@@ -194,8 +194,8 @@ def issue_summary(posts: pd.DataFrame, registry=None, *, stopwords: Iterable[str
     frame["first_seen"] = grouped[schema.CREATED_AT].min()
     frame["last_seen"] = grouped[schema.CREATED_AT].max()
     frame["negative_share"] = (
-        grouped[schema.SENTIMENT].agg(lambda s: float((s == "negative").mean())) if schema.SENTIMENT in known
-        else np.nan
+        known[schema.SENTIMENT].eq("negative").groupby(known[schema.ISSUE_ID]).mean().astype(float)
+        if schema.SENTIMENT in known else np.nan
     )
     frame["coordinated_share"] = (
         grouped[schema.IS_COORDINATED].mean().astype(float) if schema.IS_COORDINATED in known else 0.0

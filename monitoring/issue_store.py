@@ -1,0 +1,178 @@
+"""Issue detection against the store: load posts, run the issue stage, persist the result.
+
+What is remembered between analyses: the fitted :class:`IssueModel` (a blob), the issue
+registry (stable ids, profiles, labels) and the analyst's edits (``issue_edits``), so ids,
+names, merges, splits and hidden issues survive re-analysis and new uploads.
+"""
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import duckdb
+import joblib
+import pandas as pd
+
+from monitoring import schema as S
+from monitoring import storage
+from monitoring.issue_identity import (IssueDetection, IssueEdit, IssueRegistry, apply_edits, assign_posts,
+                                       detect_issues, split_edit)
+from monitoring.issues import IssueModel
+from monitoring.text import tokenize_query
+
+MODEL_BLOB = "issue_model"
+REGISTRY_STATE = "issue_registry"
+CLUSTER_IDS_STATE = "issue_cluster_ids"
+POST_COLUMNS = (S.POST_KEY, S.TEXT, S.TOKENS, S.CREATED_AT, S.AUTHOR)
+
+
+def _load_posts(con: duckdb.DuckDBPyConnection, condition: str = "", params: list[Any] | None = None) -> pd.DataFrame:
+    columns = ", ".join(f"p.{c}" if c not in (S.TOKENS,) else f"e.{c}" for c in POST_COLUMNS)
+    return storage.query_df(con, f"SELECT {columns} FROM posts p JOIN enrichment e USING ({S.POST_KEY}) "
+                                 f"{condition}", params)
+
+
+def load_registry(con: duckdb.DuckDBPyConnection) -> IssueRegistry:
+    return IssueRegistry.from_dict(storage.get_state(con, REGISTRY_STATE, {}) or {})
+
+
+def load_edits(con: duckdb.DuckDBPyConnection) -> list[IssueEdit]:
+    rows = storage.query_df(con, "SELECT edit FROM issue_edits ORDER BY edit_id")
+    return [IssueEdit.from_dict(json.loads(e)) for e in rows["edit"]]
+
+
+def load_issue_model(con: duckdb.DuckDBPyConnection) -> tuple[IssueModel, list[str]] | None:
+    """The stored fitted model and the issue id of each of its clusters, or None."""
+    blob = storage.load_blob(con, MODEL_BLOB)
+    cluster_ids = storage.get_state(con, CLUSTER_IDS_STATE)
+    if blob is None or cluster_ids is None:
+        return None
+    return joblib.load(io.BytesIO(blob)), list(cluster_ids)
+
+
+def _normaliser(con: duckdb.DuckDBPyConnection):
+    slang, stopwords = storage.user_dictionaries(con)
+    return lambda text: tokenize_query(text, extra_slang=slang, extra_stopwords=stopwords)
+
+
+def fit_issues(con: duckdb.DuckDBPyConnection, *, n_issues: int | None = None) -> tuple[int, int]:
+    """Re-cluster every enriched post; returns (issues, posts assigned to an issue)."""
+    posts = _load_posts(con)
+    if posts.empty:
+        return 0, 0
+    detection = detect_issues(posts, registry=load_registry(con), edits=load_edits(con),
+                              model=IssueModel(n_issues=n_issues or None), normaliser=_normaliser(con))
+    buffer = io.BytesIO()
+    joblib.dump(detection.model, buffer)
+    with storage.transaction(con):
+        con.execute("DELETE FROM post_issues")
+        _insert_post_issues(con, detection.posts)
+        storage.save_blob(con, MODEL_BLOB, buffer.getvalue())
+        storage.set_state(con, CLUSTER_IDS_STATE, list(detection.cluster_ids))
+        _save_registry(con, detection.registry, detection.posts)
+        storage.bump_version(con)
+    return _present(detection.posts), int(detection.posts[S.ISSUE_ID].notna().sum())
+
+
+def assign_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list[str]]) -> tuple[int, int]:
+    """Assign posts without an issue row to the stored model's issues (incremental run)."""
+    model, cluster_ids = stored
+    posts = _load_posts(con, f"WHERE p.{S.POST_KEY} NOT IN (SELECT {S.POST_KEY} FROM post_issues)")
+    if posts.empty:
+        return 0, 0
+    assigned, registry = assign_posts(posts, model, cluster_ids, load_registry(con), load_edits(con),
+                                      normaliser=_normaliser(con))
+    with storage.transaction(con):
+        _insert_post_issues(con, assigned)
+        _save_registry(con, registry, None)
+        storage.bump_version(con)
+    return len(cluster_ids), int(assigned[S.ISSUE_ID].notna().sum())
+
+
+def _insert_post_issues(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame) -> None:
+    frame = pd.DataFrame({
+        S.POST_KEY: posts[S.POST_KEY].to_numpy(),
+        S.ISSUE_ID: posts[S.ISSUE_ID].astype(object).to_numpy(),
+        S.DUP_GROUP: posts[S.DUP_GROUP].astype(str).to_numpy(),
+        S.IS_COORDINATED: posts[S.IS_COORDINATED].fillna(False).astype(bool).to_numpy(),
+    })
+    con.register("incoming_issues", frame)
+    try:
+        con.execute("INSERT INTO post_issues SELECT * FROM incoming_issues ON CONFLICT DO NOTHING")
+    finally:
+        con.unregister("incoming_issues")
+
+
+def _present(posts: pd.DataFrame) -> int:
+    return int(posts[S.ISSUE_ID].dropna().nunique())
+
+
+def _save_registry(con: duckdb.DuckDBPyConnection, registry: IssueRegistry, posts: pd.DataFrame | None) -> None:
+    """Persist the registry and rewrite the ``issues`` table (issues that currently have posts)."""
+    storage.set_state(con, REGISTRY_STATE, registry.to_dict())
+    if posts is None:
+        present = set(storage.query_df(con, "SELECT DISTINCT issue_id FROM post_issues WHERE issue_id IS NOT NULL")
+                      ["issue_id"])
+    else:
+        present = set(posts[S.ISSUE_ID].dropna())
+    rows = [{"issue_id": i.issue_id, "label": i.display_label, "top_terms": ", ".join(i.top_terms),
+             "terms": json.dumps(i.terms, ensure_ascii=False), "is_new": bool(i.is_new),
+             "hidden": bool(i.hidden), "kind": "manual" if i.manual else "discovered", "query": None}
+            for i in registry.issues.values() if i.issue_id in present or i.hidden]
+    con.execute("DELETE FROM issues")
+    if rows:
+        con.register("incoming_registry", pd.DataFrame(rows))
+        con.execute("INSERT INTO issues SELECT * FROM incoming_registry")
+        con.unregister("incoming_registry")
+
+
+# --- analyst edits ----------------------------------------------------------------------
+
+def add_edit(con: duckdb.DuckDBPyConnection, action: str, issue_id: str, *, label: str | None = None,
+             target_id: str | None = None, query: str | None = None) -> IssueEdit:
+    """Record an edit (rename / merge / split / hide) and apply it to the stored posts now.
+
+    A split reserves a new id. Invalid edits raise an Indonesian :class:`UserError`.
+    """
+    registry = load_registry(con)
+    if action == "split":
+        edit, registry = split_edit(registry, issue_id, query or "", label or "")
+    else:
+        edit = IssueEdit(action=action, issue_id=issue_id, label=label, target_id=target_id, query=query)
+    edits = load_edits(con) + [edit]
+    touched = sorted({e.issue_id for e in edits} | {e.target_id for e in edits if e.target_id})
+    posts = _load_posts(con, f"JOIN post_issues i USING ({S.POST_KEY}) WHERE i.{S.ISSUE_ID} IN "
+                             f"({', '.join('?' for _ in touched)})", touched)
+    posts = posts.merge(storage.query_df(con, f"SELECT {S.POST_KEY}, {S.ISSUE_ID}, {S.DUP_GROUP}, "
+                                              f"{S.IS_COORDINATED} FROM post_issues"), on=S.POST_KEY)
+    edited, registry = apply_edits(posts, registry, edits, normaliser=_normaliser(con))
+    with storage.transaction(con):
+        next_id = storage.query_value(con, "SELECT coalesce(max(edit_id), 0) + 1 FROM issue_edits")
+        con.execute("INSERT INTO issue_edits VALUES (?, ?, now())",
+                    [next_id, json.dumps(edit.to_dict(), ensure_ascii=False)])
+        con.register("edited_posts", edited[[S.POST_KEY, S.ISSUE_ID]].astype(object))
+        con.execute(f"UPDATE post_issues SET {S.ISSUE_ID} = e.{S.ISSUE_ID} FROM edited_posts e "
+                    f"WHERE post_issues.{S.POST_KEY} = e.{S.POST_KEY}")
+        con.unregister("edited_posts")
+        _save_registry(con, registry, None)
+        storage.bump_version(con)
+    return edit
+
+
+def list_edits(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every edit, oldest first (for the Isu page)."""
+    rows = storage.query_df(con, "SELECT edit_id, edit, created_at FROM issue_edits ORDER BY edit_id")
+    details = pd.DataFrame([json.loads(e) for e in rows["edit"]]) if len(rows) else pd.DataFrame()
+    return pd.concat([rows.drop(columns=["edit"]), details], axis=1)
+
+
+def remove_edit(con: duckdb.DuckDBPyConnection, edit_id: int) -> None:
+    """Undo an edit: it is dropped and the next analysis replays the rest (re-fit to apply now)."""
+    with storage.transaction(con):
+        con.execute("DELETE FROM issue_edits WHERE edit_id = ?", [edit_id])
+        storage.bump_version(con)
+
+
+__all__ = ["IssueDetection", "add_edit", "assign_issues", "fit_issues", "list_edits", "load_issue_model",
+           "remove_edit"]
