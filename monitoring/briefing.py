@@ -86,6 +86,7 @@ class Briefing:
     platforms: pd.DataFrame
     datasets: pd.DataFrame
     store_posts: int
+    examples: pd.DataFrame
 
     @property
     def change(self) -> int:
@@ -290,6 +291,19 @@ def _datasets(con: duckdb.DuckDBPyConnection, window: Filters) -> pd.DataFrame:
                          sg.POSTS: counts["posts"].astype("int64").tolist()})
 
 
+EXAMPLE_COLUMNS = (S.ISSUE_ID, S.CREATED_AT, S.PLATFORM, S.AUTHOR, S.TEXT, S.SENTIMENT, S.PROVINCE)
+
+
+def _examples(con: duckdb.DuckDBPyConnection, window: Filters, emerging: pd.DataFrame) -> pd.DataFrame:
+    """The most engaging post of each top issue in the window (one per issue, in the issues' order)."""
+    ids = tuple(str(i) for i in emerging[S.ISSUE_ID])
+    if not ids:
+        return pd.DataFrame(columns=list(EXAMPLE_COLUMNS))
+    posts = queries.sample_posts(con, replace(window, issue_ids=ids), limit=50 * len(ids), order="engagement")
+    first = posts.drop_duplicates(S.ISSUE_ID).set_index(S.ISSUE_ID)
+    return first.reindex([i for i in ids if i in first.index]).reset_index()[list(EXAMPLE_COLUMNS)]
+
+
 def _located_share(region: str | None, stats: dict, regional_posts: pd.DataFrame) -> float | None:
     """Share of posts with a known province (national) or kabupaten/kota (region focus)."""
     if region is None:
@@ -361,5 +375,5 @@ def build_briefing(con: duckdb.DuckDBPyConnection, *, date: dt.date | None = Non
         regional=regional, sentiment=_sentiment(con, window),
         map_values=pd.DataFrame({S.PROVINCE_CODE: national[REGION_CODE], VALUE: national[REGION_POSTS]}),
         platforms=_labelled_counts(con, window, S.PLATFORM, S.PLATFORM_LABELS), datasets=_datasets(con, window),
-        store_posts=queries.count_posts(con),
+        store_posts=queries.count_posts(con), examples=_examples(con, window, emerging),
     )

@@ -103,7 +103,7 @@ h1{margin:0;font-size:28px}h2{font-size:18px;margin:0 0 10px}
 .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-bottom:16px}
 .card,.panel{background:#fff;border:1px solid #dde3ea;border-radius:10px;padding:14px 16px}
 .card .v{font-size:30px;font-weight:700}.card .t,.card .n{color:#5b6773;font-size:13px}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px;margin-bottom:16px}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px;margin-bottom:16px;align-items:start}
 ol{margin:0;padding-left:22px}li{margin-bottom:10px}
 .badge{display:inline-block;border-radius:8px;padding:0 8px;color:#fff;font-size:12px;font-weight:600}
 .meta{color:#5b6773;font-size:13px}
@@ -128,12 +128,28 @@ def _html_badge(status: object) -> str:
     return f'<span class="badge" style="background:{color}">{_e(status)}</span>'
 
 
+def example_text(b: Briefing, issue_id: object, limit: int = 280) -> str:
+    """'"text…" — @author, X (Twitter)' for an issue's example post, plain text ('' when none)."""
+    rows = b.examples[b.examples[S.ISSUE_ID] == issue_id].to_dict("records")
+    if not rows:
+        return ""
+    row = rows[0]
+    text = " ".join(str(row[S.TEXT] or "").split())
+    text = text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    author = f"@{row[S.AUTHOR]}" if isinstance(row[S.AUTHOR], str) and row[S.AUTHOR] else "(tanpa akun)"
+    return f"“{text}” — {author}, {S.PLATFORM_LABELS.get(row[S.PLATFORM], str(row[S.PLATFORM]))}"
+
+
 def _html_emerging(b: Briefing) -> str:
-    items = "".join(
-        f"<li><b>{_e(r[LABEL])}</b> {_html_badge(r[sg.STATUS])} <span class=\"meta\">{_e(fmt_int(r[sg.POSTS]))} "
-        f"unggahan · negatif {_e(fmt_pct(r[sg.NEGATIVE_SHARE]))} · skor {_e(_score(r[sg.SCORE]))}</span>"
-        f"<br>{_e(r[sg.EXPLANATION])}</li>" for r in b.emerging.to_dict("records"))
-    body = f"<ol>{items}</ol>" if items else "<p>Tidak ada isu dengan unggahan dalam jendela ini.</p>"
+    items = []
+    for r in b.emerging.to_dict("records"):
+        example = example_text(b, r[S.ISSUE_ID])
+        items.append(
+            f"<li><b>{_e(r[LABEL])}</b> {_html_badge(r[sg.STATUS])} <span class=\"meta\">"
+            f"{_e(fmt_int(r[sg.POSTS]))} unggahan · negatif {_e(fmt_pct(r[sg.NEGATIVE_SHARE]))} · skor "
+            f"{_e(_score(r[sg.SCORE]))}</span><br>{_e(r[sg.EXPLANATION])}"
+            + (f'<br><span class="meta">Contoh: {_e(example)}</span>' if example else "") + "</li>")
+    body = f"<ol>{''.join(items)}</ol>" if items else "<p>Tidak ada isu dengan unggahan dalam jendela ini.</p>"
     return f'<div class="panel"><h2>Isu naik teratas — {_e(b.region_name)}</h2>{body}</div>'
 
 
@@ -198,6 +214,7 @@ def briefing_xlsx(b: Briefing) -> bytes:
         RANK: "Peringkat", S.ISSUE_ID: "ID isu", LABEL: "Isu", sg.STATUS: "Status",
         sg.POSTS: f"Unggahan {b.recent_hours} jam", sg.BASELINE: f"Rata-rata per {b.recent_hours} jam sebelumnya",
         sg.NEGATIVE_SHARE: "Porsi negatif", sg.SCORE: "Skor", sg.EXPLANATION: "Penjelasan"})
+    issues["Contoh unggahan"] = [example_text(b, i, limit=2000) for i in b.emerging[S.ISSUE_ID]]
     regional = b.regional.rename(columns={
         REGION_CODE: "Kode wilayah", REGION_NAME: "Wilayah", REGION_POSTS: f"Unggahan {b.recent_hours} jam",
         S.ISSUE_ID: "ID isu teratas", LABEL: "Isu teratas", sg.STATUS: "Status",

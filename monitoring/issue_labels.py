@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -140,7 +141,9 @@ def surface_forms(texts: Iterable[str], token_lists: Iterable[Sequence[str]], st
     return {stem: _best_form(c) for stem, c in counts.items() if c}
 
 
-def _candidate_stems(word: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _candidate_stems(word: str) -> frozenset[str]:
+    """Every stem ``word`` could be: itself minus any known prefix / suffix pair."""
     found = set()
     for prefix in _PREFIXES:
         if not word.startswith(prefix):
@@ -153,7 +156,7 @@ def _candidate_stems(word: str) -> set[str]:
                 found.add(core)
                 if prefix in _NASAL:
                     found.add(_NASAL[prefix] + core)
-    return found
+    return frozenset(found)
 
 
 def _best_form(counts: Counter) -> str:

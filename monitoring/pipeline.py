@@ -16,7 +16,8 @@ import joblib
 import pandas as pd
 
 from monitoring import schema as S
-from monitoring import storage
+from monitoring import settings, storage
+from monitoring.emerging import refresh_alerts
 from monitoring.dedup import add_duplicate_groups
 from monitoring.issue_store import assign_issues, fit_issues, load_issue_model
 from monitoring.regions import add_regions
@@ -72,6 +73,11 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
             report.issues, report.assigned = fit_issues(con, n_issues=n_issues)
         elif unassigned:
             report.issues, report.assigned = assign_issues(con, model)
+    # 4. Spike alerts on the whole store, merged with earlier ones.
+    with timer("alerts"):
+        values = settings.load_settings(storage.stored_settings(con))
+        with storage.transaction(con):
+            refresh_alerts(con, k=values["alert_k"], baseline_days=values["baseline_days"])
     progress(1.0, "Analisis selesai.")
     return report
 

@@ -31,6 +31,7 @@ class Filters:
     issue_ids: tuple[str, ...] = ()
     sentiments: tuple[str, ...] = ()
     keyword: str = ""
+    post_keys: tuple[str, ...] = ()          # specific posts (e.g. examples of a plan row)
 
     def key(self) -> str:
         """A stable cache key."""
@@ -50,7 +51,7 @@ def where_clause(filters: Filters, *, alias: str = "") -> tuple[str, list[Any]]:
         params.append(filters.end.to_pydatetime())
     for column, values in ((S.DATASET_ID, filters.dataset_ids), (S.PLATFORM, filters.platforms),
                            (S.PROVINCE_CODE, filters.province_codes), (S.ISSUE_ID, filters.issue_ids),
-                           (S.SENTIMENT, filters.sentiments)):
+                           (S.SENTIMENT, filters.sentiments), (S.POST_KEY, filters.post_keys)):
         if values:
             parts.append(f"{a}{column} IN ({', '.join('?' for _ in values)})")
             params.extend(values)

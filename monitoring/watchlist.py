@@ -180,8 +180,15 @@ class _Matcher:
         return result
 
     def _any(self, keywords: tuple[Keyword, ...]) -> pd.Series:
+        # A plain alternation of first words is fast in pyarrow's RE2; word boundaries are not
+        # (they force its slow path on non-ASCII text), so they only run on the candidates.
+        quick = "|".join(re.escape(k.words[0]) for k in keywords)
+        candidate = self.text.str.contains(quick, regex=True).fillna(False).to_numpy(bool)
         pattern = "|".join(_keyword_pattern(k) for k in keywords)
-        found = self.text.str.contains(f"(?:^|\\W)(?:{pattern})", regex=True).fillna(False).astype(bool)
+        found = pd.Series(False, index=self.index)
+        if candidate.any():
+            exact = self.text[candidate].str.contains(f"(?:^|\\W)(?:{pattern})", regex=True)
+            found[candidate] = exact.fillna(False).to_numpy(bool)
         if self.tokens is not None:
             for keyword in keywords:
                 tokens = [t for t in self.normaliser(keyword.text.rstrip("*")) if t]

@@ -1,0 +1,60 @@
+"""Perencanaan Diseminasi: per region, which issue to address first, when, where, with what."""
+from __future__ import annotations
+
+import streamlit as st
+
+from monitoring import emerging, plan, queries, schema as S
+from monitoring.exports import to_safe_csv, to_safe_xlsx
+from pages import common
+
+st.title("🎯 Perencanaan Diseminasi")
+if not common.has_data():
+    common.empty_state()
+    st.stop()
+
+filters = common.current_filters()
+config = common.app_settings()
+table = common.cached_query(emerging.plan_table, filters, recent_hours=config["recent_hours"],
+                            baseline_days=config["baseline_days"])
+if table.empty:
+    st.info("Belum ada isu untuk direncanakan pada filter ini. Pastikan data sudah dianalisis (halaman Data).")
+    st.stop()
+
+weights = ", ".join(f"{plan.COMPONENT_LABELS[k]} {int(v * 100)}%" for k, v in plan.PRIORITY_WEIGHTS.items())
+st.caption(f"Prioritas 0–100 = jumlah kontribusi: {weights}. Jam aktif = tiga jam tersibuk audiens wilayah "
+           "dalam waktu setempat (WIB/WITA/WIT).")
+
+labels = emerging.issue_label_map(common.connection())
+table = table.assign(isu=table[S.ISSUE_ID].map(labels).fillna(table[S.ISSUE_ID]))
+regions = table[[plan.REGION_CODE, plan.REGION_NAME]].drop_duplicates()
+region_names = dict(zip(regions[plan.REGION_CODE], regions[plan.REGION_NAME]))
+region = st.selectbox("Wilayah", list(region_names), format_func=region_names.get, key="plan_region")
+rows = table[table[plan.REGION_CODE] == region]
+
+for row in rows.itertuples():
+    with st.container(border=True, key=f"plan_{region}_{row.rank}"):
+        left, right = st.columns([3, 1])
+        left.markdown(f"**{int(row.rank)}.** ")
+        left.text(row.isu)
+        left.caption(f"Status {row.status} · {common.fmt_int(row.posts)} unggahan · negatif "
+                     f"{common.fmt_pct(row.negative_share)} · jam aktif {row.peak_hours_label} · "
+                     f"platform {row.platforms_label}")
+        left.text(row.explanation)
+        right.metric("Prioritas", f"{row.priority:.0f}", help="Jumlah kontribusi komponen di bawah (0–100).")
+        contributions = {plan.COMPONENT_LABELS[k]: round(getattr(row, plan.CONTRIBUTION_PREFIX + k), 1)
+                         for k in plan.PRIORITY_WEIGHTS}
+        right.caption(" · ".join(f"{k} {v}" for k, v in contributions.items()))
+        keys = list(row.example_post_ids or [])
+        if keys:
+            examples = queries.sample_posts(common.connection(),
+                                            queries.Filters(post_keys=tuple(keys)), limit=len(keys))
+            with st.expander("Contoh unggahan untuk ditanggapi"):
+                common.show_posts(examples, key=f"examples_{region}_{row.rank}", limit=3)
+
+export = table.drop(columns=[plan.PEAK_HOURS_LOCAL, plan.PLATFORMS, plan.EXAMPLE_POST_IDS], errors="ignore")
+left, right = st.columns(2)
+left.download_button("Unduh rencana (XLSX)", to_safe_xlsx({"Rencana Diseminasi": export}),
+                     file_name="rencana_diseminasi.xlsx", key="plan_xlsx",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+right.download_button("Unduh rencana (CSV)", to_safe_csv(export), file_name="rencana_diseminasi.csv",
+                      mime="text/csv", key="plan_csv")
