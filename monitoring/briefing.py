@@ -355,7 +355,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, *, date: dt.date | None = Non
                        recent_hours, baseline_days)
     if windows["now"] < span["first_post"] or windows["window_start"] > span["last_post"]:
         raise NoBriefingDataError(
-            f"Tidak ada unggahan pada {recent_hours} jam sampai {short_time(windows['now'], timezone)} "
+            f"Tidak ada unggahan dalam {recent_hours} jam sampai {short_time(windows['now'], timezone)} "
             f"{timezone}. Data tersedia {short_time(span['first_post'], timezone)} – "
             f"{short_time(span['last_post'], timezone)} {timezone}; pilih tanggal lain.")
     window = replace(base, start=windows["window_start"], end=windows["end"])

@@ -53,8 +53,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
     if not path.parent.is_dir():
         raise UserError(f"Folder {path.parent} tidak ada. Buat foldernya dulu atau pilih lokasi lain.")
+    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temp, mode)  # mkstemp makes 0600; keep the old file's mode or the usual 0644
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()

@@ -76,7 +76,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from monitoring.pipeline import analyze, write_analysis
+    from monitoring.outputs import write_analysis
+    from monitoring.pipeline import analyze
 
     con = _open(args)
     analyze(con, refit=args.refit, n_issues=args.issues)

@@ -1,4 +1,4 @@
-"""Describe issues to people: distinctive terms (class-based TF-IDF), readable labels.
+"""Describe issues to people: distinctive terms (class-based TF-IDF), labels, issue cards.
 
 Terms are token unigrams and bigrams (``"harga bbm"``). A cluster's distinctive terms are
 ranked by class-based TF-IDF, BERTopic style but on document frequencies so one spammer cannot
@@ -10,13 +10,16 @@ uses (``rakyat``, ``pemerintah``) rank low everywhere.
 A label is the best bigram plus the best unigrams not already in it, joined by " · ", shown in
 their most frequent surface form when the original texts are given ("kenaikan" for the stem
 "naik" if posts mostly write that; "BBM" when posts mostly write it in capitals).
+
+Issue cards: :func:`issue_summary` (one row per issue) and :func:`representative_posts`.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,11 +28,15 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from monitoring import schema
 
+if TYPE_CHECKING:  # issue_identity imports this module
+    from monitoring.issue_identity import IssueRegistry
+
 LABEL_SEPARATOR = " · "
 
-# Chatter that survives stopword lists in social-media text; never shown in a label.
+# Chatter that survives stopword lists in social-media text, and the negations the text stage
+# keeps for sentiment; never shown in a label.
 CHATTER_WORDS = frozenset(
-    "wkwk wkwkwk wkwkwkwk haha hahaha hehe anjir anjay njir gan sis min bro guys nih sih dong deh kok "
+    "tidak bukan belum jangan wkwk wkwkwk wkwkwkwk haha hahaha hehe anjir anjay njir gan sis min bro guys nih sih dong deh kok "
     "lho loh kan yah ya yg aja udah udh gak ga nggak enggak tdk bgt banget amp rt via cc fyi btw "
     "duh hadeh astaga aduh woy woi lah kah pun tuh gitu gini kayak kek".split()
 )
@@ -173,7 +180,8 @@ SUMMARY_COLUMNS = (schema.ISSUE_ID, "label", "top_terms", "posts", "unique_posts
                    "last_seen", "negative_share", "coordinated_share", "is_new")
 
 
-def issue_summary(posts: pd.DataFrame, registry=None, *, stopwords: Iterable[str] = ()) -> pd.DataFrame:
+def issue_summary(posts: pd.DataFrame, registry: IssueRegistry | None = None, *,
+                  stopwords: Iterable[str] = ()) -> pd.DataFrame:
     """One row per issue for the issue cards, biggest first (noise and hidden issues excluded).
 
     Args:
@@ -203,8 +211,8 @@ def issue_summary(posts: pd.DataFrame, registry=None, *, stopwords: Iterable[str
     frame["coordinated_share"] = (
         grouped[schema.IS_COORDINATED].mean().astype(float) if schema.IS_COORDINATED in known else 0.0
     )
-    issues = getattr(registry, "issues", None)
-    if issues is not None:
+    if registry is not None:
+        issues = registry.issues
         frame["label"] = [issues[i].display_label if i in issues else i for i in frame.index]
         frame["top_terms"] = [list(issues[i].top_terms) if i in issues else [] for i in frame.index]
         frame["is_new"] = [bool(issues[i].is_new) if i in issues else False for i in frame.index]

@@ -51,7 +51,7 @@ def load_issue_model(con: duckdb.DuckDBPyConnection) -> tuple[IssueModel, list[s
     return joblib.load(io.BytesIO(blob)), list(cluster_ids)
 
 
-def _normaliser(con: duckdb.DuckDBPyConnection):
+def query_normaliser(con: duckdb.DuckDBPyConnection):
     slang, stopwords = storage.user_dictionaries(con)
     return lambda text: tokenize_query(text, extra_slang=slang, extra_stopwords=stopwords)
 
@@ -62,7 +62,7 @@ def fit_issues(con: duckdb.DuckDBPyConnection, *, n_issues: int | None = None) -
     if posts.empty:
         return 0, 0
     detection = detect_issues(posts, registry=load_registry(con), edits=load_edits(con),
-                              model=IssueModel(n_issues=n_issues or None), normaliser=_normaliser(con))
+                              model=IssueModel(n_issues=n_issues or None), normaliser=query_normaliser(con))
     buffer = io.BytesIO()
     joblib.dump(detection.model, buffer)
     with storage.transaction(con):
@@ -82,7 +82,7 @@ def assign_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list
     if posts.empty:
         return 0, 0
     assigned, registry = assign_posts(posts, model, cluster_ids, load_registry(con), load_edits(con),
-                                      normaliser=_normaliser(con))
+                                      normaliser=query_normaliser(con))
     with storage.transaction(con):
         _insert_post_issues(con, assigned)
         _save_registry(con, registry, None)
@@ -146,7 +146,7 @@ def add_edit(con: duckdb.DuckDBPyConnection, action: str, issue_id: str, *, labe
                              f"({', '.join('?' for _ in touched)})", touched)
     posts = posts.merge(storage.query_df(con, f"SELECT {S.POST_KEY}, {S.ISSUE_ID}, {S.DUP_GROUP}, "
                                               f"{S.IS_COORDINATED} FROM post_issues"), on=S.POST_KEY)
-    edited, registry = apply_edits(posts, registry, edits, normaliser=_normaliser(con))
+    edited, registry = apply_edits(posts, registry, edits, normaliser=query_normaliser(con))
     with storage.transaction(con):
         next_id = storage.query_value(con, "SELECT coalesce(max(edit_id), 0) + 1 FROM issue_edits")
         con.execute("INSERT INTO issue_edits VALUES (?, ?, now())",

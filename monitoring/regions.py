@@ -216,9 +216,10 @@ def _trie_pattern(phrases: list[str]) -> str:
 def _text_matcher() -> tuple[re.Pattern, dict[int, str]]:
     """One regex for every name that may count in text; texts are lower-cased ASCII with spaces only."""
     gazetteer = load_gazetteer()
-    phrases = [p for p, e in gazetteer.phrases.items() if e.kind in (PLACE, FOREIGN, NOISE, TEXT_NOISE)]
-    # A leading literal space lets the regex engine skip ahead quickly; \x00 separates texts.
-    pattern = re.compile(" (" + _trie_pattern(phrases) + ")(?=[ \x00])")
+    phrases = [p for p, e in gazetteer.phrases.items()
+               if e.kind in (PLACE, FOREIGN, NOISE, TEXT_NOISE) and e.weight == 1.0]  # no kecamatan in text
+    # The leading literal space and the letter lookahead let the regex engine skip ahead quickly.
+    pattern = re.compile(" (?=[a-z])(" + _trie_pattern(phrases) + ")(?=[ \x00])")
     table = {c: " " for c in range(128) if not chr(c).isalnum() and c != 0}
     return pattern, table
 
@@ -239,25 +240,25 @@ def _previous_word(lowered: str, start: int) -> str | None:
     return window[-1] if window else None
 
 
-def _scan_chunk(gazetteer: Gazetteer, texts: Sequence[str]) -> list[list[_Match]]:
+def _scan_chunk(gazetteer: Gazetteer, texts: Sequence[str]) -> dict[int, list[_Match]]:
+    """Matches per text index, for the texts of one chunk that name a place (\\x00 separates texts)."""
     pattern, table = _text_matcher()
     joined = " " + "\x00 ".join(texts) + "\x00"
     ascii_text = joined.encode("ascii", "replace").decode("ascii")   # one char per code point: offsets hold
     lowered = ascii_text.lower().translate(table)
-    starts = np.cumsum([1] + [len(t) + 2 for t in texts[:-1]]).tolist()
-    found: list[list[_Match]] = [[] for _ in texts]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = 1 + np.concatenate(([0], np.cumsum(lengths + 2)[:-1]))  # where each text begins in ``joined``
+    found: dict[int, list[_Match]] = {}
     for hit in pattern.finditer(lowered):
         begin = hit.start(1)
         entry = gazetteer.phrases[" ".join(hit.group(1).split())]
         match = _text_match(gazetteer, entry, _previous_word(lowered, begin), ascii_text[begin].isupper())
         if match is not None:
-            found[bisect.bisect_right(starts, begin) - 1].append(match)
+            found.setdefault(int(np.searchsorted(starts, begin, side="right")) - 1, []).append(match)
     return found
 
 
 def _text_placement(gazetteer: Gazetteer, matches: list[_Match]) -> Placement | None:
-    if not matches:
-        return None
     base = TEXT_EXPLICIT_CONFIDENCE if any(m.explicit for m in matches) else TEXT_CONFIDENCE
     placement = _combine(gazetteer, matches, base)
     if placement is not None and placement.kabkota_code is None:
@@ -269,11 +270,11 @@ def _text_placement(gazetteer: Gazetteer, matches: list[_Match]) -> Placement | 
 def find_text_mentions_many(texts: Sequence[str]) -> list[Placement | None]:
     """:func:`find_text_mentions` for many texts at once (one regex pass over each chunk of texts)."""
     gazetteer = load_gazetteer()
-    clean = [t.replace("\x00", " ") if isinstance(t, str) else "" for t in texts]
-    out: list[Placement | None] = []
-    for begin in range(0, len(clean), _TEXT_CHUNK):
-        chunk = clean[begin:begin + _TEXT_CHUNK]
-        out.extend(_text_placement(gazetteer, m) for m in _scan_chunk(gazetteer, chunk))
+    out: list[Placement | None] = [None] * len(texts)
+    for begin in range(0, len(texts), _TEXT_CHUNK):
+        chunk = [t if isinstance(t, str) else "" for t in texts[begin:begin + _TEXT_CHUNK]]
+        for index, matches in _scan_chunk(gazetteer, chunk).items():
+            out[begin + index] = _text_placement(gazetteer, matches)
     return out
 
 
@@ -296,26 +297,32 @@ def find_text_mentions(text: str) -> Placement | None:
 
 # --- the pipeline stage --------------------------------------------------------------------------
 
-def _placement_columns(placements: Sequence[Placement | None]) -> dict[str, np.ndarray]:
-    """Column arrays for a list of placements, plus a trailing all-null row (index -1 of factorize)."""
-    rows = list(placements) + [None]
+_TEXT_COLUMNS = (schema.PROVINCE_CODE, schema.PROVINCE, schema.KABKOTA_CODE, schema.KABKOTA, schema.REGION_SOURCE)
+
+
+def _placement_columns(placements: Sequence[Placement]) -> dict[str, np.ndarray]:
+    """Column arrays for a list of placements."""
     return {
-        schema.PROVINCE_CODE: np.array([p.province_code if p else None for p in rows], dtype=object),
-        schema.PROVINCE: np.array([p.province if p else None for p in rows], dtype=object),
-        schema.KABKOTA_CODE: np.array([p.kabkota_code if p else None for p in rows], dtype=object),
-        schema.KABKOTA: np.array([p.kabkota if p else None for p in rows], dtype=object),
-        schema.REGION_CONFIDENCE: np.array([p.confidence if p else np.nan for p in rows], dtype=float),
+        schema.PROVINCE_CODE: np.array([p.province_code for p in placements], dtype=object),
+        schema.PROVINCE: np.array([p.province for p in placements], dtype=object),
+        schema.KABKOTA_CODE: np.array([p.kabkota_code for p in placements], dtype=object),
+        schema.KABKOTA: np.array([p.kabkota for p in placements], dtype=object),
+        schema.REGION_CONFIDENCE: np.array([p.confidence for p in placements], dtype=float),
     }
 
 
 def _fill(columns: dict[str, np.ndarray], rows: np.ndarray, placements: Sequence[Placement | None],
           codes: np.ndarray, source: str) -> None:
-    """Write ``placements[codes]`` into ``columns`` at ``rows`` where a placement exists."""
-    values = _placement_columns(placements)
-    placed = values[schema.PROVINCE_CODE][codes] != None  # noqa: E711 - elementwise on object array
-    target = rows[placed]
-    for name, array in values.items():
-        columns[name][target] = array[codes[placed]]
+    """Write ``placements[codes]`` into ``columns`` at ``rows`` where a placement exists (code -1: none)."""
+    placed = [i for i, p in enumerate(placements) if p is not None]
+    if not placed:
+        return
+    slot = np.full(len(placements) + 1, -1)           # unique index -> row of ``values``; [-1] stays -1
+    slot[placed] = np.arange(len(placed))
+    slots = slot[codes]
+    target = rows[slots >= 0]
+    for name, array in _placement_columns([placements[i] for i in placed]).items():
+        columns[name][target] = array[slots[slots >= 0]]
     columns[schema.REGION_SOURCE][target] = source
 
 
@@ -372,9 +379,8 @@ def add_regions(posts: pd.DataFrame, *, dataset_defaults: Mapping[int, str] | No
         UserError: a dataset default is not a known region code.
     """
     n = len(posts)
-    columns = _placement_columns([None] * n)
-    columns = {name: array[:n].copy() for name, array in columns.items()}
-    columns[schema.REGION_SOURCE] = np.full(n, None, dtype=object)
+    columns = {name: np.full(n, None, dtype=object) for name in _TEXT_COLUMNS}
+    columns[schema.REGION_CONFIDENCE] = np.full(n, np.nan)
     if schema.LOCATION_RAW in posts.columns:
         codes, uniques = pd.factorize(posts[schema.LOCATION_RAW], use_na_sentinel=True)
         _fill(columns, np.arange(n), [resolve_location(u) for u in uniques], codes, "profile")
@@ -385,8 +391,7 @@ def add_regions(posts: pd.DataFrame, *, dataset_defaults: Mapping[int, str] | No
         codes, uniques = pd.factorize(posts[schema.TEXT].iloc[rows], use_na_sentinel=True)
         _fill(columns, rows, find_text_mentions_many(list(uniques)), codes, "text")
     out = posts.copy()
-    for name in (schema.PROVINCE_CODE, schema.PROVINCE, schema.KABKOTA_CODE, schema.KABKOTA,
-                 schema.REGION_SOURCE):
+    for name in _TEXT_COLUMNS:
         out[name] = pd.Series(columns[name], index=posts.index, dtype="str")
     out[schema.REGION_CONFIDENCE] = pd.Series(columns[schema.REGION_CONFIDENCE], index=posts.index)
     return out
