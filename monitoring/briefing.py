@@ -172,7 +172,7 @@ def local_time(stamp: pd.Timestamp, timezone: str) -> pd.Timestamp:
 def long_date(stamp: pd.Timestamp, timezone: str) -> str:
     """'Sabtu, 21 November 2026' (local day)."""
     local = local_time(stamp, timezone)
-    return f"{_DAYS[local.dayofweek]}, {local.day} {_MONTHS[local.month - 1]} {local.year}"
+    return f"{_DAYS[local.day_of_week]}, {local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
 def short_time(stamp: pd.Timestamp, timezone: str) -> str:

@@ -62,8 +62,10 @@ def write_atomically(path: Path, data: bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as err:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise UserError(f"Gagal menulis {path}: {err.strerror or err}. Periksa ruang disk dan izin folder.") from err
         raise
 
 

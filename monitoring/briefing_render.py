@@ -26,7 +26,10 @@ from monitoring.errors import UserError
 log = logging.getLogger(__name__)
 
 IMAGE_FORMATS = ("png", "pdf")
-IMAGE_WIDTH, IMAGE_HEIGHT = 1400, 1900
+IMAGE_WIDTH = 1400
+# Figure layout in pixels: Plotly tables do not grow, so rows are sized from their content.
+_LINE_PX, _CELL_PAD_PX, _HEADER_PX, _GAP_PX, _NUMBERS_PX, _CHARTS_PX = 19, 12, 34, 85, 120, 500
+_MARGIN = dict(l=30, r=30, t=110, b=150)
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 STATUS_COLORS = {sg.STATUS_NEW: "#b3261e", sg.STATUS_UP: "#d9822b", sg.STATUS_STABLE: "#5f6368",
@@ -104,6 +107,7 @@ h1{margin:0;font-size:28px}h2{font-size:18px;margin:0 0 10px}
 .card,.panel{background:#fff;border:1px solid #dde3ea;border-radius:10px;padding:14px 16px}
 .card .v{font-size:30px;font-weight:700}.card .t,.card .n{color:#5b6773;font-size:13px}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:16px;margin-bottom:16px;align-items:start}
+.grid.wide{grid-template-columns:2fr 1fr}
 ol{margin:0;padding-left:22px}li{margin-bottom:10px}
 .badge{display:inline-block;border-radius:8px;padding:0 8px;color:#fff;font-size:12px;font-weight:600}
 .meta{color:#5b6773;font-size:13px}
@@ -113,7 +117,7 @@ td.num,th.num{text-align:right}
 .bar{display:flex;height:26px;border-radius:6px;overflow:hidden;margin:8px 0}
 .legend span{margin-right:14px}.dot{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px}
 footer{color:#5b6773;font-size:12.5px}footer p{margin:3px 0}
-@media (max-width:800px){.cards{grid-template-columns:1fr 1fr}.grid{grid-template-columns:1fr}}
+@media (max-width:800px){.cards{grid-template-columns:1fr 1fr}.grid,.grid.wide{grid-template-columns:1fr}}
 """
 
 
@@ -187,9 +191,8 @@ def briefing_html(b: Briefing) -> str:
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_e(b.title)} · {_e(b.date_label)}</title><style>{_CSS}</style></head><body><main>"
         f"<header><h1>{_e(b.title)}</h1><p class=\"when\">{_e(b.date_label)} · {_e(b.window_label)}</p></header>"
-        f"{_html_cards(b)}<section class=\"grid\">{_html_emerging(b)}"
-        f"<div class=\"panel\">{map_html}</div></section>"
-        f"<section class=\"grid\">{_html_sentiment(b)}{_html_regional(b)}</section>"
+        f"{_html_cards(b)}<section class=\"grid\">{_html_emerging(b)}{_html_regional(b)}</section>"
+        f"<section class=\"grid wide\"><div class=\"panel\">{map_html}</div>{_html_sentiment(b)}</section>"
         f"<footer>{footer}</footer></main></body></html>"
     )
 
@@ -235,11 +238,17 @@ def _wrap(text: object, width: int) -> str:
 
 
 def _place(source: go.Figure, target: go.Figure, row: int, col: int) -> None:
-    """Copy a cartesian figure's traces, axes, shapes and annotations into one subplot cell."""
-    for trace in source.data:
-        target.add_trace(trace, row=row, col=col)
+    """Copy a cartesian figure's traces, axes, shapes and annotations into one subplot cell.
+
+    Colour bars are dropped (the tile map writes each value in its tile); the source's title is not copied
+    (the cell has a subplot title).
+    """
     axes = target.get_subplot(row, col)
     x_name, y_name = axes.xaxis.plotly_name, axes.yaxis.plotly_name
+    for trace in source.data:
+        if "showscale" in trace:  # a colour bar sits in paper coordinates, over the next cell: drop it
+            trace = go.Figure(trace).update_traces(showscale=False).data[0]
+        target.add_trace(trace, row=row, col=col)
     x_ref, y_ref = x_name.replace("axis", ""), y_name.replace("axis", "")
     skip = {"domain", "anchor", "scaleanchor", "overlaying", "position"}
     for own, theirs in ((source.layout.xaxis, x_name), (source.layout.yaxis, y_name)):
@@ -256,32 +265,46 @@ def _place(source: go.Figure, target: go.Figure, row: int, col: int) -> None:
             getattr(target, "add_shape" if kind == "shapes" else "add_annotation")(**spec)
 
 
-def _issue_table(b: Briefing) -> go.Table:
+def _lines(cell: str) -> int:
+    return str(cell).count("<br>") + 1
+
+
+def _table(headers: list[str], columns: list[list[str]], widths: list[float],
+           fills: list[list[str]] | None = None) -> tuple[go.Table, int]:
+    """A Plotly table of pre-escaped cells, and its height in pixels (Plotly needs row heights up front)."""
+    rows = max((len(c) for c in columns), default=0)
+    height = _HEADER_PX + sum(_CELL_PAD_PX + _LINE_PX * max(_lines(c[i]) for c in columns) for i in range(rows))
+    cells = dict(values=columns, align="left", height=_LINE_PX + _CELL_PAD_PX, font=dict(size=13))
+    if fills:
+        cells.update(fill_color=fills, font_color=[["white" if f != "white" else "#1d2733" for f in col]
+                                                   for col in fills])
+    return go.Table(columnwidth=widths, cells=cells, header=dict(
+        values=headers, fill_color="#1f5fa8", font=dict(color="white", size=14), align="left")), height
+
+
+def _issue_table(b: Briefing) -> tuple[go.Table, int]:
     rows = b.emerging
-    return go.Table(
-        columnwidth=[0.4, 2.2, 0.8, 0.9, 0.8, 0.7, 6.0],
-        header=dict(values=["#", "Isu", "Status", "Unggahan", "Negatif", "Skor", "Penjelasan"],
-                    fill_color="#1f5fa8", font=dict(color="white", size=14), align="left"),
-        cells=dict(values=[rows[RANK], [_wrap(v, 28) for v in rows[LABEL]], [_e(v) for v in rows[sg.STATUS]],
-                           [fmt_int(v) for v in rows[sg.POSTS]], [fmt_pct(v) for v in rows[sg.NEGATIVE_SHARE]],
-                           [_score(v) for v in rows[sg.SCORE]], [_wrap(v, 95) for v in rows[sg.EXPLANATION]]],
-                   align="left", height=30, font=dict(size=13),
-                   fill_color=[[STATUS_COLORS.get(s, "#fff") if i == 2 else "white" for s in rows[sg.STATUS]]
-                               for i in range(7)],
-                   font_color=[["white" if i == 2 else "#1d2733" for _ in rows[sg.STATUS]] for i in range(7)]))
+    if rows.empty:
+        return _table(["Isu naik teratas"], [["Tidak ada isu dengan unggahan dalam jendela ini."]], [1.0])
+    columns = [[str(v) for v in rows[RANK]], [_wrap(v, 28) for v in rows[LABEL]], [_e(v) for v in rows[sg.STATUS]],
+               [fmt_int(v) for v in rows[sg.POSTS]], [fmt_pct(v) for v in rows[sg.NEGATIVE_SHARE]],
+               [_score(v) for v in rows[sg.SCORE]], [_wrap(v, 95) for v in rows[sg.EXPLANATION]]]
+    fills = [[STATUS_COLORS.get(s, "white") if i == 2 else "white" for s in rows[sg.STATUS]]
+             for i in range(len(columns))]
+    return _table(["#", "Isu", "Status", "Unggahan", "Negatif", "Skor", "Penjelasan"], columns,
+                  [0.4, 2.2, 0.8, 0.9, 0.8, 0.7, 6.0], fills)
 
 
-def _regional_table(b: Briefing) -> go.Table:
+def _regional_table(b: Briefing) -> tuple[go.Table, int]:
     rows = b.regional.head(TOP_REGIONS)
-    return go.Table(
-        columnwidth=[2.0, 0.8, 2.0, 0.8, 0.6],
-        header=dict(values=["Wilayah", "Unggahan", "Isu teratas", "Status", "Skor"],
-                    fill_color="#1f5fa8", font=dict(color="white", size=14), align="left"),
-        cells=dict(values=[[_e(v) for v in rows[REGION_NAME]], [fmt_int(v) for v in rows[REGION_POSTS]],
-                           [_wrap(v, 30) if isinstance(v, str) else "–" for v in rows[LABEL]],
-                           [_e(v) if isinstance(v, str) else "" for v in rows[sg.STATUS]],
-                           [_score(v) for v in rows[sg.SCORE]]],
-                   align="left", height=26, font=dict(size=13)))
+    if rows.empty:
+        message = ("Kabupaten/kota belum diketahui untuk unggahan wilayah ini." if b.region
+                   else "Belum ada unggahan berlokasi dalam jendela ini.")
+        return _table(["Wilayah"], [[message]], [1.0])
+    columns = [[_e(v) for v in rows[REGION_NAME]], [fmt_int(v) for v in rows[REGION_POSTS]],
+               [_wrap(v, 30) if isinstance(v, str) else "–" for v in rows[LABEL]],
+               [_e(v) if isinstance(v, str) else "" for v in rows[sg.STATUS]], [_score(v) for v in rows[sg.SCORE]]]
+    return _table(["Wilayah", "Unggahan", "Isu teratas", "Status", "Skor"], columns, [2.0, 0.8, 2.0, 0.8, 0.6])
 
 
 def _sentiment_bars(b: Briefing) -> go.Figure:
@@ -294,34 +317,44 @@ def _sentiment_bars(b: Briefing) -> go.Figure:
     return fig
 
 
-def briefing_figure(b: Briefing) -> go.Figure:
-    """The whole briefing as one Plotly figure (key numbers, top issues, map, sentiment, per region)."""
-    fig = make_subplots(
-        rows=4, cols=4, row_heights=[0.09, 0.3, 0.35, 0.26], vertical_spacing=0.045, horizontal_spacing=0.05,
-        specs=[[{"type": "indicator"}] * 4, [{"type": "table", "colspan": 4}, None, None, None],
-               [{"type": "xy", "colspan": 2}, None, {"type": "xy", "colspan": 2}, None],
-               [{"type": "table", "colspan": 4}, None, None, None]],
-        subplot_titles=["", "", "", "", f"Isu naik teratas — {_e(b.region_name)}", _e(map_title(b)),
-                        f"Sentimen, {b.recent_hours} jam terakhir", _e(regional_title(b))])
-    numbers = key_numbers(b)
+def _add_numbers(fig: go.Figure, b: Briefing) -> None:
     values = [b.posts, b.negative_share or 0.0, b.accounts, b.rising_issues]
-    for col, ((title, _, note), value) in enumerate(zip(numbers, values), start=1):
+    for col, ((title, _, note), value) in enumerate(zip(key_numbers(b), values), start=1):
         fig.add_trace(go.Indicator(
             mode="number", value=value, number=dict(valueformat=".1%" if col == 2 else ",d", font=dict(size=40)),
             title=dict(text=f"{_e(title)}<br><span style='font-size:12px;color:#5b6773'>{_e(note)}</span>",
                        font=dict(size=15))), row=1, col=col)
-    fig.add_trace(_issue_table(b), row=2, col=1)
+
+
+def briefing_figure(b: Briefing) -> go.Figure:
+    """The whole briefing as one Plotly figure (key numbers, top issues, map, sentiment, per region).
+
+    The height follows the content (table rows and wrapped lines), so nothing is cut off or left blank.
+    """
+    issues, issues_px = _issue_table(b)
+    regional, regional_px = _regional_table(b)
+    rows_px = [_NUMBERS_PX, issues_px, _CHARTS_PX, regional_px]
+    plot_px = sum(rows_px) + 3 * _GAP_PX
+    fig = make_subplots(
+        rows=4, cols=4, row_heights=rows_px, vertical_spacing=_GAP_PX / plot_px, horizontal_spacing=0.06,
+        specs=[[{"type": "indicator"}] * 4, [{"type": "table", "colspan": 4}, None, None, None],
+               [{"type": "xy", "colspan": 3}, None, None, {"type": "xy"}],
+               [{"type": "table", "colspan": 4}, None, None, None]],
+        subplot_titles=["", "", "", "", f"Isu naik teratas — {_e(b.region_name)}", _e(map_title(b)),
+                        f"Sentimen, {b.recent_hours} jam terakhir", _e(regional_title(b))])
+    _add_numbers(fig, b)
+    fig.add_trace(issues, row=2, col=1)
     _place(briefing_map(b), fig, row=3, col=1)
-    _place(_sentiment_bars(b), fig, row=3, col=3)
-    fig.add_trace(_regional_table(b), row=4, col=1)
+    _place(_sentiment_bars(b), fig, row=3, col=4)
+    fig.add_trace(regional, row=4, col=1)
     footer = "<br>".join(_wrap(line, 190) for line in b.coverage_lines())
-    fig.add_annotation(text=footer, x=0, y=-0.02, xref="paper", yref="paper", xanchor="left", yanchor="top",
-                       align="left", showarrow=False, font=dict(size=11, color="#5b6773"))
+    fig.add_annotation(text=footer, x=0, y=-20 / plot_px, xref="paper", yref="paper", xanchor="left",
+                       yanchor="top", align="left", showarrow=False, font=dict(size=11, color="#5b6773"))
     fig.update_layout(
         title=dict(text=f"<b>{_e(b.title)}</b> · {_e(b.date_label)}<br><sup>{_e(b.window_label)}</sup>",
                    x=0.01, font=dict(size=24)),
-        width=IMAGE_WIDTH, height=IMAGE_HEIGHT, font=_FIGURE_FONT, separators=charts.SEPARATORS,
-        template="plotly_white", showlegend=False, margin=dict(l=30, r=30, t=110, b=170))
+        width=IMAGE_WIDTH, height=plot_px + _MARGIN["t"] + _MARGIN["b"], font=_FIGURE_FONT,
+        separators=charts.SEPARATORS, template="plotly_white", showlegend=False, margin=_MARGIN)
     return fig
 
 
@@ -363,9 +396,10 @@ def briefing_image(b: Briefing, fmt: str = "png") -> bytes:
     import kaleido
     from kaleido import errors as kaleido_errors
 
-    opts = {"format": fmt, "width": IMAGE_WIDTH, "height": IMAGE_HEIGHT, "scale": 2 if fmt == "png" else 1}
+    fig = briefing_figure(b)
+    opts = {"format": fmt, "width": IMAGE_WIDTH, "height": fig.layout.height, "scale": 2 if fmt == "png" else 1}
     try:  # mathjax=False: kaleido would otherwise load MathJax from a CDN
-        return kaleido.calc_fig_sync(briefing_figure(b), opts=opts, kopts={"mathjax": False, "path": path})
+        return kaleido.calc_fig_sync(fig, opts=opts, kopts={"mathjax": False, "path": path})
     except (kaleido_errors.ChromeNotFoundError, kaleido_errors.BrowserFailedError,
             kaleido_errors.BrowserClosedError, kaleido_errors.KaleidoError, TimeoutError, OSError) as err:
         log.warning("Image export failed: %s", err)

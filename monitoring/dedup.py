@@ -89,10 +89,13 @@ def add_duplicate_groups(
         seed: seed of the MinHash functions.
 
     Returns:
-        A new frame. ``dup_group`` is an int64 id valid within this result, numbered in order
-        of first appearance; ``is_coordinated`` is a bool.
+        A new frame. ``dup_group`` is an int64 id: the hash of the normalised token sequence of
+        the group's first post, so exact copies get the same id in separate calls (incremental
+        imports); a post without tokens gets the hash of its ``post_key`` (or its row number).
+        ``is_coordinated`` is a bool, judged on the posts of this call.
     """
-    groups, lengths = _groups_and_lengths(posts[schema.TOKENS], min_tokens, threshold, seed)
+    keys = posts[schema.POST_KEY] if schema.POST_KEY in posts else None
+    groups, lengths = _groups_and_lengths(posts[schema.TOKENS], min_tokens, threshold, seed, keys)
     out = posts.copy()
     out[schema.DUP_GROUP] = groups
     out[schema.IS_COORDINATED] = _coordinated(out, lengths, min_copies, min_authors, pd.Timedelta(window))
@@ -102,20 +105,26 @@ def add_duplicate_groups(
 def duplicate_groups(
     tokens: pd.Series, *, min_tokens: int = MIN_TOKENS, threshold: float = THRESHOLD, seed: int = 0
 ) -> np.ndarray:
-    """Group id per document (int64, numbered by first appearance); see the module docstring."""
+    """Group id per document (int64 content hash, see :func:`add_duplicate_groups`)."""
     return _groups_and_lengths(tokens, min_tokens, threshold, seed)[0]
 
 
 def _groups_and_lengths(
-    tokens: pd.Series, min_tokens: int, threshold: float, seed: int
+    tokens: pd.Series, min_tokens: int, threshold: float, seed: int, post_keys: pd.Series | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     min_tokens = max(min_tokens, 2)  # MinHash below needs at least one bigram per document
     flat, lengths = token_arrays(tokens)
+    if not len(lengths):
+        return np.zeros(0, dtype=np.int64), lengths
     codes, uniques = pd.factorize(flat)
     codes, lengths = _drop_chatter(codes, uniques, lengths)
     # 1. exact groups; empty documents (emoji only, links only) stay singletons
-    keys = _sequence_keys(codes, lengths)
-    keys[lengths == 0] = np.arange(int((lengths == 0).sum()), dtype=np.uint64) ^ _GOLDEN
+    # token hashes from the strings (not the call's codes) so ids agree between calls
+    stable = pd.util.hash_array(np.asarray(uniques, dtype=object).astype(str).astype(object))
+    keys = _sequence_keys(stable[codes], lengths)
+    empty = lengths == 0
+    keys[empty] = (_mix(np.flatnonzero(empty)) if post_keys is None
+                   else pd.util.hash_array(post_keys.to_numpy(object)[empty].astype(str).astype(object)))
     exact, _ = pd.factorize(keys)
     _, first_of_exact = np.unique(exact, return_index=True)
     # 2. near-duplicate links between exact-group representatives
@@ -131,8 +140,11 @@ def _groups_and_lengths(
         )
         component = connected_components(graph, directed=False)[1]
         component = _break_chains(component, slots, signatures, threshold)
-    groups, _ = pd.factorize(component[exact])
-    return groups.astype(np.int64), lengths
+    # the id of a group is the sequence hash of its first post
+    components, first_of_component = np.unique(component[exact], return_index=True)
+    group_key = np.empty(components.max() + 1, dtype=np.uint64)
+    group_key[components] = keys[first_of_component]
+    return group_key[component[exact]].view(np.int64), lengths
 
 
 def _drop_chatter(
@@ -251,7 +263,7 @@ def _break_chains(
 def _coordinated(
     posts: pd.DataFrame, lengths: np.ndarray, min_copies: int, min_authors: int, window: pd.Timedelta
 ) -> np.ndarray:
-    group = posts[schema.DUP_GROUP].to_numpy()
+    group = pd.factorize(posts[schema.DUP_GROUP])[0]
     candidate = (np.bincount(group)[group] >= min_copies) & (lengths >= MIN_COORDINATED_TOKENS)
     flags = np.zeros(len(posts), dtype=bool)
     if not candidate.any():

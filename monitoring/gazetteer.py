@@ -59,6 +59,7 @@ class Entry:
         candidates: every target it may mean; other words in the same string can narrow these down.
         text: ``yes``/``cap``/``no``: may the phrase be matched in post text (``cap``: only Capitalised)?
         weight: confidence factor (kecamatan names are less certain than kabupaten/kota names).
+        needs_prefix: matched only after "Kota"/"Kabupaten"/... ("Kabupaten Puncak", never bare "puncak").
     """
 
     kind: str
@@ -66,6 +67,7 @@ class Entry:
     candidates: tuple[Target, ...] = ()
     text: str = TEXT_NO
     weight: float = 1.0
+    needs_prefix: bool = False
 
 
 @dataclass
@@ -222,7 +224,7 @@ def _apply_aliases(entries: dict[str, Entry], rows: list[dict[str, str]], known:
         if phrase not in entries:
             raise ValueError(f"region_aliases.csv: {kind} for unknown name {phrase!r}")
         if kind == "deny":
-            del entries[phrase]
+            entries[phrase] = replace(entries[phrase], text=TEXT_NO, needs_prefix=True)
         else:
             entries[phrase] = replace(entries[phrase], text=TEXT_NO if kind == "text_deny" else TEXT_CAP)
 

@@ -73,7 +73,9 @@ def model_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         rows.append({"version": info["version"], "created_at": info.get("created_at"),
                      "n_examples": info.get("n_examples"), "accuracy": metrics.get("accuracy"),
                      "macro_f1": metrics.get("macro_f1"), "active": bool(info["active"])})
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    # object dtype keeps None (the default model) as None rather than pandas' missing-string NaN
+    return frame.assign(version=pd.Series([r["version"] for r in rows], dtype=object))
 
 
 # --- analyst labels on stored posts ----------------------------------------------------------
@@ -102,6 +104,34 @@ def delete_labels(con: duckdb.DuckDBPyConnection, post_keys: Iterable[str]) -> i
         removed = con.execute(f"DELETE FROM sentiment_labels WHERE {S.POST_KEY} IN ({placeholders})",
                               keys).fetchall()
     return int(removed[0][0]) if removed else 0
+
+
+def _label_or_none(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or not str(value).strip():
+        return None
+    return str(normalize_labels([value])[0])
+
+
+def label_edits(post_keys: Iterable[str], before: Iterable[object],
+                after: Iterable[object]) -> tuple[dict[str, str], list[str]]:
+    """What an edit of the review table changes (pure).
+
+    Args:
+        post_keys: the posts, in table order.
+        before: each post's stored analyst label (any accepted spelling; None/"" = none).
+        after: each post's label after the edit.
+
+    Returns:
+        ``({post_key: label}`` to save, ``[post_key]`` whose label was cleared).
+    """
+    to_save, to_clear = {}, []
+    for key, old, new in zip(post_keys, before, after):
+        old, new = _label_or_none(old), _label_or_none(new)
+        if new is None and old is not None:
+            to_clear.append(key)
+        elif new is not None and new != old:
+            to_save[key] = new
+    return to_save, to_clear
 
 
 def labelled_examples(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

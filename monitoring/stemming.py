@@ -20,16 +20,17 @@ for the caller to store. Identity entries are included, so a warm run does no wo
 from __future__ import annotations
 
 import os
+import queue
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
-# Below this many new words per worker, one process is faster than starting workers (measured
-# on the 2-core machine; see benchmarks/bench_text.py).
+# Worker processes start once this many new words wait for stemming: below it, one process is
+# as fast as starting workers (measured on the 2-core machine, benchmarks/bench_text.py).
 MIN_WORDS_PER_PROCESS = 4000
 
 _PLAIN_WORD_RE = re.compile(r"[a-z0-9]+")
@@ -249,34 +250,112 @@ def _default_processes() -> int:
         return os.cpu_count() or 1
 
 
-def _stem_in_workers(words: list[str], workers: int) -> list[str] | None:
-    """Stem ``words`` (one per line, [a-z0-9-]) in ``workers`` fresh ``python -m
-    monitoring.stemming`` processes; None when a worker fails.
+class _Worker:
+    """One ``python -m monitoring.stemming`` process fed through its stdin while it works.
 
     Plain subprocesses rather than multiprocessing: no fork of a multi-threaded server
-    (Streamlit), no re-import of the caller's ``__main__``, start-up ~0.1 s of CPU.
+    (Streamlit), no re-import of the caller's ``__main__``, start-up ~0.1 s of CPU. A writer
+    and a reader thread keep both pipes moving, so neither side can block the other.
     """
-    env = dict(os.environ)
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, (package_root, env.get("PYTHONPATH"))))
-    chunks = [words[i::workers] for i in range(workers)]  # interleaved: similar work each
 
-    def run(chunk: list[str]) -> list[str] | None:
+    def __init__(self):
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (root, env.get("PYTHONPATH"))))
+        self.proc = subprocess.Popen([sys.executable, "-m", "monitoring.stemming"], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+        self.words: list[str] = []
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._output: list[str] = []
+        self._threads = [threading.Thread(target=self._write, daemon=True),
+                         threading.Thread(target=self._read, daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    def send(self, words: list[str]) -> None:
+        self.words.extend(words)
+        self._queue.put("".join(w + "\n" for w in words))
+
+    def _write(self) -> None:
         try:
-            proc = subprocess.run([sys.executable, "-m", "monitoring.stemming"], input="\n".join(chunk),
-                                  capture_output=True, text=True, encoding="utf-8", env=env,
-                                  check=False, timeout=3600)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        stems = proc.stdout.split("\n")
-        return stems if proc.returncode == 0 and len(stems) == len(chunk) else None
+            while (data := self._queue.get()) is not None:
+                self.proc.stdin.write(data)
+                self.proc.stdin.flush()
+            self.proc.stdin.close()
+        except OSError:  # the worker died; finish() notices
+            pass
 
-    with ThreadPoolExecutor(max_workers=workers) as threads:
-        results = list(threads.map(run, chunks))
-    if any(r is None for r in results):
-        return None
-    stems = dict(zip((w for c in chunks for w in c), (s for r in results for s in r)))
-    return [stems[w] for w in words]
+    def _read(self) -> None:
+        self._output.append(self.proc.stdout.read())
+
+    def finish(self) -> dict[str, str] | None:
+        """Stems of every word sent, or None when the worker failed."""
+        self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        stems = "".join(self._output).split("\n")[:-1]
+        if self.proc.wait() != 0 or len(stems) != len(self.words):
+            return None
+        return dict(zip(self.words, stems))
+
+
+class BackgroundStemmer:
+    """Stems new words in worker processes while the caller goes on working.
+
+    :meth:`submit` words as they are found (known and repeated ones are ignored). Once
+    :data:`MIN_WORDS_PER_PROCESS` are waiting, ``processes`` workers start and get the words in
+    batches; :meth:`result` waits and returns the stem of every submitted word. With fewer
+    words, one core, or a failing worker, the work is done in this process: same result.
+
+    Args:
+        known: cached ``word -> stem`` entries; these words are not stemmed again.
+        processes: worker processes (default: all usable cores; 1 = never start workers).
+    """
+
+    def __init__(self, known: Mapping[str, str] | None = None, *, processes: int | None = None):
+        self.known = known or {}
+        self.processes = processes or _default_processes()
+        self._seen: set[str] = set()
+        self._waiting: list[str] = []
+        self._local: list[str] = []  # words that cannot be sent one per line
+        self._workers: list[_Worker] = []
+
+    def submit(self, words: Iterable[str]) -> None:
+        for word in words:
+            if word not in self._seen and word not in self.known:
+                self._seen.add(word)
+                (self._waiting if _SASTRAWI_WORD_RE.fullmatch(word) else self._local).append(word)
+        if not self._workers and self.processes > 1 and len(self._waiting) >= MIN_WORDS_PER_PROCESS:
+            self._start_workers()
+        if self._workers:
+            waiting, self._waiting = self._waiting, []
+            for i, worker in enumerate(self._workers):
+                worker.send(waiting[i::len(self._workers)])  # interleaved: similar work each
+
+    def _start_workers(self) -> None:
+        try:
+            for _ in range(self.processes):
+                self._workers.append(_Worker())
+        except OSError:  # no subprocesses here (sandbox): stay in this process
+            for worker in self._workers:
+                worker.finish()
+            self._workers, self.processes = [], 1
+
+    def result(self) -> dict[str, str]:
+        """``word -> stem`` for every submitted new word; waits for the workers."""
+        stems: dict[str, str] = {}
+        for worker in self._workers:
+            done = worker.finish()
+            if done is None:
+                self._local.extend(worker.words)
+            else:
+                stems.update(done)
+        self._workers = []
+        for word in self._waiting + self._local:
+            stems[word] = stem(word)
+        self._waiting, self._local = [], []
+        return stems
 
 
 def stem_vocabulary(
@@ -290,29 +369,22 @@ def stem_vocabulary(
     Args:
         words: tokens in any order, repeats allowed (each distinct word is stemmed once).
         known: cached ``word -> stem`` entries (from the store); these words are skipped.
-        processes: worker processes; default all usable cores. Workers are started only when
-            each gets at least :data:`MIN_WORDS_PER_PROCESS` new words.
+        processes: worker processes; default all usable cores, started only for at least
+            :data:`MIN_WORDS_PER_PROCESS` new words (see :class:`BackgroundStemmer`).
 
     Returns:
         ``word -> stem`` for every new word (``stem == word`` for most of them), exactly as
         ``StemmerFactory().create_stemmer().stem(word)`` gives it.
     """
-    known = known or {}
-    todo = sorted({w for w in words if w not in known})
-    plain = [w for w in todo if _SASTRAWI_WORD_RE.fullmatch(w)]  # safe to send one per line
-    workers = min(processes or _default_processes(), len(plain) // MIN_WORDS_PER_PROCESS)
-    stems = _stem_in_workers(plain, workers) if workers > 1 else None
-    result = dict(zip(plain, stems)) if stems is not None else {}
-    for word in todo:
-        if word not in result:
-            result[word] = stem(word)
-    return result
+    stemmer = BackgroundStemmer(known, processes=processes)
+    stemmer.submit(words)
+    return stemmer.result()
 
 
 def _serve_worker() -> None:
     """Worker entry point: words on stdin (one per line), stems on stdout, same order."""
-    words = sys.stdin.read().split("\n")
-    sys.stdout.write("\n".join(stem(w) for w in words))
+    for line in sys.stdin:
+        sys.stdout.write(stem(line.rstrip("\n")) + "\n")
 
 
 if __name__ == "__main__":

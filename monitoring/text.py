@@ -49,6 +49,7 @@ _RUN_RE = re.compile(r"([a-z])\1+")
 _LONG_RUN_RE = re.compile(r"([a-z])\1{2,}")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), " ")
 _MAX_EMOJI_LEN = 10
+_PARSE_BATCH = 20_000  # chunks parsed between two hand-overs of new words to the stemmer
 _EDGE_PUNCTUATION = ".,!?;:\"'()[]*…“”‘’"  # "naik," and "(bbm)" are plain words
 
 
@@ -235,20 +236,23 @@ class TextAnalyzer:
 
     def stem_pending(self, processes: int | None = None) -> dict[str, str]:
         """Stem the new words seen so far; returns their ``{word: stem}`` (to persist)."""
-        if not self.pending:
-            return {}
         stems = stemming.stem_vocabulary(self.pending, self.stem_cache, processes=processes)
-        self.new_stems.update(stems)
         self.pending.clear()
-        changed = {w: s for w, s in stems.items() if s != w}
-        if changed:  # memoised chunks and words hold the unstemmed forms
-            for memo in (self._tokens, self._words):
-                for key, value in memo.items():
-                    tokens = value if memo is self._tokens else value[1]
-                    if not changed.keys().isdisjoint(tokens):
-                        tokens = tuple(changed.get(w, w) for w in tokens)
-                        memo[key] = tokens if memo is self._tokens else (value[0], tokens)
+        self.apply_stems(stems)
         return stems
+
+    def apply_stems(self, stems: Mapping[str, str]) -> None:
+        """Use ``stems`` from now on, also in the chunks and words parsed before."""
+        self.new_stems.update(stems)
+        changed = {w: s for w, s in stems.items() if s != w}
+        if not changed:
+            return
+        for key, tokens in self._tokens.items():
+            if not changed.keys().isdisjoint(tokens):
+                self._tokens[key] = tuple(changed.get(w, w) for w in tokens)
+        for key, (clean, tokens) in self._words.items():
+            if not changed.keys().isdisjoint(tokens):
+                self._words[key] = (clean, tuple(changed.get(w, w) for w in tokens))
 
 
 class _ChunkMemo(dict):
@@ -293,16 +297,23 @@ def add_tokens(
                            "pada Pemetaan Kolom.")
     analyzer = TextAnalyzer(stem_cache=stem_cache, extra_slang=extra_slang,
                             extra_stopwords=extra_stopwords, defer_stemming=True)
+    background = stemming.BackgroundStemmer(stem_cache, processes=processes)
     # 1. every post split into whitespace chunks, in Arrow: (chunk code, row) per occurrence
     codes, rows, chunks = _chunk_occurrences(posts[schema.TEXT])
-    # 2. each distinct chunk parsed once (slang, stopwords, emoji, hashtags...), in Python
-    clean = [analyzer._clean[c] for c in chunks]
-    # 3. each new word stemmed once, in worker processes when there are many
-    new_stems = analyzer.stem_pending(processes)
+    # 2. each distinct chunk parsed once (slang, stopwords, emoji, hashtags...), in Python,
+    #    while worker processes already stem the new words found so far
+    clean: list[str] = []
+    for start in range(0, len(chunks), _PARSE_BATCH):
+        clean.extend(map(analyzer._clean.__getitem__, chunks[start:start + _PARSE_BATCH]))
+        background.submit(analyzer.pending)
+        analyzer.pending.clear()
+    # 3. each new word stemmed once
+    new_stems = background.result()
+    restem = {w: s for w, s in new_stems.items() if s != w}.get
     # 4. per-chunk results gathered back into one value per post, in Arrow
     gather = partial(_gather_lists, codes=codes, rows=rows, n_rows=len(posts))
     lists = {
-        schema.TOKENS: gather([analyzer._tokens[c] for c in chunks]),
+        schema.TOKENS: gather([[restem(w, w) for w in analyzer._tokens[c]] for c in chunks]),
         schema.HASHTAGS: gather([analyzer._tags.get(c, ()) for c in chunks]),
         schema.MENTIONS: gather([analyzer._mentions.get(c, ()) for c in chunks]),
     }

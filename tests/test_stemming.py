@@ -122,16 +122,23 @@ def test_stem_vocabulary_returns_only_new_words_once():
 
 
 def test_stem_vocabulary_in_worker_processes_equals_one_process(monkeypatch):
-    words = _generated_words(600, seed=3) + ["anak-anak", "covid-19"]
+    words = _generated_words(600, seed=3) + ["anak-anak", "covid-19", "Menolak!"]
     single = stemming.stem_vocabulary(words, processes=1)
     monkeypatch.setattr(stemming, "MIN_WORDS_PER_PROCESS", 100)
-    calls = []
-    original = stemming._stem_in_workers
-    monkeypatch.setattr(stemming, "_stem_in_workers",
-                        lambda w, n: calls.append(n) or original(w, n))
+    started = []
+    monkeypatch.setattr(stemming._Worker, "__init__", _spy(stemming._Worker.__init__, started))
     parallel = stemming.stem_vocabulary(words, processes=2)
-    assert calls == [2]
+    assert len(started) == 2
     assert parallel == single
+
+
+def test_background_stemmer_accepts_words_in_batches(monkeypatch):
+    monkeypatch.setattr(stemming, "MIN_WORDS_PER_PROCESS", 50)
+    words = _generated_words(300, seed=5)
+    background = stemming.BackgroundStemmer({"menolak": "tolak"}, processes=2)
+    for start in range(0, len(words), 40):
+        background.submit(words[start:start + 40] + ["menolak"])
+    assert background.result() == stemming.stem_vocabulary(words, {"menolak": "tolak"}, processes=1)
 
 
 def test_worker_failure_falls_back_to_one_process(monkeypatch):
@@ -139,3 +146,17 @@ def test_worker_failure_falls_back_to_one_process(monkeypatch):
     monkeypatch.setattr(stemming.sys, "executable", "/nonexistent/python")
     assert stemming.stem_vocabulary(["menolak", "kenaikan"], processes=2) == {
         "menolak": "tolak", "kenaikan": "naik"}
+
+
+def test_worker_crash_falls_back_to_one_process(monkeypatch):
+    monkeypatch.setattr(stemming, "MIN_WORDS_PER_PROCESS", 1)
+    monkeypatch.setattr(stemming.sys, "executable", "/bin/false")
+    assert stemming.stem_vocabulary(["menolak", "kenaikan"], processes=2) == {
+        "menolak": "tolak", "kenaikan": "naik"}
+
+
+def _spy(function, calls):
+    def wrapper(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+    return wrapper

@@ -1,0 +1,109 @@
+"""Every page under AppTest: smoke tests, empty states, and behaviour tests by widget key."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitoring import storage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PAGES = ["pages/ringkasan.py", "pages/isu.py", "pages/isu_naik.py", "pages/wilayah.py", "pages/sentimen.py",
+         "pages/akun_tagar.py", "pages/perencanaan.py", "pages/briefing.py", "pages/data.py",
+         "pages/pengaturan.py"]
+
+
+@pytest.fixture
+def truth_store(truth_db_path, tmp_path, monkeypatch):
+    path = tmp_path / "store.duckdb"
+    shutil.copy(truth_db_path, path)
+    monkeypatch.setenv("PANTAUISU_DB_PATH", str(path))
+    return path
+
+
+@pytest.fixture
+def empty_store(tmp_path, monkeypatch):
+    path = tmp_path / "empty.duckdb"
+    monkeypatch.setenv("PANTAUISU_DB_PATH", str(path))
+    return path
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.run()
+    if page != "pages/ringkasan.py":
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def all_text(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.text]
+    parts += [e.value for e in at.info] + [e.value for e in at.title] + [str(m.value) for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_smoke_every_page_with_data(truth_store, page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_smoke_every_page_on_empty_store(empty_store, page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+    if page not in ("pages/data.py", "pages/pengaturan.py"):
+        assert "Belum ada data" in all_text(at)
+
+
+def test_overview_numbers_follow_the_platform_filter(truth_store):
+    at = open_page("pages/ringkasan.py")
+    before = at.metric[0].value
+    at.multiselect(key="f_platform").select("news")
+    at.run()
+    after = at.metric[0].value
+    assert not at.exception
+    assert before != after
+    con = storage.connect(truth_store)
+    news = storage.query_value(con, "SELECT count(*) FROM posts WHERE platform = 'news' AND "
+                                    "created_at >= (SELECT max(created_at) FROM posts) - INTERVAL 14 DAY")
+    con.close()
+    assert int(after.replace(".", "")) <= news
+
+
+def test_filters_are_reflected_in_the_url(truth_store):
+    at = open_page("pages/ringkasan.py")
+    at.multiselect(key="f_sentiment").select("negative")
+    at.run()
+    assert at.query_params.get("sentimen") == ["negative"]
+
+
+def test_load_demo_from_the_data_page(empty_store):
+    at = open_page("pages/data.py")
+    at.button(key="load_demo").click()
+    at.run(timeout=240)
+    assert not at.exception
+    assert any("Data contoh dimuat" in s.value for s in at.success)
+    con = storage.connect(empty_store)
+    assert storage.query_value(con, "SELECT count(*) FROM enrichment") > 1000
+    con.close()
+
+
+def test_issue_rename_from_the_isu_page(truth_store):
+    at = open_page("pages/isu.py")
+    at.selectbox(key="edit_issue").set_value("I0001")
+    at.selectbox(key="edit_action").set_value("rename")
+    at.run()
+    at.text_input(key="edit_label").input("Kenaikan PPN 12%")
+    at.button(key="edit_apply").click()
+    at.run()
+    assert not at.exception
+    con = storage.connect(truth_store)
+    assert storage.query_value(con, "SELECT label FROM issues WHERE issue_id = 'I0001'") == "Kenaikan PPN 12%"
+    con.close()
