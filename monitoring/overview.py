@@ -26,7 +26,7 @@ def change_since_yesterday(con: duckdb.DuckDBPyConnection, filters: Filters, *, 
     now = pd.Timestamp(latest) + pd.Timedelta(seconds=1)
     window = replace(filters, start=now - pd.Timedelta(hours=48), end=now)
     where, params = where_clause(window)
-    frame = query_df(con, f"""SELECT v.{S.ISSUE_ID} AS issue_id, coalesce(any_value(i.label), v.{S.ISSUE_ID}) AS label,
+    frame = query_df(con, f"""SELECT v.{S.ISSUE_ID} AS issue_id, any_value(coalesce(i.label, v.{S.ISSUE_ID})) AS label,
         count(*) FILTER (WHERE v.{S.CREATED_AT} >= ?) AS recent,
         count(*) FILTER (WHERE v.{S.CREATED_AT} < ?) AS previous
         FROM (SELECT * FROM post_view {where}) v LEFT JOIN issues i ON i.issue_id = v.{S.ISSUE_ID}

@@ -13,15 +13,23 @@ Rules that keep placements honest (a wrong province is worse than none):
 - "Indonesia", island names (Jawa, Sumatera, Kalimantan), "Papua" and "Papua Barat" (six and two provinces
   since 2022), Jabodetabek: no province on their own; they only narrow down other words.
 - A bare name shared by a kabupaten and a kota of the same province (Bekasi, Bogor, Malang, Kediri, Tegal,
-  Serang, Tangerang, Kupang, Sorong, ...) gives the province with full confidence and the kota, because the bare
-  name is the city in everyday use; "Kab."/"Kabupaten"/"Regency" (or a town inside the kabupaten: "Cikarang,
-  Bekasi") selects the kabupaten. A name shared by a province and its capital (Jambi, Bengkulu, Gorontalo,
-  Yogyakarta/Jogja) gives the province only; "Kota Jambi" gives the city.
+  Serang, Tangerang, Kupang, Sorong, ...): the province is certain; the kabupaten/kota is the kota, because the
+  bare name is the city in everyday use (confidence 0.86 instead of 0.95). "Kab."/"Kabupaten"/"Regency", or a
+  town inside the kabupaten ("Cikarang, Bekasi"), selects the kabupaten; "Bogor Raya" gives the province only.
+  A name shared by a province and its capital (Jambi, Bengkulu, Gorontalo, Yogyakarta/Jogja) gives the
+  province only; "Kota Jambi" gives the city.
 - A name shared by places in two provinces (Banjar: Kota Banjar in Jawa Barat, Kabupaten Banjar in Kalimantan
   Selatan) is placed only when another word names the province.
 - Old province names still fit the places split off later: "Batam, Riau" -> Kepulauan Riau, "Sorong, Papua
   Barat" -> Papua Barat Daya.
-- A name right after "Jl."/"Jalan" is a street.
+- A name right after "Jl."/"Jalan" is a street. Ordinary and slang words are never taken for a place, nor
+  "corrected" into one (typos are corrected only one letter away, for words of six letters or more).
+- Distinctive kecamatan names ("Cimanggis", "Cikarang Utara") count in profile locations (confidence 0.86),
+  never in post text. In post text, names that are also common words ("batu", "palu", "metro") count only
+  after "Kota"/"Kabupaten"/"Pemkot"/"Bupati"/..., and "Medan", "Malang", "Padang" only when Capitalised.
+
+Confidence: 0.95 for a clear profile location, lower for a kota chosen by the rule above, a typo, a kecamatan
+or a foreign place beside it; 0.9 for a dataset default; 0.45-0.6 for a text mention.
 """
 from __future__ import annotations
 
@@ -32,7 +40,7 @@ import pandas as pd
 
 from monitoring import schema
 from monitoring.errors import UserError
-from monitoring.gazetteer import load_gazetteer, parse_code
+from monitoring.gazetteer import official_regions, parse_code
 from monitoring.placement import (
     DATASET_CONFIDENCE, Placement, find_text_mentions, find_text_mentions_many, resolve_location,
 )
@@ -51,7 +59,7 @@ PROVINCE_TIMEZONE = {code: zone for zone, codes in _TIMEZONES.items() for code i
 
 # --- the pipeline stage --------------------------------------------------------------------------
 
-_TEXT_COLUMNS = (schema.PROVINCE_CODE, schema.PROVINCE, schema.KABKOTA_CODE, schema.KABKOTA, schema.REGION_SOURCE)
+_STRING_COLUMNS = (schema.PROVINCE_CODE, schema.PROVINCE, schema.KABKOTA_CODE, schema.KABKOTA, schema.REGION_SOURCE)
 
 
 def _placement_columns(placements: Sequence[Placement]) -> dict[str, np.ndarray]:
@@ -86,14 +94,12 @@ def dataset_placement(code: str) -> Placement:
     Raises:
         UserError: the code is not a province or kabupaten/kota code.
     """
-    gazetteer = load_gazetteer()
+    provinces, kabkota, _ = official_regions()
     target = parse_code(str(code))
-    if target.province_code not in gazetteer.provinces or (
-            target.kabkota_code and target.kabkota_code not in gazetteer.kabkota):
+    if target.province_code not in provinces or (target.kabkota_code and target.kabkota_code not in kabkota):
         raise UserError(f"Kode wilayah '{code}' tidak dikenal. Pilih provinsi atau kabupaten/kota dari daftar.")
-    kabkota = target.kabkota_code
-    return Placement(target.province_code, gazetteer.provinces[target.province_code], kabkota,
-                     gazetteer.kabkota.get(kabkota) if kabkota else None, DATASET_CONFIDENCE)
+    return Placement(target.province_code, provinces[target.province_code], target.kabkota_code,
+                     kabkota.get(target.kabkota_code) if target.kabkota_code else None, DATASET_CONFIDENCE)
 
 
 def _apply_dataset_defaults(columns: dict[str, np.ndarray], dataset_ids: pd.Series,
@@ -133,7 +139,7 @@ def add_regions(posts: pd.DataFrame, *, dataset_defaults: Mapping[int, str] | No
         UserError: a dataset default is not a known region code.
     """
     n = len(posts)
-    columns = {name: np.full(n, None, dtype=object) for name in _TEXT_COLUMNS}
+    columns = {name: np.full(n, None, dtype=object) for name in _STRING_COLUMNS}
     columns[schema.REGION_CONFIDENCE] = np.full(n, np.nan)
     if schema.LOCATION_RAW in posts.columns:
         codes, uniques = pd.factorize(posts[schema.LOCATION_RAW], use_na_sentinel=True)
@@ -145,7 +151,7 @@ def add_regions(posts: pd.DataFrame, *, dataset_defaults: Mapping[int, str] | No
         codes, uniques = pd.factorize(posts[schema.TEXT].iloc[rows], use_na_sentinel=True)
         _fill(columns, rows, find_text_mentions_many(list(uniques)), codes, "text")
     out = posts.copy()
-    for name in _TEXT_COLUMNS:
+    for name in _STRING_COLUMNS:
         out[name] = pd.Series(columns[name], index=posts.index, dtype="str")
     out[schema.REGION_CONFIDENCE] = pd.Series(columns[schema.REGION_CONFIDENCE], index=posts.index)
     return out
@@ -155,12 +161,13 @@ def add_regions(posts: pd.DataFrame, *, dataset_defaults: Mapping[int, str] | No
 
 def province_options() -> list[tuple[str, str]]:
     """(code, name) of the 38 provinces, by code: [("11", "Aceh"), ..., ("96", "Papua Barat Daya")]."""
-    return sorted(load_gazetteer().provinces.items())
+    return sorted(official_regions()[0].items())
 
 
 def kabkota_options(province_code: str) -> list[tuple[str, str]]:
     """(code, name) of the kabupaten/kota of one province, by code; [] for an unknown province."""
-    return load_gazetteer().kabkota_in(str(province_code)[:2])
+    prefix = str(province_code)[:2] + "."
+    return sorted((code, name) for code, name in official_regions()[1].items() if code.startswith(prefix))
 
 
 def province_timezone(code: str) -> str:

@@ -329,20 +329,20 @@ def _chunk_occurrences(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, list[s
     its code into ``chunks`` (the distinct chunks) and its row number. HTML is decoded first;
     the retweet marker "RT" before an @mention is dropped (not "RT 05", a neighbourhood)."""
     values = pa.array(texts.astype("str"), type=pa.string()).fill_null("")
-    has_html = pc.or_(pc.match_substring(values, "&"), pc.match_substring(values, "<"))
+    has_html = pc.match_substring_regex(values, r"&|<[/a-zA-Z]")
     if pc.any(has_html).as_py():
         raw = pc.filter(values, has_html).to_pylist()
         values = pc.replace_with_mask(values, has_html, pa.array(map(_decode_html, raw), pa.string()))
     split = pc.utf8_split_whitespace(values)
     rows = pc.list_parent_indices(split).to_numpy()
     encoded = pc.dictionary_encode(pc.list_flatten(split))
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = encoded.indices.to_numpy()
     chunks = encoded.dictionary.to_pylist()
     if "RT" in chunks:
-        mention = np.fromiter((c.startswith("@") for c in chunks), dtype=bool, count=len(chunks))
-        is_rt = codes == chunks.index("RT")
-        marker = is_rt[:-1] & mention[codes[1:]] & (rows[:-1] == rows[1:])
-        keep = ~np.append(marker, False)
+        at = np.flatnonzero(codes[:-1] == chunks.index("RT"))
+        marker = at[[chunks[c].startswith("@") for c in codes[at + 1]] & (rows[at] == rows[at + 1])]
+        keep = np.ones(len(codes), dtype=bool)
+        keep[marker] = False
         codes, rows = codes[keep], rows[keep]
     return codes, rows, chunks
 

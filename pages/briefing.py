@@ -67,17 +67,22 @@ with left:
             st.text(f"{row[briefing.RANK]}. {row[briefing.LABEL]} · {row[sg.STATUS]} · {common.fmt_int(row[sg.POSTS])} unggahan"
                     f" · negatif {common.fmt_pct(row[sg.NEGATIVE_SHARE])} · skor {score}")
             st.text(row[sg.EXPLANATION])
-right.plotly_chart(render.briefing_map(b), key="briefing_map")
-
-left, right = st.columns(2)
-left.plotly_chart(render.sentiment_figure(b), key="briefing_sentiment")
 with right:
     st.subheader(render.regional_title(b))
     st.dataframe(b.regional.head(briefing.TOP_REGIONS), hide_index=True, key="briefing_regional",
                  column_order=[briefing.REGION_NAME, briefing.REGION_POSTS, briefing.LABEL, sg.STATUS, sg.SCORE],
-                 column_config={briefing.REGION_NAME: "Wilayah", briefing.REGION_POSTS: "Unggahan",
-                                briefing.LABEL: "Isu teratas", sg.STATUS: "Status",
-                                sg.SCORE: st.column_config.NumberColumn("Skor", format="%.1f")})
+                 column_config={briefing.REGION_NAME: st.column_config.TextColumn("Wilayah", width=150),
+                                briefing.REGION_POSTS: st.column_config.NumberColumn("Unggahan", width=70),
+                                briefing.LABEL: st.column_config.TextColumn("Isu teratas", width=140),
+                                sg.STATUS: st.column_config.TextColumn("Status", width=60),
+                                sg.SCORE: st.column_config.NumberColumn("Skor", format="%.1f", width=50)})
+    if b.regional.empty:
+        st.info("Kabupaten/kota belum diketahui untuk unggahan wilayah ini." if b.region
+                else "Belum ada unggahan berlokasi dalam jendela ini.")
+
+left, right = st.columns([2, 1])
+left.plotly_chart(render.briefing_map(b), key="briefing_map")
+right.plotly_chart(render.sentiment_figure(b), key="briefing_sentiment")
 with st.expander("Contoh unggahan dengan interaksi tertinggi per isu teratas", expanded=False):
     common.show_posts(b.examples, key="briefing_examples", limit=len(b.examples))
 for line in b.coverage_lines():

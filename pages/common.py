@@ -76,8 +76,8 @@ def sidebar_filters() -> Filters:
         return Filters()
     offset = dt.timedelta(hours=queries.TZ_OFFSETS[app_settings()["display_timezone"]])
     first, last = (lo + offset).date(), (hi + offset).date()
-    start = _param_date("mulai") or max(first, last - dt.timedelta(days=13))
-    end = _param_date("sampai") or last
+    start = min(max(_param_date("mulai") or last - dt.timedelta(days=13), first), last)
+    end = min(max(_param_date("sampai") or last, start), last)
     with st.sidebar:
         st.subheader("Filter")
         picked = st.date_input("Rentang tanggal", value=(start, end), min_value=first, max_value=last,

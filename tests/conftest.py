@@ -40,6 +40,8 @@ def fill_ground_truth(con, posts: pd.DataFrame) -> None:
     real pipeline has its own tests.
     """
     from monitoring import schema as S, storage
+    from monitoring.issue_identity import Issue, IssueRegistry
+    from monitoring.issue_store import REGISTRY_STATE
     from monitoring.demo import TRUE_COORDINATED, TRUE_ISSUE, TRUE_PROVINCE_CODE, TRUE_SENTIMENT
 
     keys = storage.query_df(con, "SELECT post_key, post_id, platform FROM posts")
@@ -69,6 +71,9 @@ def fill_ground_truth(con, posts: pd.DataFrame) -> None:
             con.register("incoming", data)
             con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
             con.unregister("incoming")
+        registry = IssueRegistry(issues={r.issue_id: Issue(r.issue_id, label=r.label, top_terms=[r.label])
+                                         for r in issues.itertuples()}, next_number=len(issue_ids) + 1)
+        storage.set_state(con, REGISTRY_STATE, registry.to_dict())
         storage.bump_version(con)
 
 

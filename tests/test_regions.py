@@ -89,6 +89,9 @@ def test_resolve_location_ambiguous_names(raw, province, kabkota):
     "Batu Pahat, Johor", "Timor Leste", "Papua New Guinea", "Perth, Western Australia", "Timur Tengah",
     "Padang Pasir", "Solo Leveling", "Bandung Bondowoso", "Sabang sampai Merauke", "Jl. Malang No. 5",
     "kampung halaman", "Puncak", "", "   ", "🇮🇩",
+    # ordinary and slang words that are (or are one letter from) a kecamatan or kabupaten name
+    "kerajaan", "pemenang", "kedamaian", "terisi", "penjaringan", "selangit", "menjalin",
+    "lagi ngantuk", "mantul", "skrang", "merinci", "hadang", "dateng", "kekiri", "diantar",
 ])
 def test_non_places_stay_unknown(raw):
     assert resolve_location(raw) is None
@@ -171,6 +174,9 @@ def test_damerau_distance_is_one(a, b, expected):
     ("tarikan", None),      # an affixed ordinary word one letter from "tarakan"
     ("sempit", None),       # one letter from "sampit"
     ("medn", None),         # too short to correct safely
+    ("ngantuk", None),      # slang for "sleepy", one letter from "nganjuk"
+    ("hadang", None),       # first letter differs from "padang"
+    ("masang", None),       # six letters: only a missing letter is corrected
 ])
 def test_correct_typo(token, expected):
     assert correct_typo(load_gazetteer(), token) == expected
@@ -276,6 +282,14 @@ def test_add_regions_column_types_and_missing_inputs():
     assert out[schema.REGION_CONFIDENCE].dtype == float
     empty = add_regions(pd.DataFrame({schema.LOCATION_RAW: pd.Series([], dtype="str")}))
     assert len(empty) == 0 and schema.REGION_SOURCE in empty.columns
+
+
+def test_add_regions_odd_values():
+    posts = pd.DataFrame({schema.LOCATION_RAW: [12345, float("nan"), "Medan"],
+                          schema.TEXT: [None, 3.5, "warga Bontang"]})
+    out = add_regions(posts)
+    assert out[schema.PROVINCE_CODE].isna().tolist() == [True, True, False]
+    assert out[schema.REGION_SOURCE].tolist()[2] == "profile"
 
 
 def test_add_regions_dataset_default_province_only_and_unknown_code():
