@@ -162,6 +162,15 @@ def fmt_pct(value: object, *, signed: bool = False) -> str:
     return text.replace(".", ",")
 
 
+def fmt_score(value: object) -> str:
+    """Emerging score with one decimal: 45.125 -> '45,1'; missing -> '–'."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if number != number else f"{number:.1f}".replace(".", ",")
+
+
 def local_time(stamp: pd.Timestamp, timezone: str) -> pd.Timestamp:
     """UTC time -> naive wall-clock time in WIB/WITA/WIT."""
     stamp = pd.Timestamp(stamp)

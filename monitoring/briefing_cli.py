@@ -65,7 +65,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException as err:
         Path(temp).unlink(missing_ok=True)
         if isinstance(err, OSError):
-            raise UserError(f"Gagal menulis {path}: {err.strerror or err}. Periksa ruang disk dan izin folder.") from err
+            raise UserError(f"Gagal menulis {path}: {err.strerror or err}. "
+                            "Periksa ruang disk dan izin folder.") from err
         raise
 
 

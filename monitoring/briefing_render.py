@@ -20,7 +20,8 @@ from plotly.subplots import make_subplots
 
 from monitoring import charts, exports, schema as S, signals as sg
 from monitoring.briefing import (LABEL, NAME, RANK, REGION_CODE, REGION_NAME, REGION_POSTS, SHARE,
-                                 TOP_REGIONS, VALUE, Briefing, fmt_int, fmt_pct)
+                                 TOP_REGIONS, VALUE, Briefing, fmt_int, fmt_pct,
+                                 fmt_score)
 from monitoring.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -45,16 +46,12 @@ def _e(value: object) -> str:
     return html.escape("" if value is None or value is pd.NA else str(value), quote=True)
 
 
-def _score(value: object) -> str:
-    return "–" if pd.isna(value) else f"{float(value):.1f}".replace(".", ",")
-
-
 def _number(value: object) -> str:
     return "–" if pd.isna(value) else fmt_int(round(float(value)))
 
 
 def _change_text(b: Briefing) -> str:
-    sign = "+" if b.change >= 0 else "−"
+    sign = "+" if b.change >= 0 else "-"
     relative = f" ({fmt_pct(b.change_share, signed=True)})" if b.change_share is not None else ""
     return f"{sign}{fmt_int(abs(b.change))}{relative} dibanding {b.recent_hours} jam sebelumnya"
 
@@ -78,6 +75,20 @@ def map_title(b: Briefing) -> str:
 def regional_title(b: Briefing) -> str:
     return ("Isu teratas per kabupaten/kota" if b.region else "Isu teratas per provinsi") + \
         f", {b.recent_hours} jam terakhir"
+
+
+def issue_heading(row: dict) -> str:
+    """'1. label · Baru · 53 unggahan · negatif 54,7% · skor 53,8' for a row of ``b.emerging`` (plain text)."""
+    return (f"{row[RANK]}. {row[LABEL]} · {row[sg.STATUS]} · {fmt_int(row[sg.POSTS])} unggahan · "
+            f"negatif {fmt_pct(row[sg.NEGATIVE_SHARE])} · skor {fmt_score(row[sg.SCORE])}")
+
+
+def regional_table(b: Briefing) -> pd.DataFrame:
+    """The top regions as a display table with Indonesian headers and formatted score (plain text)."""
+    rows = b.regional.head(TOP_REGIONS)
+    return pd.DataFrame({"Wilayah": rows[REGION_NAME], "Unggahan": rows[REGION_POSTS],
+                         "Isu teratas": rows[LABEL].fillna("–"), "Status": rows[sg.STATUS].fillna(""),
+                         "Skor": rows[sg.SCORE].map(fmt_score)}).reset_index(drop=True)
 
 
 def briefing_map(b: Briefing) -> go.Figure:
@@ -151,7 +162,7 @@ def _html_emerging(b: Briefing) -> str:
         items.append(
             f"<li><b>{_e(r[LABEL])}</b> {_html_badge(r[sg.STATUS])} <span class=\"meta\">"
             f"{_e(fmt_int(r[sg.POSTS]))} unggahan · negatif {_e(fmt_pct(r[sg.NEGATIVE_SHARE]))} · skor "
-            f"{_e(_score(r[sg.SCORE]))}</span><br>{_e(r[sg.EXPLANATION])}"
+            f"{_e(fmt_score(r[sg.SCORE]))}</span><br>{_e(r[sg.EXPLANATION])}"
             + (f'<br><span class="meta">Contoh: {_e(example)}</span>' if example else "") + "</li>")
     body = f"<ol>{''.join(items)}</ol>" if items else "<p>Tidak ada isu dengan unggahan dalam jendela ini.</p>"
     return f'<div class="panel"><h2>Isu naik teratas — {_e(b.region_name)}</h2>{body}</div>'
@@ -174,7 +185,8 @@ def _html_regional(b: Briefing) -> str:
         f"<tr><td>{_e(r[REGION_NAME])}</td><td class=num>{_e(fmt_int(r[REGION_POSTS]))}</td>"
         f"<td>{_e(r[LABEL] if isinstance(r[LABEL], str) else '–')}</td>"
         f"<td>{_html_badge(r[sg.STATUS]) if isinstance(r[sg.STATUS], str) else ''}</td>"
-        f"<td class=num>{_e(_score(r[sg.SCORE]))}</td></tr>" for r in b.regional.head(TOP_REGIONS).to_dict("records"))
+        f"<td class=num>{_e(fmt_score(r[sg.SCORE]))}</td></tr>"
+        for r in b.regional.head(TOP_REGIONS).to_dict("records"))
     empty = ("Kabupaten/kota belum diketahui untuk unggahan wilayah ini." if b.region
              else "Belum ada unggahan berlokasi dalam jendela ini.")
     body = f"<table>{head}{rows}</table>" if rows else f"<p>{_e(empty)}</p>"
@@ -288,7 +300,7 @@ def _issue_table(b: Briefing) -> tuple[go.Table, int]:
         return _table(["Isu naik teratas"], [["Tidak ada isu dengan unggahan dalam jendela ini."]], [1.0])
     columns = [[str(v) for v in rows[RANK]], [_wrap(v, 28) for v in rows[LABEL]], [_e(v) for v in rows[sg.STATUS]],
                [fmt_int(v) for v in rows[sg.POSTS]], [fmt_pct(v) for v in rows[sg.NEGATIVE_SHARE]],
-               [_score(v) for v in rows[sg.SCORE]], [_wrap(v, 95) for v in rows[sg.EXPLANATION]]]
+               [fmt_score(v) for v in rows[sg.SCORE]], [_wrap(v, 95) for v in rows[sg.EXPLANATION]]]
     fills = [[STATUS_COLORS.get(s, "white") if i == 2 else "white" for s in rows[sg.STATUS]]
              for i in range(len(columns))]
     return _table(["#", "Isu", "Status", "Unggahan", "Negatif", "Skor", "Penjelasan"], columns,
@@ -303,7 +315,7 @@ def _regional_table(b: Briefing) -> tuple[go.Table, int]:
         return _table(["Wilayah"], [[message]], [1.0])
     columns = [[_e(v) for v in rows[REGION_NAME]], [fmt_int(v) for v in rows[REGION_POSTS]],
                [_wrap(v, 30) if isinstance(v, str) else "–" for v in rows[LABEL]],
-               [_e(v) if isinstance(v, str) else "" for v in rows[sg.STATUS]], [_score(v) for v in rows[sg.SCORE]]]
+               [_e(v) if isinstance(v, str) else "" for v in rows[sg.STATUS]], [fmt_score(v) for v in rows[sg.SCORE]]]
     return _table(["Wilayah", "Unggahan", "Isu teratas", "Status", "Skor"], columns, [2.0, 0.8, 2.0, 0.8, 0.6])
 
 

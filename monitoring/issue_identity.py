@@ -286,8 +286,8 @@ def detect_issues(
     # 1. one document per duplicate group: copies count for volume, not for clustering
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
-    # 2. fit and label the clusters
-    model = (model or IssueModel()).fit(groups[schema.TOKENS])
+    # 2. fit and label the clusters (times and authors let the model find brand-new issues)
+    model = (model or IssueModel()).fit(groups[schema.TOKENS], **_fit_context(posts, groups))
     labels = _labels(groups, model)
     # 3. stable ids, then the analyst's edits
     cluster_ids, registry = assign_ids(registry, model.term_weights_, labels, model.top_terms_)
@@ -314,6 +314,18 @@ def assign_posts(
     by_group = pd.Series(model.predict(groups[schema.TOKENS]), index=groups[schema.DUP_GROUP].to_numpy())
     posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
     return apply_edits(posts, registry, edits, normaliser=normaliser)
+
+
+def _fit_context(posts: pd.DataFrame, groups: pd.DataFrame) -> dict:
+    """``created_at`` (first post of each duplicate group) and ``authors`` for ``IssueModel.fit``."""
+    context = {}
+    if schema.CREATED_AT in posts:
+        times = pd.to_datetime(posts[schema.CREATED_AT], utc=True, errors="coerce")
+        first_seen = times.groupby(posts[schema.DUP_GROUP].to_numpy()).min()
+        context["created_at"] = first_seen.reindex(groups[schema.DUP_GROUP].to_numpy()).to_numpy()
+    if schema.AUTHOR in groups:
+        context["authors"] = groups[schema.AUTHOR].to_numpy(dtype=object)
+    return context
 
 
 def _with_issue_ids(posts: pd.DataFrame, clusters: np.ndarray, cluster_ids: Sequence[str]) -> pd.DataFrame:

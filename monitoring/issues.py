@@ -23,6 +23,17 @@ per duplicate group, see :mod:`monitoring.dedup`), fits on a random sample of at
    coherent and incoherent micro-clusters (capped so at most 10% of issue documents fall
    below it; ``min_similarity`` overrides it).
 
+5. New issues (only when ``fit`` gets ``created_at``): a small topic concentrated in the last
+   ``burst_hours`` is absorbed by the global steps above, so :mod:`monitoring.bursts` looks at the
+   recent documents on their own (all of them, not only the fit sample): bursty terms seed
+   groups, and a coherent group of at least ``burst_min_docs`` documents from
+   ``burst_min_authors`` authors that is ``burst_ratio`` times more common than anything similar
+   in the baseline becomes an issue of its own, appended after the global ones (on top of
+   ``n_issues``). A global issue that loses most of its documents to such a group is dropped;
+   others that lose some are re-centred without them. ``bursts_`` describes each new issue.
+   In ``predict`` a document at least ``burst_thresholds_[j]`` similar to new issue ``j`` goes
+   to it (the most similar such issue); the others go to the nearest global issue.
+
 ``labels_`` holds the issue of each input document, ``top_terms_`` / ``term_weights_`` the
 class-based TF-IDF terms per issue (:mod:`monitoring.issue_labels`). ``predict`` assigns any
 number of documents in chunks with a vectorised equivalent of ``vectorizer_.transform`` (no
@@ -45,6 +56,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_samples
 from sklearn.preprocessing import normalize
 
+from monitoring import bursts as B
 from monitoring.dedup import token_arrays
 from monitoring.errors import ModelError
 from monitoring.issue_labels import class_tfidf, document_terms, top_terms
@@ -112,13 +124,22 @@ class IssueModel:
         clusterer: a :class:`Clusterer`; default :class:`KMeansClusterer`.
         stopwords: words never shown in ``top_terms_``.
         random_state: seed for sampling and clustering.
+        burst_hours: length of the recent window for new issues; 0 or None disables them.
+        burst_min_docs: documents a new issue needs.
+        burst_min_authors: distinct authors among them.
+        burst_ratio: how much more common than in the baseline a new issue must be.
+        burst_min_similarity: least cosine similarity of a member to the new issue's centroid.
+        burst_baseline_sample: baseline documents compared with the recent ones, at most.
     """
 
     def __init__(self, n_issues: int | None = None, *, min_df: int | float = 2, max_df: float = 0.5,
                  max_features: int = 30_000, n_components: int | None = 100, micro_clusters: int = 24,
                  k_range: tuple[int, int] = (2, 40), fit_sample: int = 50_000, min_tokens: int = 2,
                  coherence_ratio: float = 0.4, min_similarity: float | None = None,
-                 clusterer: Clusterer | None = None, stopwords: Iterable[str] = (), random_state: int = 0):
+                 clusterer: Clusterer | None = None, stopwords: Iterable[str] = (), random_state: int = 0,
+                 burst_hours: float | None = B.RECENT_HOURS, burst_min_docs: int = B.MIN_DOCS,
+                 burst_min_authors: int = B.MIN_AUTHORS, burst_ratio: float = B.MIN_RATIO,
+                 burst_min_similarity: float = B.MIN_SIMILARITY, burst_baseline_sample: int = 100_000):
         self.n_issues = n_issues
         self.min_df = min_df
         self.max_df = max_df
@@ -133,9 +154,23 @@ class IssueModel:
         self.clusterer = clusterer
         self.stopwords = stopwords
         self.random_state = random_state
+        self.burst_hours = burst_hours
+        self.burst_min_docs = burst_min_docs
+        self.burst_min_authors = burst_min_authors
+        self.burst_ratio = burst_ratio
+        self.burst_min_similarity = burst_min_similarity
+        self.burst_baseline_sample = burst_baseline_sample
 
-    def fit(self, token_lists: Iterable[Sequence[str]] | pd.Series, y=None) -> IssueModel:
+    def fit(self, token_lists: Iterable[Sequence[str]] | pd.Series, y=None, *,
+            created_at: Sequence | pd.Series | None = None, authors: Sequence | pd.Series | None = None
+            ) -> IssueModel:
         """Learn the vocabulary, the number of issues and the centroids; returns self.
+
+        Args:
+            token_lists: token list per document.
+            y: ignored (scikit-learn convention).
+            created_at: time per document; enables new issues of the recent window (step 5).
+            authors: author per document, for the new issues' author count.
 
         Raises:
             ModelError: too few usable documents to find issues.
@@ -144,8 +179,12 @@ class IssueModel:
         rng = np.random.default_rng(self.random_state)
         usable = np.flatnonzero(tokens.map(len).to_numpy() >= self.min_tokens)
         sample = np.sort(rng.choice(usable, size=min(self.fit_sample, len(usable)), replace=False))
-        X = self._fit_vectorizer(tokens.iloc[sample])
-        X = X[X.getnnz(axis=1) > 0]
+        # 0. recent window and its bursty terms; their documents join the vocabulary fit
+        window, seeds, extra = self._burst_seeds(tokens, usable, created_at, authors, rng)
+        rows = np.union1d(sample, extra)
+        X_all = self._fit_vectorizer(tokens.iloc[rows])
+        nonempty = X_all.getnnz(axis=1) > 0
+        X = X_all[np.isin(rows, sample) & nonempty]
         # 1. over-segment into micro-clusters; incoherent ones (chatter) are noise
         micro, coherent = self._micro_clusters(X)
         # 2. merge coherent micro-clusters along their dendrogram into k issues
@@ -153,19 +192,21 @@ class IssueModel:
         # 3. refine with spherical k-means in TF-IDF space, biggest issue first
         kept = coherent[micro]
         self.centroids_ = _spherical_kmeans(X[kept], groups[micro[kept]])
-        self.n_issues_ = self.centroids_.shape[0]
         self._encoder = _TermEncoder(self.vectorizer_)
         similarity = np.asarray(X @ self.centroids_.T).max(axis=1)
         self.threshold_ = (
             float(self.min_similarity) if self.min_similarity is not None else _noise_threshold(similarity, kept)
         )
+        # 5. new issues: coherent groups concentrated in the recent window get centroids of their own
+        self._add_bursts(tokens, usable, window, seeds, authors, X, rng)
+        self.n_issues_ = self.centroids_.shape[0]
         self.labels_ = self.predict(tokens)
-        self._describe(X)
+        self._describe(X_all[nonempty])
         return self
 
-    def fit_predict(self, token_lists: Iterable[Sequence[str]] | pd.Series, y=None) -> np.ndarray:
-        """``fit(token_lists).labels_``."""
-        return self.fit(token_lists).labels_
+    def fit_predict(self, token_lists: Iterable[Sequence[str]] | pd.Series, y=None, **fit_params) -> np.ndarray:
+        """``fit(token_lists, **fit_params).labels_``."""
+        return self.fit(token_lists, **fit_params).labels_
 
     def predict(self, token_lists: Iterable[Sequence[str]] | pd.Series, *, chunk_size: int = 200_000) -> np.ndarray:
         """Issue index per document, or -1 for noise (too few tokens / far from every centroid)."""
@@ -176,10 +217,28 @@ class IssueModel:
         for start in range(0, len(tokens), chunk_size):
             chunk = tokens.iloc[start:start + chunk_size]
             X, lengths = self._encoder.transform(chunk)
-            similarity = np.asarray(X @ self.centroids_.T)
-            best = similarity.argmax(axis=1)
-            keep = (similarity[np.arange(len(best)), best] >= self.threshold_) & (lengths >= self.min_tokens)
-            out[start:start + len(chunk)] = np.where(keep, best, -1)
+            best = self._classify(np.asarray(X @ self.centroids_.T))
+            out[start:start + len(chunk)] = np.where(lengths >= self.min_tokens, best, -1)
+        return out
+
+    def _classify(self, similarity: np.ndarray) -> np.ndarray:
+        """Issue per row of a similarity matrix, -1 for noise.
+
+        A row at least ``burst_thresholds_[j]`` similar to new issue ``j`` goes to the most similar
+        such issue; other rows go to the nearest global issue if at least ``threshold_`` similar.
+        """
+        thresholds = getattr(self, "burst_thresholds_", np.zeros(0))
+        n_global = similarity.shape[1] - len(thresholds)
+        out = np.full(similarity.shape[0], -1, dtype=np.int64)
+        if n_global:
+            best = similarity[:, :n_global].argmax(axis=1)
+            near = similarity[np.arange(len(best)), best] >= self.threshold_
+            out = np.where(near, best, -1)
+        if len(thresholds):
+            new = similarity[:, n_global:]
+            eligible = new >= thresholds
+            chosen = np.where(eligible, new, -np.inf).argmax(axis=1)
+            out = np.where(eligible.any(axis=1), n_global + chosen, out)
         return out
 
     def transform(self, token_lists: Iterable[Sequence[str]] | pd.Series) -> sparse.csr_matrix:
@@ -248,9 +307,55 @@ class IssueModel:
                         if len(kept) > 1 else 0)
         return groups
 
+    def _burst_seeds(self, tokens: pd.Series, usable: np.ndarray, created_at, authors,
+                     rng: np.random.Generator) -> tuple[B.Window | None, pd.DataFrame, np.ndarray]:
+        """(recent window, bursty terms, recent documents holding one) - nothing without times."""
+        none = (None, pd.DataFrame(columns=["term"]), np.zeros(0, dtype=np.int64))
+        if created_at is None or not self.burst_hours:
+            return none
+        window = B.split_window(created_at, self.burst_hours)
+        window.recent = np.intersect1d(window.recent, usable)
+        baseline = np.intersect1d(window.baseline, usable)
+        if len(baseline) > self.burst_baseline_sample:
+            baseline = np.sort(rng.choice(baseline, self.burst_baseline_sample, replace=False))
+        window.baseline = baseline
+        seeds = B.bursty_terms(tokens, window, _author_array(authors, len(tokens)), min_docs=self.burst_min_docs,
+                               min_authors=self.burst_min_authors, min_ratio=self.burst_ratio)
+        if seeds.empty:
+            return window, seeds, none[2]
+        wanted = set(seeds["term"])
+        holding = window.recent[tokens.iloc[window.recent].map(lambda t: not wanted.isdisjoint(t)).to_numpy(bool)]
+        if len(holding) > self.fit_sample:
+            holding = np.sort(rng.choice(holding, self.fit_sample, replace=False))
+        return window, seeds, holding
+
+    def _add_bursts(self, tokens: pd.Series, usable: np.ndarray, window: B.Window | None, seeds: pd.DataFrame,
+                    authors, X: sparse.csr_matrix, rng: np.random.Generator) -> None:
+        self.bursts_, self.burst_thresholds_ = [], np.zeros(0, dtype=np.float32)
+        if window is None or seeds.empty:
+            return
+        X_recent = self._encoder.transform(tokens.iloc[window.recent])[0]
+        X_base = self._encoder.transform(tokens.iloc[window.baseline])[0]
+        columns = X_recent.tocsc()
+        vocabulary = self.vectorizer_.vocabulary_
+        seed_rows = [(t, columns[:, vocabulary[t]].indices) for t in seeds["term"] if t in vocabulary]
+        who = _author_array(authors, len(tokens))
+        found = B.find_bursts(
+            X_recent, X_base, seed_rows, None if who is None else who[window.recent],
+            min_docs=self.burst_min_docs, min_authors=self.burst_min_authors, min_ratio=self.burst_ratio,
+            min_similarity=self.burst_min_similarity,
+            min_coherence=self.coherence_ratio * float(np.median(self.micro_coherence_)),
+        )
+        if not found:
+            return
+        self.centroids_ = np.vstack([B.recentre(self.centroids_, X, found, self.threshold_),
+                                     np.array([b.centroid for b in found], dtype=np.float32)])
+        self.burst_thresholds_ = np.array([b.threshold for b in found], dtype=np.float32)
+        self.bursts_ = [b.summary() for b in found]
+
     def _describe(self, X: sparse.csr_matrix) -> None:
-        similarity = np.asarray(X @ self.centroids_.T)
-        classes = np.where(similarity.max(axis=1) >= self.threshold_, similarity.argmax(axis=1), self.n_issues_)
+        classes = self._classify(np.asarray(X @ self.centroids_.T))
+        classes = np.where(classes >= 0, classes, self.n_issues_)
         weights = class_tfidf(X, classes, self.n_issues_ + 1)[: self.n_issues_]
         terms = self.vectorizer_.get_feature_names_out()
         self.top_terms_ = top_terms(weights, terms, n=10, stopwords=self.stopwords)
@@ -288,6 +393,15 @@ def _noise_threshold(similarity: np.ndarray, coherent: np.ndarray, floor: float 
     best = int(np.argmin(coherent_below + incoherent_above))
     cut = min(similarity[order][min(best, len(order) - 1)], np.quantile(similarity[coherent], max_loss))
     return float(max(cut, floor))
+
+
+def _author_array(authors, n: int) -> np.ndarray | None:
+    if authors is None:
+        return None
+    values = pd.Series(authors).reset_index(drop=True).astype(object)
+    if len(values) != n:
+        raise ValueError(f"authors has {len(values)} values for {n} documents")
+    return values.where(values.notna(), "").astype(str).to_numpy(dtype=object)
 
 
 def _as_series(token_lists) -> pd.Series:

@@ -201,7 +201,7 @@ def _text_matcher() -> tuple[re.Pattern, dict[int, str]]:
     return pattern, table
 
 
-def _text_match(gazetteer: Gazetteer, entry: Entry, before: list[str], capitalised: bool) -> _Match | None:
+def _text_match(gazetteer: Gazetteer, entry: Entry, before: list[str | None], capitalised: bool) -> _Match | None:
     """Whether one name found in post text counts, and how (``before``: the two previous words)."""
     if entry.kind != PLACE or _is_street(before[-1], before[-2]):
         return None
@@ -211,7 +211,7 @@ def _text_match(gazetteer: Gazetteer, entry: Entry, before: list[str], capitalis
     return None
 
 
-def _previous_words(lowered: str, start: int) -> list[str]:
+def _previous_words(lowered: str, start: int) -> list[str | None]:
     """The two words before ``start`` within the same text, padded with None."""
     window = lowered[max(0, start - 32):start]
     return [None, None] + window[window.rfind("\x00") + 1:].split()[-2:]

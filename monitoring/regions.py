@@ -143,13 +143,13 @@ def add_regions(posts: pd.DataFrame, *, dataset_defaults: Mapping[int, str] | No
     columns[schema.REGION_CONFIDENCE] = np.full(n, np.nan)
     if schema.LOCATION_RAW in posts.columns:
         codes, uniques = pd.factorize(posts[schema.LOCATION_RAW], use_na_sentinel=True)
-        _fill(columns, np.arange(n), [resolve_location(u) for u in uniques], codes, "profile")
+        _fill(columns, np.arange(n), [resolve_location(u) for u in uniques.tolist()], codes, "profile")
     if dataset_defaults and schema.DATASET_ID in posts.columns:
         _apply_dataset_defaults(columns, posts[schema.DATASET_ID], dataset_defaults)
     if schema.TEXT in posts.columns:
         rows = np.flatnonzero(columns[schema.PROVINCE_CODE] == None)  # noqa: E711
         codes, uniques = pd.factorize(posts[schema.TEXT].iloc[rows], use_na_sentinel=True)
-        _fill(columns, rows, find_text_mentions_many(list(uniques)), codes, "text")
+        _fill(columns, rows, find_text_mentions_many(uniques.tolist()), codes, "text")
     out = posts.copy()
     for name in _STRING_COLUMNS:
         out[name] = pd.Series(columns[name], index=posts.index, dtype="str")

@@ -20,10 +20,11 @@ def _names(metrics: dict[str, Any]) -> list[str]:
 
 
 def confusion_frame(metrics: dict[str, Any]) -> pd.DataFrame:
-    """The confusion matrix as a table: index "Label benar: <x>", columns "Prediksi: <y>"."""
+    """The confusion matrix as a table: rows the analyst's label, columns the model's prediction."""
     names = _names(metrics)
-    return pd.DataFrame(metrics["confusion_matrix"], index=[f"Label benar: {n}" for n in names],
-                        columns=[f"Prediksi: {n}" for n in names])
+    frame = pd.DataFrame(metrics["confusion_matrix"], index=names, columns=names)
+    frame.index.name = "Benar ↓ / Prediksi →"
+    return frame
 
 
 def per_class_frame(metrics: dict[str, Any]) -> pd.DataFrame:
@@ -47,6 +48,6 @@ def confusion_heatmap(metrics: dict[str, Any], title: str) -> go.Figure:
         z=row_share.to_numpy(), x=names, y=names, text=text, texttemplate="%{text}", zmin=0, zmax=1,
         colorscale="Blues", customdata=matrix.to_numpy(), colorbar=dict(title="Bagian", tickformat=".0%"),
         hovertemplate="Label benar %{y}<br>Prediksi %{x}<br>%{customdata:,} contoh<extra></extra>"))
-    fig.update_xaxes(title="Prediksi model", side="top")
+    fig.update_xaxes(title="Prediksi model")
     fig.update_yaxes(title="Label benar (analis)", autorange="reversed")
     return _layout(fig, title, height=360)

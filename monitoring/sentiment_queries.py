@@ -14,7 +14,7 @@ from monitoring.storage import query_df
 
 SPLIT_COLUMNS = (S.ISSUE_ID, S.PROVINCE_CODE, S.PLATFORM)
 REVIEW_ORDERS = {
-    "uncertain": f"v.{S.SENTIMENT_SCORE} ASC NULLS FIRST, v.{S.POST_KEY}",
+    "uncertain": f"v.{S.SENTIMENT_SCORE} ASC NULLS LAST, v.{S.POST_KEY}",   # not yet scored: last
     "newest": f"v.{S.CREATED_AT} DESC, v.{S.POST_KEY}",
     "engagement": f"{ENGAGEMENT_SQL} DESC, v.{S.POST_KEY}",
 }

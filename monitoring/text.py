@@ -340,7 +340,8 @@ def _chunk_occurrences(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, list[s
     chunks = encoded.dictionary.to_pylist()
     if "RT" in chunks:
         at = np.flatnonzero(codes[:-1] == chunks.index("RT"))
-        marker = at[[chunks[c].startswith("@") for c in codes[at + 1]] & (rows[at] == rows[at + 1])]
+        mention_next = np.array([chunks[c].startswith("@") for c in codes[at + 1]], dtype=bool)
+        marker = at[mention_next & (rows[at] == rows[at + 1])]
         keep = np.ones(len(codes), dtype=bool)
         keep[marker] = False
         codes, rows = codes[keep], rows[keep]

@@ -63,19 +63,13 @@ with left:
         st.info("Tidak ada isu dengan unggahan dalam jendela ini.")
     for row in b.emerging.to_dict("records"):
         with st.container(border=True, key=f"briefing_issue_{row[briefing.RANK]}"):
-            score = f"{row[sg.SCORE]:.1f}".replace(".", ",")
-            st.text(f"{row[briefing.RANK]}. {row[briefing.LABEL]} · {row[sg.STATUS]} · {common.fmt_int(row[sg.POSTS])} unggahan"
-                    f" · negatif {common.fmt_pct(row[sg.NEGATIVE_SHARE])} · skor {score}")
+            st.text(render.issue_heading(row))
             st.text(row[sg.EXPLANATION])
 with right:
     st.subheader(render.regional_title(b))
-    st.dataframe(b.regional.head(briefing.TOP_REGIONS), hide_index=True, key="briefing_regional",
-                 column_order=[briefing.REGION_NAME, briefing.REGION_POSTS, briefing.LABEL, sg.STATUS, sg.SCORE],
-                 column_config={briefing.REGION_NAME: st.column_config.TextColumn("Wilayah", width=150),
-                                briefing.REGION_POSTS: st.column_config.NumberColumn("Unggahan", width=70),
-                                briefing.LABEL: st.column_config.TextColumn("Isu teratas", width=140),
-                                sg.STATUS: st.column_config.TextColumn("Status", width=60),
-                                sg.SCORE: st.column_config.NumberColumn("Skor", format="%.1f", width=50)})
+    widths = {"Wilayah": 150, "Unggahan": 70, "Isu teratas": 140, "Status": 60, "Skor": 50}
+    st.dataframe(render.regional_table(b), hide_index=True, key="briefing_regional",
+                 column_config={name: st.column_config.Column(name, width=w) for name, w in widths.items()})
     if b.regional.empty:
         st.info("Kabupaten/kota belum diketahui untuk unggahan wilayah ini." if b.region
                 else "Belum ada unggahan berlokasi dalam jendela ini.")

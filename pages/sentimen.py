@@ -35,11 +35,11 @@ else:
                    help=f"Bagian unggahan berlabel {S.SENTIMENT_LABELS[sentiment]} menurut model sentimen aktif.")
 
     left, right = st.columns([1, 2])
-    left.plotly_chart(charts.sentiment_donut(totals, f"Komposisi sentimen, {period}"), key="sentiment_donut")
+    left.plotly_chart(charts.sentiment_donut(totals, f"Komposisi sentimen<br><sup>{period}</sup>"), key="sentiment_donut")
     bucket = "hour" if (last - first) < pd.Timedelta(days=7) else "day"
     volume = common.cached_query(queries.volume_over_time, filters, bucket=bucket, timezone=tz)
     unit = "jam" if bucket == "hour" else "hari"
-    right.plotly_chart(charts.volume_chart(volume, f"Unggahan per {unit} menurut sentimen ({tz}), {period}"),
+    right.plotly_chart(charts.volume_chart(volume, f"Unggahan per {unit} menurut sentimen<br><sup>{period} ({tz})</sup>"),
                        key="sentiment_volume_chart")
 
     splits = {"isu": (S.ISSUE_ID, common.issue_labels()),

@@ -43,6 +43,9 @@ def show_flash() -> None:
 
 def active_model_caption(con) -> None:
     versions = store.model_versions(con)
+    if not versions["active"].any():
+        st.warning("Berkas model sentimen aktif tidak ditemukan. Pilih versi lain di tab Latih & versi model.")
+        return
     active = versions[versions["active"]].iloc[0]
     detail = "" if active["version"] is None else (
         f" · F1 makro {fmt_score(active['macro_f1'])} (validasi silang, {common.fmt_int(active['n_examples'])} contoh)")
@@ -128,6 +131,8 @@ def upload_section(con) -> None:
             counts = store.label_counts(examples)
             st.write(f"{common.fmt_int(len(examples))} contoh: " + ", ".join(
                 f"{S.SENTIMENT_LABELS[s]} {common.fmt_int(n)}" for s, n in counts.items()))
+            st.dataframe(examples.head(5).assign(label=lambda f: f["label"].map(S.SENTIMENT_LABELS)),
+                         hide_index=True, key="examples_preview", column_config={"text": "Teks", "label": "Label"})
             if st.button("Simpan sebagai contoh latih", key="save_examples", type="primary"):
                 saved = common.run_safely(lambda: store.save_examples(con, examples, source=file.name))
                 if saved is not None:
@@ -202,14 +207,21 @@ def candidate_section(con, result: store.TrainingResult) -> None:
                 lambda r: _rescored(version_name(result.version), r))
 
 
+def _versions_table(versions: pd.DataFrame) -> pd.DataFrame:
+    tz = common.app_settings()["display_timezone"]
+    created = pd.to_datetime(versions["created_at"], utc=True) + pd.Timedelta(hours=queries.TZ_OFFSETS[tz])
+    return pd.DataFrame({
+        "Versi": versions["version"].map(version_name),
+        f"Dibuat ({tz})": created.dt.strftime("%d/%m/%Y %H:%M").fillna("–"),
+        "Contoh": versions["n_examples"].map(lambda n: "–" if pd.isna(n) else common.fmt_int(n)),
+        "Akurasi": versions["accuracy"].map(fmt_score), "F1 makro": versions["macro_f1"].map(fmt_score),
+        "Aktif": versions["active"].map({True: "✅ aktif", False: ""})})
+
+
 def versions_section(con) -> None:
     st.subheader("Versi model")
     versions = store.model_versions(con)
-    st.dataframe(pd.DataFrame({
-        "Versi": versions["version"].map(version_name), "Dibuat (UTC)": versions["created_at"],
-        "Contoh": versions["n_examples"], "Akurasi": versions["accuracy"].map(fmt_score),
-        "F1 makro": versions["macro_f1"].map(fmt_score), "Aktif": versions["active"].map({True: "✅", False: ""})}),
-        hide_index=True, key="model_versions")
+    st.dataframe(_versions_table(versions), hide_index=True, key="model_versions")
     options = [DEFAULT if v is None else v for v in versions["version"]]
     active = options[int(versions["active"].to_numpy().argmax())]
     pick = st.selectbox("Pilih versi", options, index=options.index(active), format_func=version_name,

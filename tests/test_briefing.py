@@ -302,8 +302,9 @@ def test_page_smoke_shows_key_numbers(page_db, national):
     at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=60).run()
     at.switch_page("pages/briefing.py").run()
     assert not at.exception
-    assert [m.value for m in at.metric] == [briefing.fmt_int(national.posts), briefing.fmt_pct(national.negative_share),
-                                            briefing.fmt_int(national.accounts), str(national.rising_issues)]
+    expected = [briefing.fmt_int(national.posts), briefing.fmt_pct(national.negative_share),
+                briefing.fmt_int(national.accounts), str(national.rising_issues)]
+    assert [m.value for m in at.metric] == expected
     assert any(t.value.startswith(f"1. {EMERGING_LABEL}") for t in at.text)
     at.selectbox(key="briefing_region").set_value(NTT).run()
     assert not at.exception

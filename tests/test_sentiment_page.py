@@ -1,6 +1,7 @@
 """The Sentimen page under AppTest: charts, label correction, example upload, training and switching."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,9 +11,15 @@ from streamlit.testing.v1 import AppTest
 
 from monitoring import schema as S
 from monitoring import sentiment_store as store, storage
+from monitoring.queries import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = Path(__file__).resolve().parent / "data" / "sentiment_dev.csv"
+
+
+def dev_examples() -> pd.DataFrame:
+    """40 examples per class of the dev set (enough to train; small enough to stay fast)."""
+    return pd.read_csv(DEV).groupby("label").head(40)
 
 
 @pytest.fixture
@@ -58,6 +65,30 @@ def test_page_shows_sentiment_charts_with_shares_from_the_store(db_path):
     share = totals["negative"] / sum(totals.values()) * 100
     assert metric(at, "Sentimen negatif") == f"{share:.1f}%".replace(".", ",")
     assert "Model bawaan (leksikon)" in at.caption[0].value
+    donut = chart_spec(at, "sentiment_donut")["data"][0]
+    assert donut["marker"]["colors"] == [S.SENTIMENT_COLORS[s] for s in S.SENTIMENTS]
+    assert "per hari" in chart_spec(at, "sentiment_volume_chart")["layout"]["title"]["text"]
+
+
+def chart_spec(at: AppTest, key: str) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    return json.loads(chart.proto.spec)
+
+
+def test_short_window_shows_hourly_volume_titled_with_the_period(db_path):
+    at = open_sentiment_page()
+    # The page reads the global filters from session state (the sidebar writes them there).
+    end = pd.Timestamp(at.session_state["filters"].end)
+    at.session_state["filters"] = Filters(start=end - pd.Timedelta(days=3), end=end)
+    at.run()
+    assert not at.exception
+    title = chart_spec(at, "sentiment_volume_chart")["layout"]["title"]["text"]
+    assert title.startswith("Unggahan per jam menurut sentimen")
+    first_day_wib = end - pd.Timedelta(days=3) + pd.Timedelta(hours=7)
+    assert f"{first_day_wib:%d/%m/%Y} – " in title and title.endswith("(WIB)</sup>")
+    by_province = chart_spec(at, f"sentiment_by_{S.PROVINCE_CODE}")
+    assert by_province["layout"]["title"]["text"].startswith("Sentimen per provinsi")
+    assert [t["name"] for t in by_province["data"]] == ["positif", "netral", "negatif"]
 
 
 def test_correct_a_label_in_the_review_table(db_path):
@@ -94,7 +125,7 @@ def test_too_few_labels_gives_an_indonesian_error(db_path):
 def test_upload_examples_then_train_check_activate_and_roll_back(db_path):
     at = open_sentiment_page()
     body = "tweet;sentimen\n" + "\n".join(
-        f'"{t}";{lab}' for t, lab in pd.read_csv(DEV)[["text", "label"]].replace(
+        f'"{t}";{lab}' for t, lab in dev_examples()[["text", "label"]].replace(
             {"positive": "Positif", "neutral": "netral", "negative": "NEGATIF"}).itertuples(index=False))
     at.file_uploader(key="examples_upload").set_value(("label_dev.csv", body.encode("utf-8"), "text/csv"))
     at.run()
@@ -102,7 +133,7 @@ def test_upload_examples_then_train_check_activate_and_roll_back(db_path):
     assert at.selectbox(key="examples_label_col").value == "sentimen"
     at.button(key="save_examples").click()
     at.run()
-    n_dev = len(pd.read_csv(DEV))
+    n_dev = len(dev_examples())
     assert f"{n_dev} contoh disimpan" in at.success[0].value
 
     at.button(key="train_model").click()

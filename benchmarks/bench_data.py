@@ -1,0 +1,176 @@
+"""Shared parts of the pipeline and dashboard benchmarks: input posts, CSV cache, peak memory.
+
+Input posts (:func:`realistic_posts`) combine the two seeded generators of the repository:
+
+- :func:`monitoring.demo.generate_demo_posts` gives the skeleton of every post: issue, time
+  (diurnal, emerging issue, copy-paste campaign), author, profile location, engagement, replies;
+- :func:`benchmarks.posts_generator.generate_posts` adds the long tail: about ten more words
+  per post drawn from a Zipf-like vocabulary with affixed forms, slang, English, names, typos
+  and elongations, so a run sees ~23 tokens per post and a vocabulary that keeps growing with
+  the number of posts (50k posts: ~60k distinct words, as on real data; DESIGN.md).
+
+Posts are written as tweet-harvest CSV files, one per platform (the analyst's uploads), and
+cached under ``--cache-dir`` keyed by (n, seed): generating 1M posts takes minutes and is not
+part of any measurement.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.posts_generator import generate_posts  # noqa: E402
+from monitoring import schema as S  # noqa: E402
+from monitoring.demo import TWEET_HARVEST_COLUMNS, generate_demo_posts  # noqa: E402
+
+CACHE_DIR = Path(os.environ.get("PANTAUISU_BENCH_CACHE", "/tmp/pantauisu-bench"))
+
+
+def realistic_posts(n: int, seed: int = 7, *, days: int = 21, end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """``n`` canonical posts: demo skeleton + Zipf tail words (see the module docstring)."""
+    posts = generate_demo_posts(seed=seed, n_posts=n, days=days, end=end)
+    tail = generate_posts(n, seed)[S.TEXT].str.split()
+    rng = np.random.default_rng(seed + 1)
+    keep = np.clip(rng.poisson(10, n), 0, None)
+    extra = [" ".join(words[len(words) - k:]) if k else "" for words, k in zip(tail, keep)]
+    # keep retweets / copy-paste campaigns as copies: the tail of a copy is the source's tail
+    first = ~posts[S.TEXT].duplicated().to_numpy()
+    source_extra = pd.Series(extra).where(first).groupby(posts[S.TEXT].to_numpy()).transform("first")
+    texts = posts[S.TEXT].to_numpy(object)
+    combined = [t if not e else f"{t} {e}" for t, e in zip(texts, source_extra.fillna("").to_numpy(object))]
+    return posts.assign(**{S.TEXT: combined})
+
+
+def tweet_harvest_frame(posts: pd.DataFrame) -> pd.DataFrame:
+    """Canonical posts as tweet-harvest's CSV columns (created_at in Twitter's format)."""
+    extra = [json.loads(value) if isinstance(value, str) else {} for value in posts[S.EXTRA]]
+    stamps = pd.to_datetime(posts[S.CREATED_AT], utc=True)
+    frame = pd.DataFrame({
+        "conversation_id_str": [e.get("conversation_id_str", "") for e in extra],
+        "created_at": stamps.dt.strftime("%a %b %d %H:%M:%S +0000 %Y").to_numpy(),
+        "favorite_count": posts[S.LIKES].fillna(0).astype("int64").to_numpy(),
+        "full_text": posts[S.TEXT].to_numpy(), "id_str": posts[S.POST_ID].to_numpy(),
+        "image_url": [e.get("image_url", "") for e in extra],
+        "in_reply_to_screen_name": posts[S.IN_REPLY_TO].fillna("").to_numpy(),
+        "lang": posts[S.LANG].fillna("in").to_numpy(), "location": posts[S.LOCATION_RAW].fillna("").to_numpy(),
+        "quote_count": [e.get("quote_count", 0) for e in extra],
+        "reply_count": posts[S.REPLIES].fillna(0).astype("int64").to_numpy(),
+        "retweet_count": posts[S.SHARES].fillna(0).astype("int64").to_numpy(),
+        "tweet_url": posts[S.URL].fillna("").to_numpy(),
+        "user_id_str": [e.get("user_id_str", "") for e in extra], "username": posts[S.AUTHOR].to_numpy(),
+    })
+    return frame.loc[:, list(TWEET_HARVEST_COLUMNS)]
+
+
+def input_files(n: int, seed: int = 7, *, days: int = 21, end: pd.Timestamp | None = None,
+                cache_dir: Path = CACHE_DIR, tag: str = "") -> list[dict]:
+    """Tweet-harvest CSV files (one per platform) for ``n`` posts, built once and cached.
+
+    Returns:
+        One ``{"path", "platform", "rows"}`` per file.
+    """
+    folder = cache_dir / f"posts_{n}_{seed}{tag}"
+    manifest = folder / "manifest.json"
+    if manifest.exists():
+        return json.loads(manifest.read_text())
+    folder.mkdir(parents=True, exist_ok=True)
+    posts = realistic_posts(n, seed, days=days, end=end)
+    files = []
+    for platform, group in posts.groupby(S.PLATFORM, sort=True):
+        path = folder / f"{platform}.csv"
+        frame = tweet_harvest_frame(group.iloc[::-1].reset_index(drop=True))
+        frame.to_csv(path, index=False, encoding="utf-8")
+        files.append({"path": str(path), "platform": str(platform), "rows": len(group)})
+    manifest.write_text(json.dumps(files, indent=1))
+    return files
+
+
+# --- peak memory --------------------------------------------------------------------------
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found.extend(children)
+        todo.extend(children)
+    return found
+
+
+class PeakMemory:
+    """Samples the RSS of this process plus all its descendants (stemming workers) every
+    ``interval`` seconds; ``peak_mib`` is the largest sum seen. ``ru_maxrss`` of this process
+    is also reported (it can only be higher than a sample of the same process)."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval = interval
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            total = _rss_kib(me) + sum(_rss_kib(p) for p in _descendants(me))
+            self.peak_kib = max(self.peak_kib, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mib(self) -> float:
+        import resource
+
+        self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return round(max(self.peak_kib, self_peak, children) / 1024, 1)
+
+
+class Clock:
+    """Wall seconds and CPU seconds (this process + finished children)."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, self._cpu() - self.cpu
+
+    @staticmethod
+    def _cpu() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system

@@ -1,0 +1,280 @@
+"""Brand-new issues that surge in the last hours: bursty terms ▸ seeded groups ▸ novelty test.
+
+The global clustering of :mod:`monitoring.issues` looks at the whole period: a topic that is small
+overall but concentrated in the last day (a market fire in one city, mass lay-offs at one factory)
+is absorbed into a big neighbour issue. This stage looks at the recent window on its own and
+promotes a coherent, temporally concentrated group of posts to an issue of its own:
+
+1. Window: documents created less than ``hours`` before the latest one are *recent*; earlier
+   ones are the *baseline* (what was said before the topic existed).
+2. Bursty terms (:func:`bursty_terms`): per token, the share of recent documents holding it
+   against its share of baseline documents (+1 smoothing), with the Poisson surprise
+   ``-log10 P(K >= k)`` of that many recent documents. Terms held by at least ``min_docs`` recent
+   documents from ``min_authors`` authors, ``min_ratio`` times more common than before, seed
+   groups, strongest first.
+3. Seeded group (:func:`grow_burst`): the centroid of the recent documents holding the seed
+   term; members are the recent documents whose cosine similarity to it is at least ``t``,
+   where ``t`` is the lowest similarity (not below ``min_similarity``) at which the members'
+   share of recent documents is still ``min_ratio`` times the share of baseline documents that
+   are as similar (+``smoothing``): at most about 1 / ``min_ratio`` of the members look like
+   something said before. The centroid moves to the members' mean and ``t`` is chosen again,
+   until the members stop changing.
+4. Novelty test (:func:`find_bursts`): a group becomes an issue when it keeps ``min_docs``
+   documents from ``min_authors`` authors and is coherent (mean pairwise similarity of members
+   at least ``min_coherence``). An existing issue that merely grows is not new: its baseline
+   documents are as close to the centroid as the recent ones, so the ratio stays low and the
+   group shrinks away. Terms mostly covered by a promoted group seed nothing more.
+
+Everything works on L2-normalised TF-IDF rows (``IssueModel.transform``); the caller decides what
+the documents are (one per duplicate group in :mod:`monitoring.issue_identity`).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import sparse, stats
+
+from monitoring.dedup import token_arrays
+
+RECENT_HOURS = 24.0
+MIN_DOCS = 8          # documents (duplicate groups) a new issue needs
+MIN_AUTHORS = 5       # distinct authors among them
+MIN_RATIO = 10.0      # how much more common than in the baseline a term / group must be
+MIN_SURPRISE = 4.0    # -log10 p of a bursty term's recent count under its baseline rate
+MIN_SIMILARITY = 0.1  # members are at least this similar to the group's centroid
+SMOOTHING = 1.0       # pseudo-documents added to every baseline count
+MAX_SEEDS = 40        # bursty terms tried, strongest first
+COVERED = 0.5         # a term whose recent documents are this much inside promoted groups seeds nothing
+
+
+@dataclass
+class Window:
+    """Positions (into the caller's documents) of the recent and baseline documents."""
+
+    recent: np.ndarray
+    baseline: np.ndarray
+    start: pd.Timestamp | None = None
+
+
+def split_window(created_at: Sequence | pd.Series, hours: float = RECENT_HOURS) -> Window:
+    """Recent = created less than ``hours`` before the latest document; baseline = earlier.
+
+    Documents without a time are in neither.
+    """
+    times = pd.to_datetime(pd.Series(created_at).reset_index(drop=True), utc=True, errors="coerce")
+    if times.notna().sum() == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Window(empty, empty)
+    start = times.max() - pd.Timedelta(hours=hours)
+    recent = (times > start).to_numpy(dtype=bool)
+    baseline = (times <= start).to_numpy(dtype=bool)
+    return Window(np.flatnonzero(recent), np.flatnonzero(baseline), start)
+
+
+def bursty_terms(tokens: pd.Series, window: Window, authors: Sequence | None = None, *,
+                 min_docs: int = MIN_DOCS, min_authors: int = MIN_AUTHORS, min_ratio: float = MIN_RATIO,
+                 min_surprise: float = MIN_SURPRISE, smoothing: float = SMOOTHING) -> pd.DataFrame:
+    """Tokens much more common in the recent window than in the baseline, strongest first.
+
+    Args:
+        tokens: token list per document (the positions ``window`` refers to).
+        window: recent and baseline positions (the baseline may be a random sample).
+        authors: author per document; without it every document counts as its own author.
+        min_docs: recent documents a term needs.
+        min_authors: distinct authors among them.
+        min_ratio: recent share / smoothed baseline share.
+        min_surprise: ``-log10`` of the Poisson tail probability of the recent count.
+        smoothing: pseudo-documents added to the baseline count.
+
+    Returns:
+        Columns term, recent_docs, baseline_docs, authors, ratio, surprise.
+    """
+    columns = ["term", "recent_docs", "baseline_docs", "authors", "ratio", "surprise"]
+    n_recent, n_base = len(window.recent), len(window.baseline)
+    if n_recent < min_docs or n_base == 0:
+        return pd.DataFrame(columns=columns)
+    positions = np.concatenate([window.recent, window.baseline])
+    flat, lengths = token_arrays(tokens.iloc[positions])
+    doc = np.repeat(np.arange(len(positions)), lengths)
+    codes, terms = pd.factorize(flat)
+    pairs = np.unique(codes.astype(np.int64) * len(positions) + doc)  # (term, document) once
+    term, doc = pairs // len(positions), pairs % len(positions)
+    is_recent = doc < n_recent
+    recent_docs = np.bincount(term[is_recent], minlength=len(terms))
+    base_docs = np.bincount(term[~is_recent], minlength=len(terms))
+    expected = n_recent * (base_docs + smoothing) / (n_base + smoothing)
+    ratio = recent_docs / expected
+    candidate = np.flatnonzero((recent_docs >= min_docs) & (ratio >= min_ratio))
+    if authors is None:
+        n_authors = recent_docs[candidate]
+    else:
+        who = pd.factorize(pd.Series(authors).reset_index(drop=True).iloc[window.recent].astype(str))[0]
+        chosen = np.isin(term, candidate) & is_recent
+        keys = np.unique(term[chosen] * (who.max() + 1) + who[doc[chosen]])
+        n_authors = np.bincount(keys // (who.max() + 1), minlength=len(terms))[candidate]
+    with np.errstate(divide="ignore"):
+        surprise = -stats.poisson.logsf(recent_docs[candidate] - 1, expected[candidate]) / np.log(10)
+    frame = pd.DataFrame({"term": np.asarray(terms, dtype=object)[candidate],
+                          "recent_docs": recent_docs[candidate], "baseline_docs": base_docs[candidate],
+                          "authors": n_authors, "ratio": ratio[candidate], "surprise": surprise})
+    frame = frame[(frame["authors"] >= min_authors) & (frame["surprise"] >= min_surprise)]
+    return frame.sort_values(["surprise", "term"], ascending=[False, True], ignore_index=True)[columns]
+
+
+@dataclass
+class Burst:
+    """A group of recent documents that is new: ``members`` index rows of the recent matrix."""
+
+    seed: str
+    members: np.ndarray
+    centroid: np.ndarray
+    threshold: float
+    baseline_docs: int
+    ratio: float
+    coherence: float
+    authors: int = 0
+    terms: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        """JSON-ready description (kept as ``IssueModel.bursts_``)."""
+        return {"seed": self.seed, "terms": list(self.terms), "docs": int(len(self.members)),
+                "authors": int(self.authors), "baseline_docs": int(self.baseline_docs),
+                "ratio": round(float(self.ratio), 2), "threshold": round(float(self.threshold), 4),
+                "coherence": round(float(self.coherence), 4)}
+
+
+def member_threshold(recent_sims: np.ndarray, baseline_sims: np.ndarray, *, min_ratio: float = MIN_RATIO,
+                     min_similarity: float = MIN_SIMILARITY, smoothing: float = SMOOTHING) -> float | None:
+    """Lowest similarity at which recent documents are ``min_ratio`` x over-represented, or None.
+
+    Over-representation of the documents at least ``t`` similar: (their share of recent
+    documents) / ((baseline documents at least ``t`` similar + ``smoothing``) / baseline size).
+    """
+    n_recent, n_base = len(recent_sims), max(len(baseline_sims), 1)
+    candidates = np.sort(recent_sims[recent_sims >= min_similarity])[::-1]
+    if not len(candidates):
+        return None
+    base_sorted = np.sort(baseline_sims)
+    members = np.arange(1, len(candidates) + 1)  # documents at least candidates[i] similar (ties aside)
+    baseline = len(base_sorted) - np.searchsorted(base_sorted, candidates, side="left")
+    ratio = (members / n_recent) / ((baseline + smoothing) / n_base)
+    valid = np.flatnonzero(ratio >= min_ratio)
+    return float(candidates[valid[-1]]) if len(valid) else None
+
+
+def grow_burst(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix, seed_rows: np.ndarray, *,
+               available: np.ndarray | None = None, min_ratio: float = MIN_RATIO,
+               min_similarity: float = MIN_SIMILARITY, smoothing: float = SMOOTHING,
+               max_iter: int = 8) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """(members, centroid, threshold) of the group grown from ``seed_rows``, or None.
+
+    ``available`` masks recent rows that may join (rows of earlier groups may not).
+    """
+    available = np.ones(X_recent.shape[0], dtype=bool) if available is None else available
+    members = seed_rows[available[seed_rows]]
+    threshold = None
+    for _ in range(max_iter):
+        if not len(members):
+            return None
+        centroid = _unit(np.asarray(X_recent[members].mean(axis=0)).ravel())
+        recent_sims = np.where(available, X_recent @ centroid, 0.0)
+        baseline_sims = X_baseline @ centroid
+        threshold = member_threshold(recent_sims, baseline_sims, min_ratio=min_ratio,
+                                     min_similarity=min_similarity, smoothing=smoothing)
+        if threshold is None:
+            return None
+        new = np.flatnonzero(recent_sims >= threshold)
+        if np.array_equal(new, members):
+            break
+        members = new
+    return members, centroid, float(threshold)
+
+
+def find_bursts(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix,
+                seeds: Sequence[tuple[str, np.ndarray]], authors: Sequence | None = None, *,
+                min_docs: int = MIN_DOCS, min_authors: int = MIN_AUTHORS, min_ratio: float = MIN_RATIO,
+                min_similarity: float = MIN_SIMILARITY, min_coherence: float = 0.0,
+                smoothing: float = SMOOTHING, max_seeds: int = MAX_SEEDS) -> list[Burst]:
+    """New issues among the recent documents, grown from seed terms in order (see module docstring).
+
+    Args:
+        X_recent: L2-normalised TF-IDF rows of the recent documents.
+        X_baseline: the same for baseline documents (a random sample is enough).
+        seeds: (term, recent rows holding it), strongest first (:func:`bursty_terms`).
+        authors: author per recent row.
+        min_docs, min_authors, min_ratio, min_similarity, smoothing: see the module docstring.
+        min_coherence: minimal mean pairwise cosine similarity between members.
+        max_seeds: seeds tried at most.
+    """
+    who = None if authors is None else pd.factorize(pd.Series(authors).astype(str))[0]
+    available = np.ones(X_recent.shape[0], dtype=bool)
+    bursts: list[Burst] = []
+    for term, rows in list(seeds)[:max_seeds]:
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) == 0 or (~available[rows]).mean() >= COVERED:
+            _attach_term(bursts, term, rows)
+            continue
+        grown = grow_burst(X_recent, X_baseline, rows, available=available, min_ratio=min_ratio,
+                           min_similarity=min_similarity, smoothing=smoothing)
+        if grown is None:
+            continue
+        members, centroid, threshold = grown
+        n_authors = len(members) if who is None else len(np.unique(who[members]))
+        coherence = _mean_pairwise(X_recent[members])
+        if len(members) < min_docs or n_authors < min_authors or coherence < min_coherence:
+            continue
+        baseline = int((X_baseline @ centroid >= threshold).sum())
+        ratio = (len(members) / X_recent.shape[0]) / ((baseline + smoothing) / max(X_baseline.shape[0], 1))
+        bursts.append(Burst(term, members, centroid, threshold, baseline, float(ratio), coherence,
+                            n_authors, [term]))
+        available[members] = False
+    return bursts
+
+
+def recentre(centroids: np.ndarray, X: sparse.csr_matrix, bursts: Sequence[Burst], threshold: float, *,
+             drop_share: float = 0.5) -> np.ndarray:
+    """Global centroids without the documents the new issues take.
+
+    Rows of ``X`` are the fit documents; each goes to its nearest centroid if at least ``threshold``
+    similar. A centroid that loses at least ``drop_share`` of its documents to new issues was mostly
+    the new issue and is dropped; one that loses some is re-centred on the rest.
+    """
+    new = np.array([b.centroid for b in bursts])
+    taken = (np.asarray(X @ new.T) >= np.array([b.threshold for b in bursts])).any(axis=1)
+    similarity = np.asarray(X @ centroids.T)
+    best = similarity.argmax(axis=1)
+    near = similarity[np.arange(len(best)), best] >= threshold
+    out = []
+    for issue, centroid in enumerate(centroids):
+        mine = near & (best == issue)
+        lost = int((mine & taken).sum())
+        if lost == 0:
+            out.append(centroid)
+        elif lost < drop_share * mine.sum():
+            out.append(_unit(np.asarray(X[mine & ~taken].mean(axis=0)).ravel()))
+    return np.array(out, dtype=np.float32).reshape(len(out), centroids.shape[1])
+
+
+def _attach_term(bursts: list[Burst], term: str, rows: np.ndarray) -> None:
+    """Credit a covered seed term to the group holding most of its documents."""
+    if not bursts or not len(rows):
+        return
+    overlap = [np.isin(rows, b.members).sum() for b in bursts]
+    bursts[int(np.argmax(overlap))].terms.append(term)
+
+
+def _mean_pairwise(X: sparse.csr_matrix) -> float:
+    """Mean cosine similarity between two different rows (unit rows): (|sum|^2 - n) / (n(n-1))."""
+    n = X.shape[0]
+    if n < 2:
+        return 0.0
+    total = np.asarray(X.sum(axis=0)).ravel()
+    return float((total @ total - n) / (n * (n - 1)))
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm).astype(np.float32) if norm > 0 else vector.astype(np.float32)
