@@ -68,8 +68,9 @@ class Clock:
 
 
 def report(name: str, clock: Clock, posts: int, **extra) -> None:
-    print(json.dumps({"measure": name, "seconds": round(clock.wall, 2), "cpu_s": round(clock.cpu, 2),
-                      "posts": posts, "posts_per_s": round(posts / clock.wall), **extra}), flush=True)
+    print(json.dumps({"measure": name, "seconds": round(clock.wall, 2),
+                      "cpu_s": round(clock.cpu, 2), "posts": posts,
+                      "posts_per_s": round(posts / clock.wall), **extra}), flush=True)
 
 
 def reset_caches() -> None:
@@ -129,8 +130,9 @@ def verify_words(n_words: int, seed: int) -> None:
     reference = StemmerFactory().create_stemmer()
     rng = random.Random(seed)
     roots = sorted(stemming.dictionary())
-    prefixes = ["", "me", "mem", "men", "meng", "meny", "di", "ke", "se", "ber", "ter", "pe", "pem",
-                "pen", "peng", "peny", "per", "memper", "diper", "ku", "kau", "be", "te", "bel", "pel"]
+    prefixes = ["", "me", "mem", "men", "meng", "meny", "di", "ke", "se", "ber", "ter", "pe",
+                "pem", "pen", "peng", "peny", "per", "memper", "diper", "ku", "kau", "be", "te",
+                "bel", "pel"]
     suffixes = ["", "i", "kan", "an", "nya", "lah", "kah", "tah", "pun", "ku", "mu", "is", "isme",
                 "isasi", "annya", "kannya", "inya", "kanlah", "nyalah"]
     words = set(roots)

@@ -41,7 +41,7 @@ ENGLISH = """good nice please sorry thanks government policy issue update news r
 viral trending healthy strong fight love hate best worst crazy please stop save pray for
 the and you me we happy sad angry honestly literally actually basically anyway seriously
 maybe deal meeting online offline checkout cashback discount vibes mood""".split()
-EMOJI = list("😡😂🤣😭🙏👍🔥❤💔😢🤬👎😤🙄😍🥰💪🇮🇩😅😆😊🤔😱😩")
+EMOJI = "😡 😂 🤣 😭 🙏 👍 🔥 ❤️ 💔 😢 🤬 👎 😤 🙄 😍 🥰 💪 🇮🇩 😅 😆 😊 🤔 😱 😩 👍🏽".split()
 HASHTAGS = """TolakKenaikanBBM BBMNaik IndonesiaMaju SaveKPK dirumahaja TurunkanHarga
 HapusPajak UsutTuntas PemiluDamai RakyatMenjerit ReformasiDikorupsi IndonesiaGelap
 KaburAjaDulu MakanBergiziGratis BansosTepatSasaran JalanRusak BanjirLagi PolisiBaik""".split()
@@ -117,11 +117,13 @@ def _decorate(words: list[str], rng: np.random.Generator, users: list[str]) -> s
     if roll[1] < 0.20:
         words.insert(0, "@" + users[rng.integers(len(users))])
     if roll[2] < 0.25:
-        words.insert(int(rng.integers(len(words) + 1)), EMOJI[rng.integers(len(EMOJI))] * int(rng.integers(1, 4)))
+        emoji = EMOJI[rng.integers(len(EMOJI))] * int(rng.integers(1, 4))
+        words.insert(int(rng.integers(len(words) + 1)), emoji)
     if roll[3] < 0.10:
         words.append(f"https://t.co/{rng.integers(16**8):08x}")
     if roll[4] < 0.10:
-        words.insert(int(rng.integers(len(words) + 1)), rng.choice(["12%", "2024", "rp10.000", "3", "100rb"]))
+        number = rng.choice(["12%", "2024", "rp10.000", "3", "100rb"])
+        words.insert(int(rng.integers(len(words) + 1)), number)
     if roll[5] < 0.02:
         i = int(rng.integers(len(words)))
         words[i] = words[i].upper()
@@ -134,7 +136,7 @@ def _decorate(words: list[str], rng: np.random.Generator, users: list[str]) -> s
 
 
 def generate_posts(n: int, seed: int = 0, *, zipf_s: float = 1.05) -> pd.DataFrame:
-    """``n`` posts with columns POST_ID, PLATFORM, CREATED_AT, AUTHOR, TEXT; same seed, same frame."""
+    """``n`` posts with POST_ID, PLATFORM, CREATED_AT, AUTHOR, TEXT; same seed, same frame."""
     rng = np.random.default_rng(seed)
     vocab = np.array(_vocabulary(rng), dtype=object)
     weights = 1.0 / np.arange(1, len(vocab) + 1) ** zipf_s
@@ -148,7 +150,8 @@ def generate_posts(n: int, seed: int = 0, *, zipf_s: float = 1.05) -> pd.DataFra
     texts = [_decorate(list(words[bounds[i]:bounds[i + 1]]), rng, users) for i in range(n)]
     for i in np.flatnonzero(rng.random(n) < 0.10)[1:]:  # retweets and copy-paste campaigns
         source = texts[int(rng.integers(i))]
-        texts[i] = source if rng.random() < 0.5 else f"RT @{users[rng.integers(len(users))]}: {source}"
+        user = users[rng.integers(len(users))]
+        texts[i] = source if rng.random() < 0.5 else f"RT @{user}: {source}"
     start = pd.Timestamp("2025-01-01", tz="UTC")
     return pd.DataFrame({
         schema.POST_ID: [f"p{i}" for i in range(n)],

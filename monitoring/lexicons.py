@@ -86,7 +86,8 @@ def slang_overrides() -> dict[str, str]:
 
 
 def _resolve_chains(mapping: dict[str, str], fixed: Mapping[str, str]) -> dict[str, str]:
-    """Follow one more step where the base maps to another slang form (``nggak`` -> enggak -> tidak).
+    """Follow one step further where the base maps to another slang form (``nggak`` -> enggak ->
+    tidak).
 
     A single-word value is looked up in the whole map; the words of a multi-word value only in
     ``fixed`` (the overrides), because the base's entries for common short words are unreliable
@@ -242,7 +243,8 @@ def emoji_tokens() -> dict[str, str]:
     emoji.config.load_language("id")
     tokens: dict[str, str] = {}
     # Plain emoji first, so that 👍🏽 (stripped to 👍) gets the name of 👍, not "..._warna_kulit_..".
-    entries = sorted(emoji.EMOJI_DATA.items(), key=lambda item: strip_emoji_modifiers(item[0]) != item[0])
+    entries = sorted(emoji.EMOJI_DATA.items(),
+                     key=lambda item: strip_emoji_modifiers(item[0]) != item[0])
     for char, data in entries:
         key = strip_emoji_modifiers(char)
         slug = _emoji_slug(data.get("id") or data.get("en") or "")
@@ -262,7 +264,8 @@ _LAUGHTER = (  # (canonical, pattern): wkwkwk, awokawok, hahaha, ...
     ("xixi", re.compile(r"x+i+(?:x+i+)+x*")),
     ("huhu", re.compile(r"h+u+(?:h+u+)+h*")),
 )
-_TWO_LETTER_PIECES = frozenset({"di", "ke", "ya", "ga", "yg", "uu", "ri", "tv", "hp", "sd", "mk", "ui"})
+_TWO_LETTER_PIECES = frozenset({"di", "ke", "ya", "ga", "yg", "uu", "ri", "tv", "hp", "sd", "mk",
+                                "ui"})
 _PIECE_PREFIXES = ("memper", "diper", "member", "ber", "ter", "mem", "men", "meng", "meny", "pem",
                    "pen", "peng", "peny", "per", "me", "pe", "di", "ke", "se", "")
 _PIECE_SUFFIXES = ("kannya", "annya", "kan", "an", "i", "nya", "lah", "")
@@ -300,7 +303,9 @@ def _segment(word: str, known: frozenset[str], roots: frozenset[str]) -> list[st
     def is_piece(piece: str) -> bool:
         if len(piece) == 2:
             return piece in _TWO_LETTER_PIECES
-        return len(piece) > 2 and (piece in known or (len(piece) >= 5 and _affixed_known(piece, roots)))
+        if len(piece) < 3:
+            return False
+        return piece in known or (len(piece) >= 5 and _affixed_known(piece, roots))
 
     n = len(word)
     best: list[list[str] | None] = [[]] + [None] * n

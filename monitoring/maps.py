@@ -75,11 +75,12 @@ def _province_values(values: pd.DataFrame) -> pd.Series:
     missing = {schema.PROVINCE_CODE, VALUE} - set(values.columns)
     if missing:
         raise ValueError(f"values needs columns {sorted(missing)}")
-    codes = values[schema.PROVINCE_CODE].astype("str")
-    if codes.duplicated().any():
+    codes = values[schema.PROVINCE_CODE].astype("str").to_numpy()
+    known = pd.Index(codes).isin(_tiles().index)
+    series = pd.Series(pd.to_numeric(values[VALUE], errors="coerce").to_numpy()[known], index=codes[known])
+    if series.index.duplicated().any():
         raise ValueError("values must have one row per province")
-    series = pd.Series(pd.to_numeric(values[VALUE], errors="coerce").to_numpy(), index=codes.to_numpy())
-    return series[series.index.isin(_tiles().index) & series.notna()]
+    return series[series.notna()]
 
 
 def _layout(title: str, coverage: float | None, height: int) -> dict:

@@ -151,7 +151,7 @@ def dictionary() -> frozenset[str]:
 def _shortcut_is_sound() -> bool:
     """The fast path's assumptions about the dictionary; if one fails, every word is stemmed."""
     words = dictionary()
-    junk = {"", "ng", "ny", "pe", "n", "p", "g", "y", "e"} | _CONSONANTS  # possible recoding leftovers
+    junk = {"", "ng", "ny", "pe", "n", "p", "g", "y", "e"} | _CONSONANTS  # recoding leftovers
     return not any(any(c.isdigit() for c in w) for w in words) and not (junk & words)
 
 
@@ -244,10 +244,16 @@ def stem(word: str) -> str:
 
 
 def _default_processes() -> int:
+    """Usable cores not already busy: on a loaded machine extra processes only add start-up."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    try:
+        busy = max(0.0, os.getloadavg()[0] - 1.0)  # the load includes this process
+    except OSError:
+        busy = 0.0
+    return max(1, min(cores, round(cores - busy)))
 
 
 class _Worker:
@@ -310,7 +316,8 @@ class BackgroundStemmer:
 
     Args:
         known: cached ``word -> stem`` entries; these words are not stemmed again.
-        processes: worker processes (default: all usable cores; 1 = never start workers).
+        processes: worker processes (default: usable cores not busy with other work, from the
+            1-minute load average; 1 = never start workers).
     """
 
     def __init__(self, known: Mapping[str, str] | None = None, *, processes: int | None = None):

@@ -36,8 +36,8 @@ from monitoring.lexicons import (  # noqa: F401  (public API)
     NEGATIONS, deelongations, is_slang, is_stopword, laughter, split_hashtag)
 
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
-_URL_RE = re.compile(r"(?:https?://|www\.)\S*|(?:[a-z0-9-]+\.)+(?:com|net|org|id|ly|io|co)(?:/\S*|\b)",
-                     re.IGNORECASE)
+_URL_RE = re.compile(r"(?:https?://|www\.)\S*"  # links, and bare domains like bit.ly/x, detik.com
+                     r"|(?:[a-z0-9-]+\.)+(?:com|net|org|id|ly|io|co)(?:/\S*|\b)", re.IGNORECASE)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _MENTION_RE = re.compile(r"@(\w{1,60})")
 _HASHTAG_RE = re.compile(r"#(\w+)")
@@ -332,7 +332,8 @@ def _chunk_occurrences(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, list[s
     has_html = pc.match_substring_regex(values, r"&|<[/a-zA-Z]")
     if pc.any(has_html).as_py():
         raw = pc.filter(values, has_html).to_pylist()
-        values = pc.replace_with_mask(values, has_html, pa.array(map(_decode_html, raw), pa.string()))
+        decoded = pa.array(map(_decode_html, raw), pa.string())
+        values = pc.replace_with_mask(values, has_html, decoded)
     split = pc.utf8_split_whitespace(values)
     rows = pc.list_parent_indices(split).to_numpy()
     encoded = pc.dictionary_encode(pc.list_flatten(split))

@@ -6,6 +6,7 @@ import streamlit as st
 from monitoring import charts, queries
 from pages import common
 
+common.ensure_frame()
 st.title("👥 Akun & Tagar")
 if not common.has_data():
     common.empty_state()

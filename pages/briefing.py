@@ -14,6 +14,7 @@ def _briefing(con, filters, **kwargs) -> briefing.Briefing:
     return briefing.build_briefing(con, filters=filters, **kwargs)
 
 
+common.ensure_frame()
 st.title("📰 Briefing Harian")
 if not common.has_data():
     common.empty_state()

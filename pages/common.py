@@ -236,3 +236,17 @@ def show_posts(posts: pd.DataFrame, *, key: str, limit: int = 10) -> None:
                     getattr(row, "province", None) or "lokasi tak diketahui"]
             st.text(" · ".join(str(m) for m in meta))
             st.text(str(row.text))
+
+
+def ensure_frame() -> None:
+    """Make a deep link (e.g. /isu_naik on a freshly started server) run inside dashboard.py.
+
+    Streamlit treats a ``pages/`` folder as a legacy multipage app until some session has run
+    ``st.navigation``; until then a deep link runs the page script alone, without the sidebar
+    filters. Switch the process to ``st.navigation`` mode and rerun the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -9,6 +9,7 @@ from monitoring.exports import to_safe_csv
 from monitoring.quality import data_quality
 from pages import common, upload
 
+common.ensure_frame()
 st.title("📥 Data")
 con = common.connection()
 

@@ -6,6 +6,7 @@ import streamlit as st
 from monitoring import charts, issue_cards, issue_store
 from pages import common, issue_editing
 
+common.ensure_frame()
 st.title("🗂️ Isu")
 if not common.has_data():
     common.empty_state()

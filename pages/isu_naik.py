@@ -7,6 +7,7 @@ import streamlit as st
 from monitoring import charts, emerging, schema as S, signals
 from pages import common
 
+common.ensure_frame()
 st.title("📈 Isu Naik")
 if not common.has_data():
     common.empty_state()

@@ -7,6 +7,7 @@ from monitoring import dictionaries, settings, storage
 from monitoring.errors import UserError
 from pages import common
 
+common.ensure_frame()
 st.title("⚙️ Pengaturan")
 con = common.connection()
 admin = common.is_admin()

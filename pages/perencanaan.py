@@ -7,6 +7,7 @@ from monitoring import emerging, plan, queries, schema as S
 from monitoring.exports import to_safe_csv, to_safe_xlsx
 from pages import common
 
+common.ensure_frame()
 st.title("🎯 Perencanaan Diseminasi")
 if not common.has_data():
     common.empty_state()

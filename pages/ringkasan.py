@@ -7,6 +7,7 @@ from monitoring import charts, maps, queries, schema as S
 from monitoring.overview import change_since_yesterday
 from pages import common
 
+common.ensure_frame()
 st.title("🏠 Ringkasan")
 if not common.has_data():
     common.empty_state()
@@ -48,14 +49,13 @@ unit = "jam" if bucket == "hour" else "hari"
 st.plotly_chart(charts.volume_chart(volume, f"Volume unggahan per {unit} menurut sentimen ({tz}), {period}"),
                 key="volume_chart")
 
-left, right = st.columns(2)
 issues = common.cached_query(queries.counts_by, filters, column=S.ISSUE_ID, limit=10)
 labels = common.issue_labels()
 issues = issues[issues["key"].notna()].assign(label=lambda f: f["key"].map(labels).fillna(f["key"]))
-left.plotly_chart(charts.ranked_bars(issues, label="label", value="posts", title=f"Isu teratas, {period}"),
-                  key="top_issues_chart")
+st.plotly_chart(charts.ranked_bars(issues, label="label", value="posts", title=f"Isu teratas, {period}"),
+                key="top_issues_chart")
 regions = common.cached_query(queries.region_counts, filters)
-right.plotly_chart(
+st.plotly_chart(
     maps.tile_grid_map(regions.rename(columns={"code": S.PROVINCE_CODE, "posts": "value"}),
                        title=f"Unggahan per provinsi, {period}", coverage=stats["located_share"]),
     key="province_tiles")

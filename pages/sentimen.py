@@ -9,6 +9,7 @@ from monitoring import charts, queries, schema as S, sentiment_queries
 from pages import common
 from pages import sentiment_training as training
 
+common.ensure_frame()
 st.title("💬 Sentimen")
 if not common.has_data():
     common.empty_state()

@@ -107,7 +107,7 @@ def review_section(con, filters: queries.Filters) -> None:
 def _read_upload(file) -> readers.RawTable | None:
     limits = common.app_settings()
     if file.size > limits["max_upload_mb"] * 2**20:
-        st.error(f"Berkas {file.name} lebih besar dari {limits['max_upload_mb']} MB. Pecah berkasnya dulu.")
+        st.error(f"Berkas lebih besar dari {limits['max_upload_mb']} MB. Pecah berkasnya menjadi beberapa bagian.")
         return None
     return common.run_safely(lambda: readers.read_table(
         file.getvalue(), file.name, max_xlsx_unpacked_bytes=limits["max_xlsx_unpacked_mb"] * 2**20))
@@ -199,8 +199,9 @@ def candidate_section(con, result: store.TrainingResult) -> None:
     left.plotly_chart(sentiment_charts.confusion_heatmap(metrics, f"Matriks kebingungan model {result.version}"),
                       key="confusion_chart")
     right.dataframe(sentiment_charts.confusion_frame(metrics), key="confusion_table")
-    right.dataframe(sentiment_charts.per_class_frame(metrics), hide_index=True, key="per_class_table",
-                    column_config={c: st.column_config.NumberColumn(format="%.2f") for c in ("Presisi", "Recall", "F1")})
+    per_class = sentiment_charts.per_class_frame(metrics)
+    right.dataframe(per_class.assign(**{c: per_class[c].map(fmt_score) for c in ("Presisi", "Recall", "F1")}),
+                    hide_index=True, key="per_class_table")
     if st.button(f"Aktifkan model {result.version}", key="activate_candidate", type="primary") \
             and common.require_admin():
         _switch(lambda p: store.activate_model(con, result.version, progress=p),

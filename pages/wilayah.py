@@ -6,6 +6,7 @@ import streamlit as st
 from monitoring import charts, maps, queries, schema as S
 from pages import common
 
+common.ensure_frame()
 st.title("🗺️ Wilayah")
 if not common.has_data():
     common.empty_state()
@@ -23,9 +24,9 @@ style = st.radio("Jenis peta", ["Kotak provinsi", "Gelembung", "Choropleth (GeoJ
                  key="map_style")
 title = f"{metric} per provinsi"
 if style == "Kotak provinsi":
-    fig = maps.tile_grid_map(values, title=title, coverage=coverage)
+    fig = maps.tile_grid_map(values, title=title, value_label=metric, coverage=coverage)
 elif style == "Gelembung":
-    fig = maps.bubble_map(values, title=title, coverage=coverage)
+    fig = maps.bubble_map(values, title=title, value_label=metric, coverage=coverage)
 else:
     config = common.app_settings()
     if not config["geojson_path"]:
@@ -34,7 +35,8 @@ else:
     geojson = common.run_safely(lambda: maps.load_geojson(config["geojson_path"]))
     if geojson is None:
         st.stop()
-    fig = maps.choropleth_map(values, geojson, config["geojson_feature_key"], title=title, coverage=coverage)
+    fig = maps.choropleth_map(values, geojson, config["geojson_feature_key"], title=title, value_label=metric,
+                              coverage=coverage)
 st.plotly_chart(fig, key="province_map")
 
 st.subheader("Rincian kabupaten/kota")

@@ -64,8 +64,9 @@ def test_tile_layout_file_is_one_cell_per_province():
 
 
 def test_tile_grid_map_values_text_and_hover():
-    fig = maps.tile_grid_map(_values({"32": 1234, "31": 50, "91": 7, "ID": 999}), "Sebaran unggahan",
-                             coverage=0.543)
+    values = pd.concat([_values({"32": 1234, "31": 50, "91": 7, "ID": 999}),
+                        pd.DataFrame({schema.PROVINCE_CODE: [None, None], maps.VALUE: [5, 6]})])
+    fig = maps.tile_grid_map(values, "Sebaran unggahan", coverage=0.543)
     data = fig.to_dict()
     assert data["layout"]["title"]["text"] == "Sebaran unggahan"
     assert data["layout"]["title"]["subtitle"]["text"] == "Lokasi diketahui untuk 54% unggahan"

@@ -28,7 +28,9 @@ def reference():
     def stem(words):
         stemming.use_fast_re(False)
         try:
-            return stemmer.stem(words) if isinstance(words, str) else [stemmer.stem(w) for w in words]
+            if isinstance(words, str):
+                return stemmer.stem(words)
+            return [stemmer.stem(w) for w in words]
         finally:
             stemming.use_fast_re(True)
     return stem
@@ -160,3 +162,10 @@ def _spy(function, calls):
         calls.append(args)
         return function(*args, **kwargs)
     return wrapper
+
+
+@pytest.mark.parametrize("load, expected", [(0.2, 2), (1.0, 2), (1.6, 1), (2.0, 1), (6.5, 1)])
+def test_default_processes_leave_out_busy_cores(monkeypatch, load, expected):
+    monkeypatch.setattr(stemming.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(stemming.os, "getloadavg", lambda: (load, load, load))
+    assert stemming._default_processes() == expected

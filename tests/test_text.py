@@ -44,9 +44,11 @@ def analyse(post: str, **kwargs) -> dict:
     ("jam 12.30 antre 2,5 jam", "jam 12.30 antre 2,5 jam"),
     ("kenaikan PPN 12% per 1 Januari 2025, ada yg setuju?",
      "kenaikan ppn 12% per 1 januari 2025 ada yang setuju"),
-    ("Rp10.000 naik jadi Rp12.500, 100rb ga cukup", "rp10.000 naik jadi rp12.500 100rb tidak cukup"),
+    ("Rp10.000 naik jadi Rp12.500, 100rb ga cukup",
+     "rp10.000 naik jadi rp12.500 100rb tidak cukup"),
     # Javanese and English code-mixing
-    ("ora iso ngono, kudu adil karo rakyat cilik", "tidak bisa begitu harus adil sama rakyat cilik"),
+    ("ora iso ngono, kudu adil karo rakyat cilik",
+     "tidak bisa begitu harus adil sama rakyat cilik"),
     ("this policy is so bad, pemerintah harus dengerin rakyat",
      "this policy is so bad pemerintah harus dengarkan rakyat"),
     # HTML tags and entities from exports

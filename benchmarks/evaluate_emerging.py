@@ -1,0 +1,205 @@
+"""Does a brand-new local issue become the top emerging issue? Injection benchmark (issue 7).
+
+    python benchmarks/evaluate_emerging.py [--seeds 1 2 3] [--backgrounds demo mixed] [--split all]
+
+The script sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS to 1 itself (when unset).
+
+For every background x seed a store is built (``storage.connect`` on a temp file, posts imported with
+``imports.import_posts_frame`` and enriched once), then for every scenario a copy of it gets the
+scenario's posts (:mod:`benchmarks.emerging_corpus`: 40-150 posts in the last 22 hours, located in
+one province through bio locations) and ``pipeline.analyze(con, refit=True)`` runs. Checked:
+
+1. the injected issue's cluster (the issue id holding most injected posts) is the top row of
+   ``emerging_table`` for the scenario's province;
+2. it is in the national top 3 (province code 'ID');
+3. purity: share of the cluster's posts of the last 24 hours that are injected (>= 0.5); capture:
+   share of the injected posts in the cluster (reported).
+
+Backgrounds: ``demo`` = ``monitoring.demo.generate_demo_posts`` without its own emerging issue
+(whose posts are the ``demo_kupang`` scenario instead), ``mixed`` = :mod:`benchmarks.background_corpus`
+(other topics, freer text, a football surge on the last evening). Scenario ``none`` injects nothing:
+it reports the top national emerging issue and the new-issue clusters the model created, to show
+whether the burst stage invents issues. Dev scenarios were used to tune; holdout ones never were.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+if __name__ == "__main__":  # before numpy is imported anywhere
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.emerging_corpus import DEV, HOLDOUT, SCENARIOS, inject_posts
+from monitoring import schema as S
+from monitoring import storage
+from monitoring.emerging import emerging_table
+from monitoring.imports import import_posts_frame
+from monitoring.issue_store import load_issue_model
+from monitoring.pipeline import analyze, enrich_new_posts
+from monitoring.queries import Filters
+
+SIZES = (40, 90, 150)  # injected posts, cycled over seeds
+DEMO_SCENARIO = "demo_kupang"
+
+
+def background(name: str, seed: int, n_posts: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(background posts, the demo's own emerging posts or an empty frame)."""
+    if name == "demo":
+        from monitoring.demo import EMERGING_ISSUE, TRUE_ISSUE, generate_demo_posts
+        posts = generate_demo_posts(seed=seed, n_posts=n_posts)
+        own = posts[TRUE_ISSUE] == EMERGING_ISSUE
+        return posts[~own].reset_index(drop=True), posts[own].reset_index(drop=True)
+    from benchmarks.background_corpus import mixed_background
+    return mixed_background(seed, n_posts), pd.DataFrame()
+
+
+def build_base(path: Path, posts: pd.DataFrame) -> None:
+    con = storage.connect(path)
+    try:
+        import_posts_frame(con, posts, name="background")
+        enrich_new_posts(con)
+    finally:
+        con.close()
+
+
+def evaluate(con, injected: pd.DataFrame | None, province: str | None) -> dict:
+    """Checks (1)-(3) for one analysed store; ``injected`` None = no injection."""
+    posts = storage.query_df(con, f"""SELECT p.{S.POST_ID}, p.{S.PLATFORM}, p.{S.CREATED_AT}, i.{S.ISSUE_ID},
+        e.{S.PROVINCE_CODE} FROM posts p JOIN post_issues i USING ({S.POST_KEY})
+        JOIN enrichment e USING ({S.POST_KEY})""")
+    table = emerging_table(con, Filters())
+    national = table[table[S.PROVINCE_CODE] == S.NATIONAL_CODE].reset_index(drop=True)
+    model, cluster_ids = load_issue_model(con)
+    n_new = len(getattr(model, "bursts_", []))
+    new_ids = set(cluster_ids[len(cluster_ids) - n_new:]) if n_new else set()
+    row = {"new issues": n_new, "top national": national["issue_label"].iloc[0] if len(national) else "",
+           "top is new": bool(len(national) and national[S.ISSUE_ID].iloc[0] in new_ids)}
+    if injected is None:
+        row["new labels"] = " | ".join(national.loc[national[S.ISSUE_ID].isin(new_ids), "issue_label"].head(3))
+        return row
+    keys = injected[[S.POST_ID, S.PLATFORM]].assign(_injected=True)
+    posts = posts.merge(keys, on=[S.POST_ID, S.PLATFORM], how="left")
+    is_injected = posts["_injected"].fillna(False).astype(bool)
+    counts = posts.loc[is_injected, S.ISSUE_ID].dropna().value_counts()
+    cluster = counts.index[0] if len(counts) else None
+    times = pd.to_datetime(posts[S.CREATED_AT], utc=True)
+    recent = times > times.max() - pd.Timedelta(hours=24)
+    in_cluster = posts[S.ISSUE_ID] == cluster
+    local = table[table[S.PROVINCE_CODE] == province].reset_index(drop=True)
+    row.update({
+        "injected": int(is_injected.sum()),
+        "located": round(float((posts.loc[is_injected, S.PROVINCE_CODE] == province).mean()), 2),
+        "cluster new": cluster in new_ids,
+        "province rank": _rank(local, cluster), "national rank": _rank(national, cluster),
+        "purity": round(float((in_cluster & recent & is_injected).sum() / max((in_cluster & recent).sum(), 1)), 3),
+        "capture": round(float((in_cluster & is_injected).sum() / is_injected.sum()), 3),
+        "label": table.loc[table[S.ISSUE_ID] == cluster, "issue_label"].head(1).str.cat(),
+    })
+    row["pass"] = bool(row["province rank"] == 1 and row["national rank"] <= 3 and row["purity"] >= 0.5)
+    return row
+
+
+def _rank(frame: pd.DataFrame, issue_id: str | None) -> int:
+    hits = frame.index[frame[S.ISSUE_ID] == issue_id]
+    return int(hits[0]) + 1 if len(hits) else 999
+
+
+def run(backgrounds: list[str], seeds: list[int], n_posts: int, split: str, workdir: Path) -> pd.DataFrame:
+    names = {"dev": DEV, "holdout": HOLDOUT, "all": DEV + HOLDOUT}[split]
+    rows = []
+    for name in backgrounds:
+        for index, seed in enumerate(seeds):
+            posts, own = background(name, seed, n_posts)
+            base = workdir / f"{name}-{seed}.duckdb"
+            build_base(base, posts)
+            end = pd.to_datetime(posts[S.CREATED_AT], utc=True).max()
+            scenarios = [("none", None)] + [(k, k) for k in names]
+            if len(own):
+                scenarios.append((DEMO_SCENARIO, DEMO_SCENARIO))
+            for position, (label, key) in enumerate(scenarios):
+                size = SIZES[(index + position) % len(SIZES)]
+                if key == DEMO_SCENARIO:
+                    injected, province = own, "53"
+                elif key is not None:
+                    injected = inject_posts(key, size, end=end, seed=seed)
+                    province = SCENARIOS[key].province_code
+                else:
+                    injected, province = None, None
+                rows.append(_one(base, workdir / "run.duckdb", injected, province) | {
+                    "background": name, "seed": seed, "scenario": label,
+                    "split": "holdout" if key in HOLDOUT else "dev" if key else "-"})
+                print(_line(rows[-1]), flush=True)
+    return pd.DataFrame(rows)
+
+
+def _one(base: Path, path: Path, injected: pd.DataFrame | None, province: str | None) -> dict:
+    shutil.copy(base, path)
+    con = storage.connect(path)
+    try:
+        if injected is not None:
+            import_posts_frame(con, injected, name="injected")
+        start = time.perf_counter()
+        report = analyze(con, refit=True)
+        seconds = time.perf_counter() - start
+        return evaluate(con, injected, province) | {"analyze s": round(seconds, 1),
+                                                    "issues s": report.timings.get("issues")}
+    finally:
+        con.close()
+        path.unlink(missing_ok=True)
+
+
+def _line(row: dict) -> str:
+    head = f"{row['background']:>5} seed {row['seed']} {row['scenario']:<28}"
+    if "pass" not in row:
+        return (f"{head} new issues {row['new issues']}  top national: {row['top national']!r} "
+                f"(new: {row['top is new']})  {row['analyze s']} s")
+    return (f"{head} n={row['injected']:<3} prov#{row['province rank']:<3} nat#{row['national rank']:<3} "
+            f"purity {row['purity']:.2f} capture {row['capture']:.2f} new={row['cluster new']!s:<5} "
+            f"{'PASS' if row['pass'] else 'FAIL'}  [{row['label']}]  {row['analyze s']} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backgrounds", nargs="+", choices=("demo", "mixed"), default=["demo", "mixed"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
+    parser.add_argument("--n-posts", type=int, default=6000, help="background posts")
+    parser.add_argument("--split", choices=("dev", "holdout", "all"), default="all")
+    parser.add_argument("--csv", help="also write the table here")
+    parser.add_argument("--no-bursts", action="store_true", help="disable the new-issue stage (before/after)")
+    args = parser.parse_args(argv)
+    if args.no_bursts:
+        import functools
+
+        from monitoring import issue_store
+        from monitoring.issues import IssueModel
+        issue_store.IssueModel = functools.partial(IssueModel, burst_hours=None)
+    with tempfile.TemporaryDirectory() as tmp:
+        table = run(args.backgrounds, args.seeds, args.n_posts, args.split, Path(tmp))
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+    scored = table[table["split"] != "-"]
+    if len(scored):
+        summary = scored.groupby(["split", "background"]).agg(
+            runs=("pass", "size"), passed=("pass", "sum"), top_province=("province rank", lambda r: (r == 1).mean()),
+            top3_national=("national rank", lambda r: (r <= 3).mean()), purity=("purity", "median"),
+            capture=("capture", "median"))
+        print("\n" + summary.round(2).to_string())
+    quiet = table[table["split"] == "-"]
+    if len(quiet):
+        print("\nwithout injection: new issues created", quiet["new issues"].tolist(),
+              "| top national is a new issue:", quiet["top is new"].tolist())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
