@@ -89,12 +89,17 @@ def _full_screenshot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def _settle(page) -> None:
+def _settle(page, quiet_checks: int = 4) -> None:
+    """Wait until the script run is over: no running indicator for a few checks in a row."""
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_timeout(800)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')",
-                           timeout=120_000)
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(500)
+    quiet, waited = 0, 0
+    while quiet < quiet_checks and waited < 180_000:
+        busy = page.evaluate("() => !!document.querySelector('[data-testid=\"stStatusWidget\"]') || "
+                             "!!document.querySelector('[data-testid=\"stSkeleton\"]')")
+        quiet = 0 if busy else quiet + 1
+        page.wait_for_timeout(300)
+        waited += 300
 
 
 def _assert_clean(page, where: str) -> None:
@@ -130,6 +135,7 @@ def test_upload_and_walk_every_page(app_url, upload_file):
         # The payload posts are shown as literal text where posts are listed.
         page.goto(f"{app_url}/ringkasan?cari=__pwned")
         _settle(page)
-        assert page.get_by_text("<script>window.__pwned=1</script>", exact=False).count() >= 1
+        _full_screenshot(page, "11_payload_search")
+        page.get_by_text("<script>window.__pwned=1</script>", exact=False).first.wait_for(timeout=30_000)
         _assert_clean(page, "search for payloads")
         browser.close()
