@@ -15,7 +15,7 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 st.set_page_config(page_title="PantauIsu", page_icon="📡", layout="wide",
                    initial_sidebar_state="expanded")
 
-if common.login_configured() and not st.user.is_logged_in:
+if common.login_configured() and not getattr(st.user, "is_logged_in", False):
     st.title("PantauIsu")
     st.write("Masuk dengan akun instansi Anda untuk melihat dasbor.")
     if st.button("Masuk", key="login", type="primary"):

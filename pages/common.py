@@ -210,7 +210,7 @@ def is_admin() -> bool:
         admins = [a.lower() for a in st.secrets.get("pantauisu", {}).get("admins", [])]
     except Exception:  # noqa: BLE001
         admins = []
-    email = (st.user.get("email") or "").lower() if st.user.is_logged_in else ""
+    email = (st.user.get("email") or "").lower() if getattr(st.user, "is_logged_in", False) else ""
     return bool(email) and email in admins
 
 
