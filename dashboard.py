@@ -51,4 +51,4 @@ with st.sidebar:
     else:
         st.caption("Mode lokal: login tidak dikonfigurasi.")
 common.run_safely(common.sidebar_filters)
-page.run()
+common.run_in_frame(page)

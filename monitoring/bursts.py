@@ -20,7 +20,7 @@ promotes a coherent, temporally concentrated group of posts to an issue of its o
    something said before. The centroid moves to the members' mean and ``t`` is chosen again,
    until the members stop changing.
 4. Novelty test (:func:`find_bursts`): a group becomes an issue when it keeps ``min_docs``
-   documents from ``min_authors`` authors and is coherent (mean pairwise similarity of members
+   documents standing for ``min_posts`` posts from ``min_authors`` authors and is coherent (mean pairwise similarity of members
    at least ``min_coherence``). An existing issue that merely grows is not new: its baseline
    documents are as close to the centroid as the recent ones, so the ratio stays low and the
    group shrinks away. Terms mostly covered by a promoted group seed nothing more.
@@ -40,8 +40,9 @@ from scipy import sparse, stats
 from monitoring.dedup import token_arrays
 
 RECENT_HOURS = 24.0
-MIN_DOCS = 8          # documents (duplicate groups) a new issue needs
-MIN_AUTHORS = 5       # distinct authors among them
+MIN_DOCS = 5          # distinct documents (duplicate groups) a new issue needs
+MIN_POSTS = 15        # posts (documents weighted by their duplicate-group size) a new issue needs
+MIN_AUTHORS = 5       # distinct authors among its documents
 MIN_RATIO = 10.0      # how much more common than in the baseline a term / group must be
 MIN_SURPRISE = 4.0    # -log10 p of a bursty term's recent count under its baseline rate
 MIN_SIMILARITY = 0.1  # members are at least this similar to the group's centroid
@@ -56,22 +57,77 @@ class Window:
 
     recent: np.ndarray
     baseline: np.ndarray
-    start: pd.Timestamp | None = None
 
 
-def split_window(created_at: Sequence | pd.Series, hours: float = RECENT_HOURS) -> Window:
+def split_window(created_at: Sequence | pd.Series, hours: float = RECENT_HOURS, *, usable: np.ndarray | None = None,
+                 max_baseline: int | None = None, rng: np.random.Generator | None = None) -> Window:
     """Recent = created less than ``hours`` before the latest document; baseline = earlier.
 
-    Documents without a time are in neither.
+    Args:
+        created_at: time per document; documents without one are in neither part.
+        hours: length of the recent window.
+        usable: positions of the documents that may take part (default: all).
+        max_baseline: keep a random sample of at most this many baseline documents.
+        rng: random generator for that sample.
     """
     times = pd.to_datetime(pd.Series(created_at).reset_index(drop=True), utc=True, errors="coerce")
-    if times.notna().sum() == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return Window(empty, empty)
-    start = times.max() - pd.Timedelta(hours=hours)
-    recent = (times > start).to_numpy(dtype=bool)
-    baseline = (times <= start).to_numpy(dtype=bool)
-    return Window(np.flatnonzero(recent), np.flatnonzero(baseline), start)
+    allowed = np.ones(len(times), dtype=bool)
+    if usable is not None:
+        allowed[:] = False
+        allowed[usable] = True
+    latest = times[allowed].max()
+    if pd.isna(latest):
+        return Window(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    start = latest - pd.Timedelta(hours=hours)
+    recent = np.flatnonzero(allowed & (times > start).to_numpy(dtype=bool))
+    baseline = np.flatnonzero(allowed & (times <= start).to_numpy(dtype=bool))
+    if max_baseline is not None and len(baseline) > max_baseline:
+        rng = rng if rng is not None else np.random.default_rng(0)
+        baseline = np.sort(rng.choice(baseline, max_baseline, replace=False))
+    return Window(recent, baseline)
+
+
+@dataclass
+class DocumentInfo:
+    """What the burst stage knows about each document besides its tokens (all optional)."""
+
+    created_at: np.ndarray | None = None
+    authors: np.ndarray | None = None
+    post_counts: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, n: int, created_at=None, authors=None, post_counts=None) -> DocumentInfo:
+        """Checked arrays of ``n`` values each (``ValueError`` on a length mismatch)."""
+        arrays = {}
+        for name, values in (("created_at", created_at), ("authors", authors), ("post_counts", post_counts)):
+            if values is None:
+                arrays[name] = None
+                continue
+            array = pd.Series(values).reset_index(drop=True)
+            if len(array) != n:
+                raise ValueError(f"{name} has {len(array)} values for {n} documents")
+            if name == "authors":
+                array = array.astype(object).where(array.notna(), "").astype(str)
+            elif name == "post_counts":
+                array = array.fillna(1).astype(np.int64)
+            arrays[name] = array.to_numpy()
+        return cls(**arrays)
+
+    def recent(self, window: Window) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(authors, post counts) of the recent documents."""
+        return tuple(None if a is None else a[window.recent] for a in (self.authors, self.post_counts))
+
+
+def holding_documents(window: Window, seeds: pd.DataFrame, *, limit: int,
+                      rng: np.random.Generator | None = None) -> np.ndarray:
+    """Positions of the recent documents holding a bursty term (a random ``limit`` of them at most)."""
+    if seeds is None or seeds.empty:
+        return np.zeros(0, dtype=np.int64)
+    holding = window.recent[np.unique(np.concatenate(list(seeds["rows"])))]
+    if len(holding) > limit:
+        rng = rng if rng is not None else np.random.default_rng(0)
+        holding = np.sort(rng.choice(holding, limit, replace=False))
+    return holding
 
 
 def bursty_terms(tokens: pd.Series, window: Window, authors: Sequence | None = None, *,
@@ -90,36 +146,35 @@ def bursty_terms(tokens: pd.Series, window: Window, authors: Sequence | None = N
         smoothing: pseudo-documents added to the baseline count.
 
     Returns:
-        Columns term, recent_docs, baseline_docs, authors, ratio, surprise.
+        Columns term, recent_docs, baseline_docs, authors, ratio, surprise and rows (the positions
+        in ``window.recent`` of the recent documents holding the term).
     """
-    columns = ["term", "recent_docs", "baseline_docs", "authors", "ratio", "surprise"]
+    columns = ["term", "recent_docs", "baseline_docs", "authors", "ratio", "surprise", "rows"]
     n_recent, n_base = len(window.recent), len(window.baseline)
     if n_recent < min_docs or n_base == 0:
         return pd.DataFrame(columns=columns)
-    positions = np.concatenate([window.recent, window.baseline])
-    flat, lengths = token_arrays(tokens.iloc[positions])
-    doc = np.repeat(np.arange(len(positions)), lengths)
+    flat, lengths = token_arrays(tokens.iloc[np.concatenate([window.recent, window.baseline])])
     codes, terms = pd.factorize(flat)
-    pairs = np.unique(codes.astype(np.int64) * len(positions) + doc)  # (term, document) once
-    term, doc = pairs // len(positions), pairs % len(positions)
-    is_recent = doc < n_recent
-    recent_docs = np.bincount(term[is_recent], minlength=len(terms))
-    base_docs = np.bincount(term[~is_recent], minlength=len(terms))
+    holds = sparse.csr_matrix((np.ones(len(codes), dtype=np.float32),
+                               (np.repeat(np.arange(len(lengths)), lengths), codes)),
+                              shape=(len(lengths), len(terms)))  # duplicates summed: term counts
+    holds.data[:] = 1.0
+    recent_docs = np.asarray(holds[:n_recent].sum(axis=0)).ravel().astype(np.int64)
+    base_docs = np.asarray(holds[n_recent:].sum(axis=0)).ravel().astype(np.int64)
     expected = n_recent * (base_docs + smoothing) / (n_base + smoothing)
     ratio = recent_docs / expected
     candidate = np.flatnonzero((recent_docs >= min_docs) & (ratio >= min_ratio))
-    if authors is None:
-        n_authors = recent_docs[candidate]
-    else:
-        who = pd.factorize(pd.Series(authors).reset_index(drop=True).iloc[window.recent].astype(str))[0]
-        chosen = np.isin(term, candidate) & is_recent
-        keys = np.unique(term[chosen] * (who.max() + 1) + who[doc[chosen]])
-        n_authors = np.bincount(keys // (who.max() + 1), minlength=len(terms))[candidate]
     with np.errstate(divide="ignore"):
         surprise = -stats.poisson.logsf(recent_docs[candidate] - 1, expected[candidate]) / np.log(10)
+    by_term = holds[:n_recent][:, candidate].tocsc()
+    rows = [by_term.indices[by_term.indptr[i]:by_term.indptr[i + 1]] for i in range(len(candidate))]
+    who = None if authors is None else pd.factorize(
+        pd.Series(authors).reset_index(drop=True).iloc[window.recent].astype(str))[0]
+    n_authors = [len(r) if who is None else len(np.unique(who[r])) for r in rows]
     frame = pd.DataFrame({"term": np.asarray(terms, dtype=object)[candidate],
                           "recent_docs": recent_docs[candidate], "baseline_docs": base_docs[candidate],
-                          "authors": n_authors, "ratio": ratio[candidate], "surprise": surprise})
+                          "authors": np.asarray(n_authors, dtype=np.int64), "ratio": ratio[candidate],
+                          "surprise": surprise, "rows": pd.Series(rows, dtype=object)})
     frame = frame[(frame["authors"] >= min_authors) & (frame["surprise"] >= min_surprise)]
     return frame.sort_values(["surprise", "term"], ascending=[False, True], ignore_index=True)[columns]
 
@@ -136,11 +191,12 @@ class Burst:
     ratio: float
     coherence: float
     authors: int = 0
+    posts: int = 0
     terms: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
         """JSON-ready description (kept as ``IssueModel.bursts_``)."""
-        return {"seed": self.seed, "terms": list(self.terms), "docs": int(len(self.members)),
+        return {"seed": self.seed, "terms": list(self.terms), "docs": int(len(self.members)), "posts": int(self.posts),
                 "authors": int(self.authors), "baseline_docs": int(self.baseline_docs),
                 "ratio": round(float(self.ratio), 2), "threshold": round(float(self.threshold), 4),
                 "coherence": round(float(self.coherence), 4)}
@@ -194,8 +250,9 @@ def grow_burst(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix, seed_
 
 
 def find_bursts(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix,
-                seeds: Sequence[tuple[str, np.ndarray]], authors: Sequence | None = None, *,
-                min_docs: int = MIN_DOCS, min_authors: int = MIN_AUTHORS, min_ratio: float = MIN_RATIO,
+                seeds: Sequence[tuple[str, np.ndarray]], authors: Sequence | None = None,
+                post_counts: Sequence[int] | None = None, *, min_docs: int = MIN_DOCS, min_posts: int = MIN_POSTS,
+                min_authors: int = MIN_AUTHORS, min_ratio: float = MIN_RATIO,
                 min_similarity: float = MIN_SIMILARITY, min_coherence: float = 0.0,
                 smoothing: float = SMOOTHING, max_seeds: int = MAX_SEEDS) -> list[Burst]:
     """New issues among the recent documents, grown from seed terms in order (see module docstring).
@@ -205,11 +262,13 @@ def find_bursts(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix,
         X_baseline: the same for baseline documents (a random sample is enough).
         seeds: (term, recent rows holding it), strongest first (:func:`bursty_terms`).
         authors: author per recent row.
-        min_docs, min_authors, min_ratio, min_similarity, smoothing: see the module docstring.
+        post_counts: posts per recent row (duplicate-group size); 1 each by default.
+        min_docs, min_posts, min_authors, min_ratio, min_similarity, smoothing: see the module docstring.
         min_coherence: minimal mean pairwise cosine similarity between members.
         max_seeds: seeds tried at most.
     """
     who = None if authors is None else pd.factorize(pd.Series(authors).astype(str))[0]
+    weight = np.ones(X_recent.shape[0], dtype=np.int64) if post_counts is None else np.asarray(post_counts)
     available = np.ones(X_recent.shape[0], dtype=bool)
     bursts: list[Burst] = []
     for term, rows in list(seeds)[:max_seeds]:
@@ -224,12 +283,13 @@ def find_bursts(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix,
         members, centroid, threshold = grown
         n_authors = len(members) if who is None else len(np.unique(who[members]))
         coherence = _mean_pairwise(X_recent[members])
-        if len(members) < min_docs or n_authors < min_authors or coherence < min_coherence:
+        posts = int(weight[members].sum())
+        if len(members) < min_docs or posts < min_posts or n_authors < min_authors or coherence < min_coherence:
             continue
         baseline = int((X_baseline @ centroid >= threshold).sum())
         ratio = (len(members) / X_recent.shape[0]) / ((baseline + smoothing) / max(X_baseline.shape[0], 1))
         bursts.append(Burst(term, members, centroid, threshold, baseline, float(ratio), coherence,
-                            n_authors, [term]))
+                            n_authors, posts, [term]))
         available[members] = False
     return bursts
 

@@ -317,12 +317,13 @@ def assign_posts(
 
 
 def _fit_context(posts: pd.DataFrame, groups: pd.DataFrame) -> dict:
-    """``created_at`` (first post of each duplicate group) and ``authors`` for ``IssueModel.fit``."""
-    context = {}
+    """``IssueModel.fit`` arguments per duplicate group: first post time, author, group size."""
+    # an unsorted groupby lists groups in order of first appearance: the order of ``groups``
+    by_group = posts.groupby(posts[schema.DUP_GROUP].to_numpy(), sort=False)
+    context = {"post_counts": by_group.size().to_numpy()}
     if schema.CREATED_AT in posts:
         times = pd.to_datetime(posts[schema.CREATED_AT], utc=True, errors="coerce")
-        first_seen = times.groupby(posts[schema.DUP_GROUP].to_numpy()).min()
-        context["created_at"] = first_seen.reindex(groups[schema.DUP_GROUP].to_numpy()).to_numpy()
+        context["created_at"] = times.groupby(posts[schema.DUP_GROUP].to_numpy(), sort=False).min().to_numpy()
     if schema.AUTHOR in groups:
         context["authors"] = groups[schema.AUTHOR].to_numpy(dtype=object)
     return context

@@ -26,8 +26,8 @@ per duplicate group, see :mod:`monitoring.dedup`), fits on a random sample of at
 5. New issues (only when ``fit`` gets ``created_at``): a small topic concentrated in the last
    ``burst_hours`` is absorbed by the global steps above, so :mod:`monitoring.bursts` looks at the
    recent documents on their own (all of them, not only the fit sample): bursty terms seed
-   groups, and a coherent group of at least ``burst_min_docs`` documents from
-   ``burst_min_authors`` authors that is ``burst_ratio`` times more common than anything similar
+   groups, and a coherent group of at least ``burst_min_docs`` documents, ``burst_min_posts`` posts
+   and ``burst_min_authors`` authors that is ``burst_ratio`` times more common than anything similar
    in the baseline becomes an issue of its own, appended after the global ones (on top of
    ``n_issues``). A global issue that loses most of its documents to such a group is dropped;
    others that lose some are re-centred without them. ``bursts_`` describes each new issue.
@@ -125,8 +125,9 @@ class IssueModel:
         stopwords: words never shown in ``top_terms_``.
         random_state: seed for sampling and clustering.
         burst_hours: length of the recent window for new issues; 0 or None disables them.
-        burst_min_docs: documents a new issue needs.
-        burst_min_authors: distinct authors among them.
+        burst_min_docs: distinct documents (duplicate groups) a new issue needs.
+        burst_min_posts: posts a new issue needs (documents weighted by ``post_counts``).
+        burst_min_authors: distinct authors among its documents.
         burst_ratio: how much more common than in the baseline a new issue must be.
         burst_min_similarity: least cosine similarity of a member to the new issue's centroid.
         burst_baseline_sample: baseline documents compared with the recent ones, at most.
@@ -138,7 +139,7 @@ class IssueModel:
                  coherence_ratio: float = 0.4, min_similarity: float | None = None,
                  clusterer: Clusterer | None = None, stopwords: Iterable[str] = (), random_state: int = 0,
                  burst_hours: float | None = B.RECENT_HOURS, burst_min_docs: int = B.MIN_DOCS,
-                 burst_min_authors: int = B.MIN_AUTHORS, burst_ratio: float = B.MIN_RATIO,
+                 burst_min_posts: int = B.MIN_POSTS, burst_min_authors: int = B.MIN_AUTHORS, burst_ratio: float = B.MIN_RATIO,
                  burst_min_similarity: float = B.MIN_SIMILARITY, burst_baseline_sample: int = 100_000):
         self.n_issues = n_issues
         self.min_df = min_df
@@ -156,14 +157,15 @@ class IssueModel:
         self.random_state = random_state
         self.burst_hours = burst_hours
         self.burst_min_docs = burst_min_docs
+        self.burst_min_posts = burst_min_posts
         self.burst_min_authors = burst_min_authors
         self.burst_ratio = burst_ratio
         self.burst_min_similarity = burst_min_similarity
         self.burst_baseline_sample = burst_baseline_sample
 
     def fit(self, token_lists: Iterable[Sequence[str]] | pd.Series, y=None, *,
-            created_at: Sequence | pd.Series | None = None, authors: Sequence | pd.Series | None = None
-            ) -> IssueModel:
+            created_at: Sequence | pd.Series | None = None, authors: Sequence | pd.Series | None = None,
+            post_counts: Sequence[int] | None = None) -> IssueModel:
         """Learn the vocabulary, the number of issues and the centroids; returns self.
 
         Args:
@@ -171,6 +173,7 @@ class IssueModel:
             y: ignored (scikit-learn convention).
             created_at: time per document; enables new issues of the recent window (step 5).
             authors: author per document, for the new issues' author count.
+            post_counts: posts each document stands for (duplicate-group size), for their post count.
 
         Raises:
             ModelError: too few usable documents to find issues.
@@ -180,7 +183,8 @@ class IssueModel:
         usable = np.flatnonzero(tokens.map(len).to_numpy() >= self.min_tokens)
         sample = np.sort(rng.choice(usable, size=min(self.fit_sample, len(usable)), replace=False))
         # 0. recent window and its bursty terms; their documents join the vocabulary fit
-        window, seeds, extra = self._burst_seeds(tokens, usable, created_at, authors, rng)
+        info = B.DocumentInfo.of(len(tokens), created_at, authors, post_counts)
+        window, seeds, extra = self._burst_seeds(tokens, usable, info, rng)
         rows = np.union1d(sample, extra)
         X_all = self._fit_vectorizer(tokens.iloc[rows])
         nonempty = X_all.getnnz(axis=1) > 0
@@ -198,7 +202,7 @@ class IssueModel:
             float(self.min_similarity) if self.min_similarity is not None else _noise_threshold(similarity, kept)
         )
         # 5. new issues: coherent groups concentrated in the recent window get centroids of their own
-        self._add_bursts(tokens, usable, window, seeds, authors, X, rng)
+        self._add_bursts(tokens, window, seeds, info, X)
         self.n_issues_ = self.centroids_.shape[0]
         self.labels_ = self.predict(tokens)
         self._describe(X_all[nonempty])
@@ -307,51 +311,35 @@ class IssueModel:
                         if len(kept) > 1 else 0)
         return groups
 
-    def _burst_seeds(self, tokens: pd.Series, usable: np.ndarray, created_at, authors,
-                     rng: np.random.Generator) -> tuple[B.Window | None, pd.DataFrame, np.ndarray]:
-        """(recent window, bursty terms, recent documents holding one) - nothing without times."""
-        none = (None, pd.DataFrame(columns=["term"]), np.zeros(0, dtype=np.int64))
-        if created_at is None or not self.burst_hours:
-            return none
-        window = B.split_window(created_at, self.burst_hours)
-        window.recent = np.intersect1d(window.recent, usable)
-        baseline = np.intersect1d(window.baseline, usable)
-        if len(baseline) > self.burst_baseline_sample:
-            baseline = np.sort(rng.choice(baseline, self.burst_baseline_sample, replace=False))
-        window.baseline = baseline
-        seeds = B.bursty_terms(tokens, window, _author_array(authors, len(tokens)), min_docs=self.burst_min_docs,
+    def _burst_seeds(self, tokens: pd.Series, usable: np.ndarray, info: B.DocumentInfo,
+                     rng: np.random.Generator) -> tuple[B.Window | None, pd.DataFrame | None, np.ndarray]:
+        """(recent window, bursty terms, recent documents holding one); nothing without times."""
+        if info.created_at is None or not self.burst_hours:
+            return None, None, np.zeros(0, dtype=np.int64)
+        window = B.split_window(info.created_at, self.burst_hours, usable=usable,
+                                max_baseline=self.burst_baseline_sample, rng=rng)
+        seeds = B.bursty_terms(tokens, window, info.authors, min_docs=self.burst_min_docs,
                                min_authors=self.burst_min_authors, min_ratio=self.burst_ratio)
-        if seeds.empty:
-            return window, seeds, none[2]
-        wanted = set(seeds["term"])
-        holding = window.recent[tokens.iloc[window.recent].map(lambda t: not wanted.isdisjoint(t)).to_numpy(bool)]
-        if len(holding) > self.fit_sample:
-            holding = np.sort(rng.choice(holding, self.fit_sample, replace=False))
-        return window, seeds, holding
+        return window, seeds, B.holding_documents(window, seeds, limit=self.fit_sample, rng=rng)
 
-    def _add_bursts(self, tokens: pd.Series, usable: np.ndarray, window: B.Window | None, seeds: pd.DataFrame,
-                    authors, X: sparse.csr_matrix, rng: np.random.Generator) -> None:
+    def _add_bursts(self, tokens: pd.Series, window: B.Window | None, seeds: pd.DataFrame | None,
+                    info: B.DocumentInfo, X: sparse.csr_matrix) -> None:
         self.bursts_, self.burst_thresholds_ = [], np.zeros(0, dtype=np.float32)
-        if window is None or seeds.empty:
+        if window is None or seeds is None or seeds.empty:
             return
-        X_recent = self._encoder.transform(tokens.iloc[window.recent])[0]
-        X_base = self._encoder.transform(tokens.iloc[window.baseline])[0]
-        columns = X_recent.tocsc()
-        vocabulary = self.vectorizer_.vocabulary_
-        seed_rows = [(t, columns[:, vocabulary[t]].indices) for t in seeds["term"] if t in vocabulary]
-        who = _author_array(authors, len(tokens))
         found = B.find_bursts(
-            X_recent, X_base, seed_rows, None if who is None else who[window.recent],
-            min_docs=self.burst_min_docs, min_authors=self.burst_min_authors, min_ratio=self.burst_ratio,
-            min_similarity=self.burst_min_similarity,
+            self._encoder.transform(tokens.iloc[window.recent])[0],
+            self._encoder.transform(tokens.iloc[window.baseline])[0],
+            list(zip(seeds["term"], seeds["rows"])), *info.recent(window),
+            min_docs=self.burst_min_docs, min_posts=self.burst_min_posts, min_authors=self.burst_min_authors,
+            min_ratio=self.burst_ratio, min_similarity=self.burst_min_similarity,
             min_coherence=self.coherence_ratio * float(np.median(self.micro_coherence_)),
         )
-        if not found:
-            return
-        self.centroids_ = np.vstack([B.recentre(self.centroids_, X, found, self.threshold_),
-                                     np.array([b.centroid for b in found], dtype=np.float32)])
-        self.burst_thresholds_ = np.array([b.threshold for b in found], dtype=np.float32)
-        self.bursts_ = [b.summary() for b in found]
+        if found:
+            self.centroids_ = np.vstack([B.recentre(self.centroids_, X, found, self.threshold_),
+                                         np.array([b.centroid for b in found], dtype=np.float32)])
+            self.burst_thresholds_ = np.array([b.threshold for b in found], dtype=np.float32)
+            self.bursts_ = [b.summary() for b in found]
 
     def _describe(self, X: sparse.csr_matrix) -> None:
         classes = self._classify(np.asarray(X @ self.centroids_.T))
@@ -393,15 +381,6 @@ def _noise_threshold(similarity: np.ndarray, coherent: np.ndarray, floor: float 
     best = int(np.argmin(coherent_below + incoherent_above))
     cut = min(similarity[order][min(best, len(order) - 1)], np.quantile(similarity[coherent], max_loss))
     return float(max(cut, floor))
-
-
-def _author_array(authors, n: int) -> np.ndarray | None:
-    if authors is None:
-        return None
-    values = pd.Series(authors).reset_index(drop=True).astype(object)
-    if len(values) != n:
-        raise ValueError(f"authors has {len(values)} values for {n} documents")
-    return values.where(values.notna(), "").astype(str).to_numpy(dtype=object)
 
 
 def _as_series(token_lists) -> pd.Series:

@@ -6,13 +6,7 @@ import streamlit as st
 from monitoring import charts, queries
 from pages import common
 
-common.ensure_frame()
-st.title("👥 Akun & Tagar")
-if not common.has_data():
-    common.empty_state()
-    st.stop()
-
-filters = common.current_filters()
+filters = common.page_start("👥 Akun & Tagar")
 st.caption("Mengikuti filter di panel kiri. Pilih satu isu di filter 'Isu' untuk melihat jaringan balasannya.")
 
 accounts = common.cached_query(queries.top_accounts, filters, limit=25)

@@ -14,11 +14,7 @@ def _briefing(con, filters, **kwargs) -> briefing.Briefing:
     return briefing.build_briefing(con, filters=filters, **kwargs)
 
 
-common.ensure_frame()
-st.title("📰 Briefing Harian")
-if not common.has_data():
-    common.empty_state()
-    st.stop()
+filters = common.page_start("📰 Briefing Harian")
 
 config = common.app_settings()
 tz = config["display_timezone"]
@@ -34,7 +30,7 @@ st.caption("Filter dataset, platform, isu, sentimen dan kata di panel kiri ikut 
            "rentang tanggal dan provinsi diatur di sini.")
 
 b = common.run_safely(lambda: common.cached_query(
-    _briefing, common.current_filters(), date=day, region=region, timezone=tz,
+    _briefing, filters, date=day, region=region, timezone=tz,
     recent_hours=config["recent_hours"], baseline_days=config["baseline_days"]))
 if b is None:
     st.stop()

@@ -20,6 +20,7 @@ from monitoring.queries import Filters
 log = logging.getLogger("pantauisu")
 
 FILTER_KEYS = ("mulai", "sampai", "dataset", "platform", "provinsi", "isu", "sentimen", "cari")
+IN_FRAME = "_pantauisu_in_frame"
 EMPTY_MESSAGE = "Belum ada data. Unggah berkas di halaman Data atau muat data contoh."
 
 
@@ -247,6 +248,36 @@ def ensure_frame() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if st.session_state.get(IN_FRAME) or not PagesManager.uses_pages_directory:
+        return
+    PagesManager.uses_pages_directory = False
+    if not _under_app_test():
         st.rerun()
+    # AppTest (1.67) re-runs a switched-to page script alone on every run; a rerun there would
+    # swallow widget clicks, so draw the frame's filters here instead.
+    run_safely(sidebar_filters)
+
+
+def _under_app_test() -> bool:
+    from streamlit.runtime import Runtime
+
+    return type(Runtime._instance).__name__.endswith("Mock")
+
+
+def run_in_frame(page) -> None:
+    """Run the selected page from dashboard.py, marking that the frame is around it."""
+    st.session_state[IN_FRAME] = True
+    try:
+        page.run()
+    finally:
+        st.session_state[IN_FRAME] = False
+
+
+def page_start(title: str, *, needs_data: bool = True) -> Filters:
+    """Every page's opening: run inside the frame, title, empty state, and the global filters."""
+    ensure_frame()
+    st.title(title)
+    if needs_data and not has_data():
+        empty_state()
+        st.stop()
+    return current_filters()

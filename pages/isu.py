@@ -6,13 +6,7 @@ import streamlit as st
 from monitoring import charts, issue_cards, issue_store
 from pages import common, issue_editing
 
-common.ensure_frame()
-st.title("🗂️ Isu")
-if not common.has_data():
-    common.empty_state()
-    st.stop()
-
-filters = common.current_filters()
+filters = common.page_start("🗂️ Isu")
 cards = common.cached_query(issue_cards.issue_cards, filters, limit=12)
 if cards.summary.empty:
     st.info("Belum ada isu pada filter ini. Pastikan data sudah dianalisis (halaman Data), atau longgarkan filter.")

@@ -7,13 +7,7 @@ import streamlit as st
 from monitoring import charts, emerging, schema as S, signals
 from pages import common
 
-common.ensure_frame()
-st.title("📈 Isu Naik")
-if not common.has_data():
-    common.empty_state()
-    st.stop()
-
-filters = common.current_filters()
+filters = common.page_start("📈 Isu Naik")
 config = common.app_settings()
 recent_hours, baseline_days = config["recent_hours"], config["baseline_days"]
 scores = common.cached_query(emerging.emerging_table, filters, recent_hours=recent_hours,

@@ -7,13 +7,7 @@ from monitoring import emerging, plan, queries, schema as S
 from monitoring.exports import to_safe_csv, to_safe_xlsx
 from pages import common
 
-common.ensure_frame()
-st.title("🎯 Perencanaan Diseminasi")
-if not common.has_data():
-    common.empty_state()
-    st.stop()
-
-filters = common.current_filters()
+filters = common.page_start("🎯 Perencanaan Diseminasi")
 config = common.app_settings()
 table = common.cached_query(emerging.plan_table, filters, recent_hours=config["recent_hours"],
                             baseline_days=config["baseline_days"])

@@ -7,13 +7,7 @@ from monitoring import charts, maps, queries, schema as S
 from monitoring.overview import change_since_yesterday
 from pages import common
 
-common.ensure_frame()
-st.title("🏠 Ringkasan")
-if not common.has_data():
-    common.empty_state()
-    st.stop()
-
-filters = common.current_filters()
+filters = common.page_start("🏠 Ringkasan")
 tz = common.app_settings()["display_timezone"]
 stats = common.cached_query(queries.overview, filters)
 if not stats["posts"]:

@@ -9,14 +9,8 @@ from monitoring import charts, queries, schema as S, sentiment_queries
 from pages import common
 from pages import sentiment_training as training
 
-common.ensure_frame()
-st.title("💬 Sentimen")
-if not common.has_data():
-    common.empty_state()
-    st.stop()
-
+filters = common.page_start("💬 Sentimen")
 con = common.connection()
-filters = common.current_filters()
 tz = common.app_settings()["display_timezone"]
 training.show_flash()
 training.active_model_caption(con)

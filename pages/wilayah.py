@@ -6,13 +6,7 @@ import streamlit as st
 from monitoring import charts, maps, queries, schema as S
 from pages import common
 
-common.ensure_frame()
-st.title("🗺️ Wilayah")
-if not common.has_data():
-    common.empty_state()
-    st.stop()
-
-filters = common.current_filters()
+filters = common.page_start("🗺️ Wilayah")
 stats = common.cached_query(queries.overview, filters)
 coverage = stats["located_share"] or 0.0
 st.caption(f"Lokasi diketahui untuk {common.fmt_pct(coverage)} unggahan pada filter ini. "

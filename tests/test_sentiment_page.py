@@ -30,8 +30,10 @@ def db_path(truth_db_path, tmp_path, monkeypatch):
     return path
 
 
-def open_sentiment_page() -> AppTest:
+def open_sentiment_page(**params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
     at.run()
     at.switch_page("pages/sentimen.py")
     at.run()
@@ -76,16 +78,15 @@ def chart_spec(at: AppTest, key: str) -> dict:
 
 
 def test_short_window_shows_hourly_volume_titled_with_the_period(db_path):
-    at = open_sentiment_page()
-    # The page reads the global filters from session state (the sidebar writes them there).
-    end = pd.Timestamp(at.session_state["filters"].end)
-    at.session_state["filters"] = Filters(start=end - pd.Timedelta(days=3), end=end)
-    at.run()
+    # Filters come from the URL (mulai/sampai are local dates, inclusive), as in a shared link.
+    end = pd.Timestamp(open_sentiment_page().session_state["filters"].end)
+    last_day = (end - pd.Timedelta(hours=1) + pd.Timedelta(hours=7)).date()
+    first_day = last_day - pd.Timedelta(days=2)
+    at = open_sentiment_page(mulai=first_day.isoformat(), sampai=last_day.isoformat())
     assert not at.exception
     title = chart_spec(at, "sentiment_volume_chart")["layout"]["title"]["text"]
     assert title.startswith("Unggahan per jam menurut sentimen")
-    first_day_wib = end - pd.Timedelta(days=3) + pd.Timedelta(hours=7)
-    assert f"{first_day_wib:%d/%m/%Y} – " in title and title.endswith("(WIB)</sup>")
+    assert f"{first_day:%d/%m/%Y} – " in title and title.endswith("(WIB)</sup>")
     by_province = chart_spec(at, f"sentiment_by_{S.PROVINCE_CODE}")
     assert by_province["layout"]["title"]["text"].startswith("Sentimen per provinsi")
     assert [t["name"] for t in by_province["data"]] == ["positif", "netral", "negatif"]
