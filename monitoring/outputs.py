@@ -8,7 +8,6 @@ CSV files go through :mod:`monitoring.exports` (formula cells neutralised).
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb

@@ -1,10 +1,9 @@
 """Data: upload exports, check the column mapping, import, and review datasets."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from monitoring import imports, schema as S
+from monitoring import imports
 from monitoring.exports import to_safe_csv
 from monitoring.quality import data_quality
 from pages import common, upload

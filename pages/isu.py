@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitoring import charts, issue_cards, issue_store
+from monitoring import charts, issue_cards
 from pages import common, issue_editing
 
 filters = common.page_start("🗂️ Isu")

@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 
 from monitoring import schema as S
 from monitoring import sentiment_store as store, storage
-from monitoring.queries import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = Path(__file__).resolve().parent / "data" / "sentiment_dev.csv"
