@@ -133,6 +133,8 @@ class PeakMemory:
     def __init__(self, interval: float = 0.05):
         self.interval = interval
         self.peak_kib = 0
+        self.phase = "start"
+        self.phase_peaks: dict[str, float] = {}  # MiB per phase label (see :meth:`mark`)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -141,7 +143,13 @@ class PeakMemory:
         while not self._stop.is_set():
             total = _rss_kib(me) + sum(_rss_kib(p) for p in _descendants(me))
             self.peak_kib = max(self.peak_kib, total)
+            phase = self.phase
+            self.phase_peaks[phase] = max(self.phase_peaks.get(phase, 0.0), round(total / 1024, 1))
             self._stop.wait(self.interval)
+
+    def mark(self, phase: str) -> None:
+        """Label the following samples (e.g. with pipeline progress messages)."""
+        self.phase = phase
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()

@@ -81,19 +81,21 @@ def naive_pipeline(files: list[dict]) -> dict:
 
 # --- (b) PantauIsu --------------------------------------------------------------------------
 
-def pantauisu_pipeline(files: list[dict], db: str) -> dict:
+def pantauisu_pipeline(files: list[dict], db: str, memory=None) -> dict:
     """import_file of every CSV into a new store, then pipeline.analyze."""
     import pandas as pd
 
     from benchmarks.bench_data import Clock
-    from monitoring import imports, pipeline, storage
+    from monitoring import pipeline, storage
 
+    mark = memory.mark if memory is not None else (lambda phase: None)
     con = storage.connect(db)
+    mark("ingest")
     with Clock() as clock:
         imported = sum(_import(con, f, pd.Timestamp(NOW)) for f in files)
     ingest = clock.wall
     with Clock() as clock:
-        report = pipeline.analyze(con)
+        report = pipeline.analyze(con, progress=lambda fraction, message: mark(_phase(message)))
     con.close()
     return {"posts": imported, "ingest_s": round(ingest, 2), "analyze_s": round(clock.wall, 2),
             "issues": report.issues, "assigned": report.assigned, "refit": bool(report.refit),
@@ -109,19 +111,28 @@ def _import(con, file: dict, now) -> int:
     return summary.rows_imported
 
 
-def incremental(files: list[dict], db: str) -> dict:
+def _phase(message: str) -> str:
+    """'Memproses teks 250.000/1.000.000 unggahan…' -> 'Memproses teks'."""
+    import re
+
+    return re.split(r"\s\d", message)[0].rstrip("…. ")
+
+
+def incremental(files: list[dict], db: str, memory=None) -> dict:
     """Import newer posts into an analysed store and analyse again (assigns to the stored model)."""
     import pandas as pd
 
     from benchmarks.bench_data import Clock
     from monitoring import pipeline, storage
 
+    mark = memory.mark if memory is not None else (lambda phase: None)
     con = storage.connect(db)
+    mark("ingest")
     with Clock() as clock:
         imported = sum(_import(con, f, pd.Timestamp(NOW)) for f in files)
     ingest = clock.wall
     with Clock() as clock:
-        report = pipeline.analyze(con)
+        report = pipeline.analyze(con, progress=lambda fraction, message: mark(_phase(message)))
     con.close()
     return {"posts": imported, "ingest_s": round(ingest, 2), "analyze_s": round(clock.wall, 2),
             "refit": bool(report.refit), "assigned": report.assigned, "analyze_stages_s": report.timings}
@@ -144,13 +155,14 @@ def _child(args: argparse.Namespace) -> None:
         if args.child == "naive":
             result = naive_pipeline(files)
         elif args.child == "pantauisu":
-            result = pantauisu_pipeline(files, args.db)
+            result = pantauisu_pipeline(files, args.db, memory)
         else:
-            result = incremental(files, args.db)
+            result = incremental(files, args.db, memory)
     if profiler is not None:
         profiler.stop()
         Path(args.profile_to).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
-    result.update(seconds=round(clock.wall, 2), cpu_s=round(clock.cpu, 2), peak_rss_mib=memory.peak_mib)
+    result.update(seconds=round(clock.wall, 2), cpu_s=round(clock.cpu, 2), peak_rss_mib=memory.peak_mib,
+                  peak_rss_by_phase_mib=memory.phase_peaks)
     print(json.dumps(result), flush=True)
 
 

@@ -158,8 +158,16 @@ def has_data() -> bool:
 
 
 def empty_state() -> None:
+    """Say what to do on an empty store, and offer the demo dataset right here."""
+    from pages.upload import load_demo_with_progress
+
     st.info(EMPTY_MESSAGE)
-    st.page_link("pages/data.py", label="Buka halaman Data", icon="📥")
+    left, right = st.columns(2)
+    left.page_link("pages/data.py", label="Buka halaman Data", icon="📥")
+    if right.button("Muat data contoh", key="empty_load_demo", type="primary",
+                    help="Membuat ±6.000 unggahan contoh (beberapa minggu, banyak provinsi) dan menganalisisnya."):
+        if run_safely(lambda: load_demo_with_progress(connection())) is not None:
+            st.rerun()
 
 
 def fmt_int(value: Any) -> str:

@@ -121,6 +121,15 @@ def test_upload_and_walk_every_page(app_url, upload_file):
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(app_url + "/data")
         _settle(page)
+        # A bad file first: a clear Indonesian message, and the app keeps working.
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+            {"name": "kosong.csv", "mimeType": "text/csv", "buffer": b""})
+        page.get_by_text("kosong", exact=False).first.wait_for(timeout=60_000)
+        _settle(page)
+        assert page.locator("[data-testid='stAlertContentError']").count() >= 1
+        _full_screenshot(page, "00_bad_file")
+        page.goto(app_url + "/data")
+        _settle(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload_file))
         page.get_by_role("button", name="Impor berkas ini").click(timeout=60_000)
         page.get_by_text("unggahan diimpor").wait_for(timeout=180_000)

@@ -126,3 +126,11 @@ def test_issue_rename_from_the_isu_page(truth_store):
     con = storage.connect(truth_store)
     assert storage.query_value(con, "SELECT label FROM issues WHERE issue_id = 'I0001'") == "Kenaikan PPN 12%"
     con.close()
+
+
+def test_empty_overview_offers_the_demo_and_loads_it(empty_store):
+    at = open_page("pages/ringkasan.py")
+    at.button(key="empty_load_demo").click()
+    at.run(timeout=240)
+    assert not at.exception
+    assert len(at.metric) == 5 and at.metric[0].value != "0"
