@@ -4,8 +4,10 @@ Written by the PantauIsu team. Posts are composed from phrase banks (an event, a
 post's sentiment, a question; or a news headline), so texts vary much more than the demo's
 templates. The background covers ``days`` days ending at ``end`` and holds twelve topics at
 their own daily levels (with past event waves), ~22 % chatter, ~5 % random-word posts, retweets,
-a forest-fire wave about a week before ``end`` that fades, and a football surge on the last
-evening (an existing topic growing fast). Column ``true_issue`` is the topic ("noise" for chatter).
+a forest-fire wave about a week before ``end`` that fades, a football surge on the last evening (an
+existing topic growing fast: not a new issue) and two one-off stories that are new issues of their
+own (a viral extortion video on the last day, an earthquake three days before). Column
+``true_issue`` is the topic ("noise" for chatter).
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ class Topic:
     hashtags: tuple[str, ...]
     slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
     waves: tuple[tuple[float, float, float], ...] = ()  # (days before end, amplitude, decay days)
+    base: float = 1.0                                     # level outside waves (0: a one-off story)
 
 
 TOPICS = (
@@ -394,6 +397,57 @@ TOPICS = (
           {"city": ("Medan", "Makassar", "Jayapura", "Kupang", "Padang", "Balikpapan"),
            "ticket": ("2,5 juta", "3 juta", "4,2 juta")}),
 )
+# One-off stories of the background itself: a viral video on the last day and an earthquake three
+# days before. They are new issues too; the injected one competes with the first nationally.
+ONE_OFF = (
+    Topic("viral_pungli", 0.005,
+          _lines("""
+              video oknum petugas jembatan timbang minta uang ke sopir truk viral
+              sopir truk direkam dipalak petugas di jembatan timbang {place}
+              oknum dishub pungli sopir truk, videonya ditonton jutaan kali
+          """),
+          _lines("""
+              pungli begini sudah rahasia umum, sopir selalu jadi sapi perah
+              pecat saja oknumnya, jangan cuma dimutasi
+          """),
+          _lines("""
+              katanya oknumnya sudah diperiksa propam
+          """),
+          _lines("""
+              salut sopir yang berani merekam pungli
+          """),
+          _lines("""
+              jembatan timbang yang di video itu di mana sih?
+          """),
+          _lines("""
+              Video Pungli Petugas Jembatan Timbang Viral, Kemenhub Turun Tangan
+          """),
+          ("#StopPungli", "#JembatanTimbang"), waves=((0.8, 1.0, 0.6),), base=0.0),
+    Topic("gempa", 0.006,
+          _lines("""
+              gempa magnitudo 5,{n} guncang {place} barusan, kenceng banget
+              rumah retak kena gempa tadi pagi di {place}
+              warga {place} lari keluar rumah pas gempa
+              BMKG: gempa tidak berpotensi tsunami
+          """),
+          _lines("""
+              masih deg2an, semoga tidak ada gempa susulan
+              kasian yang rumahnya rusak
+          """),
+          _lines("""
+              cek info gempa terkini di aplikasi BMKG
+          """),
+          _lines("""
+              alhamdulillah keluarga di {place} aman semua
+          """),
+          _lines("""
+              kalian kerasa gempa gak barusan?
+          """),
+          _lines("""
+              Gempa Magnitudo 5,{n} Guncang {place}, Tidak Berpotensi Tsunami
+          """),
+          ("#Gempa", "#InfoBMKG"), waves=((3.2, 1.0, 0.3),), base=0.0),
+)
 CHATTER = _lines("""
     lagi nunggu hujan reda di {place}, mager banget
     sarapan nasi uduk depan kos enak parah
@@ -422,8 +476,9 @@ def mixed_background(seed: int = 0, n_posts: int = 12_000, *, days: int = 14,
                      end: pd.Timestamp = pd.Timestamp("2026-11-20 23:00", tz="UTC")) -> pd.DataFrame:
     """Canonical posts with ``true_issue`` (see the module docstring); same seed, same frame."""
     rng, rnd = np.random.default_rng(seed), random.Random(seed)
-    keys = [t.key for t in TOPICS] + ["noise", "random"]
-    shares = np.array([t.share for t in TOPICS] + [0.22, 0.05])
+    topics = TOPICS + ONE_OFF
+    keys = [t.key for t in topics] + ["noise", "random"]
+    shares = np.array([t.share for t in topics] + [0.22, 0.05])
     issue = np.array(keys)[rng.choice(len(keys), n_posts, p=shares / shares.sum())]
     created = _times(rng, issue, days, end)
     authors, locations = _authors(rng, rnd, n_posts)
@@ -431,7 +486,7 @@ def mixed_background(seed: int = 0, n_posts: int = 12_000, *, days: int = 14,
     platforms = np.array(("x", "instagram", "tiktok", "youtube", "news"))[
         rng.choice(5, n_posts, p=(0.58, 0.14, 0.13, 0.07, 0.08))]
     platforms[np.isin(issue, ("noise", "random"))] = "x"
-    by_key = {t.key: t for t in TOPICS}
+    by_key = {t.key: t for t in topics}
     for i in range(n_posts):
         texts[i] = _write(rnd, by_key.get(issue[i]), issue[i], platforms[i], authors)
     randoms = np.flatnonzero(issue == "random")
@@ -455,11 +510,13 @@ def _times(rng: np.random.Generator, issue: np.ndarray, days: int, end: pd.Times
     local = (np.arange(hours) + end.hour + 7) % 24         # WIB hour of each slot
     diurnal = DIURNAL[local]
     seconds = np.zeros(len(issue), dtype=np.int64)
-    waves = {t.key: t.waves for t in TOPICS}
+    topics = {t.key: t for t in TOPICS + ONE_OFF}
     for key in np.unique(issue):
         index = np.flatnonzero(issue == key)
-        level = np.ones(hours)
-        for ago, amplitude, decay in waves.get(key, ()):
+        topic = topics.get(key)
+        level = np.full(hours, topic.base if topic else 1.0)
+        waves = topic.waves if topic else ()
+        for ago, amplitude, decay in waves:
             level += amplitude * np.where(age <= ago, np.exp(-(ago - age) / decay), 0.0)
         weight = level * diurnal
         slots = rng.choice(hours, len(index), p=weight / weight.sum())

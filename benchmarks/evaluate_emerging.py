@@ -161,11 +161,12 @@ def _one(base: Path, path: Path, injected: pd.DataFrame | None, province: str | 
 def _line(row: dict) -> str:
     head = f"{row['background']:>5} seed {row['seed']} {row['scenario']:<28}"
     if "pass" not in row:
-        return (f"{head} new issues {row['new issues']}  top national: {row['top national']!r} "
-                f"(new: {row['top is new']})  {row['analyze s']} s")
+        return (f"{head} new issues {row['new issues']} [{row['new labels']}]  top national: "
+                f"{row['top national']!r} (new: {row['top is new']})  {row['analyze s']} s")
     return (f"{head} n={row['injected']:<3} prov#{row['province rank']:<3} nat#{row['national rank']:<3} "
             f"purity {row['purity']:.2f} capture {row['capture']:.2f} new={row['cluster new']!s:<5} "
-            f"{'PASS' if row['pass'] else 'FAIL'}  [{row['label']}]  {row['analyze s']} s")
+            f"{'PASS' if row['pass'] else 'FAIL'}  [{row['label']}] new issues {row['new issues']}  "
+            f"{row['analyze s']} s")
 
 
 def main(argv: list[str] | None = None) -> int:

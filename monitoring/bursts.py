@@ -31,7 +31,7 @@ the documents are (one per duplicate group in :mod:`monitoring.issue_identity`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,25 @@ MIN_SIMILARITY = 0.1  # members are at least this similar to the group's centroi
 SMOOTHING = 1.0       # pseudo-documents added to every baseline count
 MAX_SEEDS = 40        # bursty terms tried, strongest first
 COVERED = 0.5         # a term whose recent documents are this much inside promoted groups seeds nothing
+BASELINE_SAMPLE = 100_000  # baseline documents compared with the recent ones, at most
+
+
+@dataclass(frozen=True)
+class BurstSettings:
+    """Parameters of the stage (``IssueModel``'s ``burst_*`` arguments)."""
+
+    hours: float | None = RECENT_HOURS
+    min_docs: int = MIN_DOCS
+    min_posts: int = MIN_POSTS
+    min_authors: int = MIN_AUTHORS
+    ratio: float = MIN_RATIO
+    min_similarity: float = MIN_SIMILARITY
+    baseline_sample: int = BASELINE_SAMPLE
+
+    @classmethod
+    def of(cls, estimator) -> BurstSettings:
+        """The ``burst_<name>`` attributes of an estimator."""
+        return cls(**{f.name: getattr(estimator, f"burst_{f.name}") for f in fields(cls)})
 
 
 @dataclass
@@ -204,13 +223,18 @@ class Burst:
 
 def member_threshold(recent_sims: np.ndarray, baseline_sims: np.ndarray, *, min_ratio: float = MIN_RATIO,
                      min_similarity: float = MIN_SIMILARITY, smoothing: float = SMOOTHING) -> float | None:
-    """Lowest similarity at which recent documents are ``min_ratio`` x over-represented, or None.
+    """Similarity cut for members: the lowest at which recent documents are ``min_ratio`` x over-represented.
 
     Over-representation of the documents at least ``t`` similar: (their share of recent
     documents) / ((baseline documents at least ``t`` similar + ``smoothing``) / baseline size).
+    The cut returned lies halfway between the least similar member and the most similar recent
+    document left out, so a later post a little less similar than every member still joins, but
+    never admits a baseline document the members' cut left out (nor goes below ``min_similarity``).
+    None when no cut reaches ``min_ratio``.
     """
     n_recent, n_base = len(recent_sims), max(len(baseline_sims), 1)
-    candidates = np.sort(recent_sims[recent_sims >= min_similarity])[::-1]
+    ordered = np.sort(recent_sims)[::-1]
+    candidates = ordered[ordered >= min_similarity]
     if not len(candidates):
         return None
     base_sorted = np.sort(baseline_sims)
@@ -218,7 +242,14 @@ def member_threshold(recent_sims: np.ndarray, baseline_sims: np.ndarray, *, min_
     baseline = len(base_sorted) - np.searchsorted(base_sorted, candidates, side="left")
     ratio = (members / n_recent) / ((baseline + smoothing) / n_base)
     valid = np.flatnonzero(ratio >= min_ratio)
-    return float(candidates[valid[-1]]) if len(valid) else None
+    if not len(valid):
+        return None
+    last = float(candidates[valid[-1]])
+    next_recent = ordered[ordered < last]
+    next_baseline = base_sorted[base_sorted < last]
+    cut = max(min_similarity, (last + (float(next_recent[0]) if len(next_recent) else 0.0)) / 2)
+    # ... but no lower than a baseline document the members' cut left out
+    return max(cut, float(np.nextafter(next_baseline[-1], 1.0)) if len(next_baseline) else cut)
 
 
 def grow_burst(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix, seed_rows: np.ndarray, *,
@@ -316,6 +347,50 @@ def recentre(centroids: np.ndarray, X: sparse.csr_matrix, bursts: Sequence[Burst
         elif lost < drop_share * mine.sum():
             out.append(_unit(np.asarray(X[mine & ~taken].mean(axis=0)).ravel()))
     return np.array(out, dtype=np.float32).reshape(len(out), centroids.shape[1])
+
+
+def recent_seeds(tokens: pd.Series, usable: np.ndarray, info: DocumentInfo, settings: BurstSettings, *,
+                 rng: np.random.Generator | None = None) -> tuple[Window | None, pd.DataFrame | None]:
+    """Steps 1-2: the window and its bursty terms; (None, None) without times or when disabled."""
+    if info.created_at is None or not settings.hours:
+        return None, None
+    window = split_window(info.created_at, settings.hours, usable=usable, max_baseline=settings.baseline_sample,
+                          rng=rng)
+    seeds = bursty_terms(tokens, window, info.authors, min_docs=settings.min_docs, min_authors=settings.min_authors,
+                         min_ratio=settings.ratio)
+    return window, seeds
+
+
+def new_issues(transform, tokens: pd.Series, window: Window | None, seeds: pd.DataFrame | None, info: DocumentInfo,
+               settings: BurstSettings, *, min_coherence: float = 0.0) -> list[Burst]:
+    """Steps 3-4 on the documents of :func:`recent_seeds`; ``transform`` gives their TF-IDF rows."""
+    if window is None or seeds is None or seeds.empty:
+        return []
+    return find_bursts(
+        transform(tokens.iloc[window.recent]), transform(tokens.iloc[window.baseline]),
+        list(zip(seeds["term"], seeds["rows"])), *info.recent(window), min_docs=settings.min_docs,
+        min_posts=settings.min_posts, min_authors=settings.min_authors, min_ratio=settings.ratio,
+        min_similarity=settings.min_similarity, min_coherence=min_coherence,
+    )
+
+
+def assign(similarity: np.ndarray, threshold: float, burst_thresholds: np.ndarray) -> np.ndarray:
+    """Issue per row of (documents x centroids) similarities, the new issues' columns last; -1 = noise.
+
+    A row at least ``burst_thresholds[j]`` similar to new issue ``j`` goes to the most similar such
+    issue; other rows go to the nearest global issue if at least ``threshold`` similar.
+    """
+    n_global = similarity.shape[1] - len(burst_thresholds)
+    out = np.full(similarity.shape[0], -1, dtype=np.int64)
+    if n_global:
+        best = similarity[:, :n_global].argmax(axis=1)
+        out = np.where(similarity[np.arange(len(best)), best] >= threshold, best, -1)
+    if len(burst_thresholds):
+        new = similarity[:, n_global:]
+        eligible = new >= burst_thresholds
+        chosen = np.where(eligible, new, -np.inf).argmax(axis=1)
+        out = np.where(eligible.any(axis=1), n_global + chosen, out)
+    return out
 
 
 def _attach_term(bursts: list[Burst], term: str, rows: np.ndarray) -> None:

@@ -20,8 +20,8 @@ def reference_time(con: duckdb.DuckDBPyConnection, filters: Filters, now: pd.Tim
     """End of the recent window: ``now`` if given, else just after the latest filtered post."""
     if now is not None:
         return now
-    where, params = queries.where_clause(filters)
-    latest = storage.query_df(con, f"SELECT max({S.CREATED_AT}) AS t FROM post_view {where}", params)["t"].iloc[0]
+    source, where, params = queries.scoped(con, filters)
+    latest = storage.query_df(con, f"SELECT max({S.CREATED_AT}) AS t FROM {source} {where}", params)["t"].iloc[0]
     return None if pd.isna(latest) else pd.Timestamp(latest) + pd.Timedelta(seconds=1)
 
 
@@ -115,9 +115,9 @@ def plan_table(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.Time
 
 def example_posts(con: duckdb.DuckDBPyConnection, filters: Filters, *, per_cell: int = 3) -> pd.DataFrame:
     """The most engaging posts per issue × province (to answer), as post keys."""
-    where, params = queries.where_clause(filters)
+    source, where, params = queries.scoped(con, filters)
     return storage.query_df(con, f"""SELECT {S.ISSUE_ID}, {S.PROVINCE_CODE}, {S.POST_KEY} AS post_id,
-        {queries.ENGAGEMENT_SQL} AS engagement FROM post_view {where}
+        {queries.ENGAGEMENT_SQL} AS engagement FROM {source} {where}
         {'AND' if where else 'WHERE'} {S.ISSUE_ID} IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY {S.ISSUE_ID}, {S.PROVINCE_CODE}
                                    ORDER BY {queries.ENGAGEMENT_SQL} DESC) <= {int(per_cell)}""", params)

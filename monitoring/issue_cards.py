@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from monitoring import schema as S
-from monitoring.queries import ENGAGEMENT_SQL, Filters, where_clause
+from monitoring.queries import ENGAGEMENT_SQL, Filters, scoped, utc_bucket_sql
 from monitoring.storage import query_df
 
 
@@ -27,9 +27,10 @@ class IssueCards:
     posts: pd.DataFrame        # issue_id + post columns (representative posts)
 
 
-def _issue_where(filters: Filters) -> tuple[str, list]:
-    where, params = where_clause(filters)
-    return (where + " AND " if where else "WHERE ") + f"{S.ISSUE_ID} IS NOT NULL", params
+def _issue_where(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, str, list]:
+    """``(relation, where, params)`` of posts with an issue (see :func:`monitoring.queries.scoped`)."""
+    source, where, params = scoped(con, filters)
+    return source, (where + " AND " if where else "WHERE ") + f"{S.ISSUE_ID} IS NOT NULL", params
 
 
 def _previous_window(filters: Filters) -> Filters | None:
@@ -40,7 +41,7 @@ def _previous_window(filters: Filters) -> Filters | None:
 
 def issue_summary(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 20) -> pd.DataFrame:
     """Volume, sentiment split and change versus the previous window of equal length, per issue."""
-    where, params = _issue_where(filters)
+    source, where, params = _issue_where(con, filters)
     summary = query_df(con, f"""SELECT v.{S.ISSUE_ID} AS issue_id, any_value(i.label) AS label,
         any_value(i.top_terms) AS top_terms, any_value(i.is_new) AS is_new, count(*) AS posts,
         count(*) FILTER (WHERE {S.SENTIMENT} = 'negative') AS negative,
@@ -48,22 +49,22 @@ def issue_summary(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: in
         count(*) FILTER (WHERE {S.SENTIMENT} = 'positive') AS positive,
         avg(CASE WHEN {S.IS_COORDINATED} THEN 1.0 ELSE 0.0 END) AS coordinated_share,
         min({S.CREATED_AT}) AS first_seen, max({S.CREATED_AT}) AS last_seen
-        FROM (SELECT * FROM post_view {where}) v JOIN issues i ON i.issue_id = v.{S.ISSUE_ID}
+        FROM (SELECT * FROM {source} {where}) v JOIN issues i ON i.issue_id = v.{S.ISSUE_ID}
         WHERE NOT coalesce(i.hidden, false)
         GROUP BY ALL ORDER BY posts DESC LIMIT {int(limit)}""", params)
     previous = _previous_window(filters)
     if previous is None or summary.empty:
         return summary.assign(previous=pd.NA)
-    pwhere, pparams = _issue_where(previous)
-    before = query_df(con, f"SELECT {S.ISSUE_ID} AS issue_id, count(*) AS previous FROM post_view {pwhere} "
+    source, pwhere, pparams = _issue_where(con, previous)
+    before = query_df(con, f"SELECT {S.ISSUE_ID} AS issue_id, count(*) AS previous FROM {source} {pwhere} "
                            "GROUP BY ALL", pparams)
     return summary.merge(before, on="issue_id", how="left").fillna({"previous": 0})
 
 
 def _top_per_issue(con, filters: Filters, select: str, order: str, n: int, extra_where: str = "") -> pd.DataFrame:
-    where, params = _issue_where(filters)
+    source, where, params = _issue_where(con, filters)
     return query_df(con, f"""SELECT * FROM (SELECT {S.ISSUE_ID} AS issue_id, {select}
-        FROM post_view {where} {extra_where} GROUP BY ALL)
+        FROM {source} {where} {extra_where} GROUP BY ALL)
         QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY {order}) <= {int(n)}""", params)
 
 
@@ -71,21 +72,31 @@ def issue_cards(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int 
                 bucket: str = "day") -> IssueCards:
     """Everything the issue cards show, for the ``limit`` largest issues in the filters."""
     summary = issue_summary(con, filters, limit=limit)
-    scoped = replace(filters, issue_ids=tuple(summary["issue_id"])) if not summary.empty else filters
-    where, params = _issue_where(scoped)
-    series = query_df(con, f"""SELECT {S.ISSUE_ID} AS issue_id, date_trunc('{'hour' if bucket == 'hour' else 'day'}',
-        {S.CREATED_AT}) AS bucket, count(*) AS posts FROM post_view {where} GROUP BY ALL ORDER BY bucket""", params)
-    provinces = _top_per_issue(con, scoped, f"{S.PROVINCE} AS province, count(*) AS posts", "posts DESC", 3,
+    shown = replace(filters, issue_ids=tuple(summary["issue_id"])) if not summary.empty else filters
+    source, where, params = _issue_where(con, shown)
+    series = query_df(con, f"""SELECT {S.ISSUE_ID} AS issue_id,
+        {utc_bucket_sql('hour' if bucket == 'hour' else 'day')} AS bucket,
+        count(*) AS posts FROM {source} {where} GROUP BY ALL ORDER BY bucket""", params)
+    provinces = _top_per_issue(con, shown, f"{S.PROVINCE} AS province, count(*) AS posts", "posts DESC", 3,
                                f"AND {S.PROVINCE} IS NOT NULL")
     hashtags = query_df(con, f"""SELECT * FROM (SELECT issue_id, tag, count(*) AS posts FROM (
-        SELECT {S.ISSUE_ID} AS issue_id, unnest({S.HASHTAGS}) AS tag FROM post_view {where}) GROUP BY ALL)
+        SELECT {S.ISSUE_ID} AS issue_id, unnest({S.HASHTAGS}) AS tag FROM {source} {where}) GROUP BY ALL)
         QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY posts DESC, tag) <= 5""", params)
-    accounts = _top_per_issue(con, scoped, f"{S.AUTHOR} AS author, count(*) AS posts, "
+    accounts = _top_per_issue(con, shown, f"{S.AUTHOR} AS author, count(*) AS posts, "
                               f"sum({ENGAGEMENT_SQL}) AS engagement", "engagement DESC, posts DESC", 3,
                               f"AND {S.AUTHOR} IS NOT NULL")
-    posts = query_df(con, f"""SELECT * FROM (SELECT {S.ISSUE_ID} AS issue_id, {S.POST_KEY}, {S.CREATED_AT},
-        {S.PLATFORM}, {S.AUTHOR}, {S.TEXT}, {S.SENTIMENT}, {S.PROVINCE}, {ENGAGEMENT_SQL} AS engagement,
-        row_number() OVER (PARTITION BY {S.ISSUE_ID}, {S.DUP_GROUP} ORDER BY {ENGAGEMENT_SQL} DESC) AS copy_rank
-        FROM post_view {where}) WHERE copy_rank = 1
-        QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY engagement DESC, {S.POST_KEY}) <= 5""", params)
+    posts = _representative_posts(con, source, where, params)
     return IssueCards(summary, series, provinces, hashtags, accounts, posts)
+
+
+def _representative_posts(con: duckdb.DuckDBPyConnection, source: str, where: str, params: list) -> pd.DataFrame:
+    """The 5 most engaging posts per issue, one per duplicate group; texts read by key only."""
+    return query_df(con, f"""WITH top AS (SELECT * FROM (SELECT {S.ISSUE_ID} AS issue_id, {S.POST_KEY},
+        {S.CREATED_AT}, {S.PLATFORM}, {S.AUTHOR}, {S.SENTIMENT}, {S.PROVINCE}, {ENGAGEMENT_SQL} AS engagement,
+        row_number() OVER (PARTITION BY {S.ISSUE_ID}, {S.DUP_GROUP} ORDER BY {ENGAGEMENT_SQL} DESC) AS copy_rank
+        FROM {source} {where}) WHERE copy_rank = 1
+        QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY engagement DESC, {S.POST_KEY}) <= 5)
+        SELECT t.issue_id, t.{S.POST_KEY}, t.{S.CREATED_AT}, t.{S.PLATFORM}, t.{S.AUTHOR}, p.{S.TEXT},
+            t.{S.SENTIMENT}, t.{S.PROVINCE}, t.engagement, t.copy_rank
+        FROM top t JOIN posts p USING ({S.POST_KEY})
+        ORDER BY t.issue_id, t.engagement DESC, t.{S.POST_KEY}""", params)

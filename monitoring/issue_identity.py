@@ -271,7 +271,8 @@ def detect_issues(
 
     Args:
         posts: posts with :data:`schema.TOKENS` and :data:`schema.TEXT` (:data:`schema.DUP_GROUP`
-            is added when missing).
+            is added when missing). With :data:`schema.CREATED_AT` (and :data:`schema.AUTHOR`) the
+            model also finds brand-new issues of the last day (:mod:`monitoring.bursts`).
         registry: issues remembered from the previous analysis.
         edits: analyst edits, oldest first.
         model: an unfitted, configured :class:`IssueModel` (default settings when None).

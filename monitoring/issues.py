@@ -140,7 +140,7 @@ class IssueModel:
                  clusterer: Clusterer | None = None, stopwords: Iterable[str] = (), random_state: int = 0,
                  burst_hours: float | None = B.RECENT_HOURS, burst_min_docs: int = B.MIN_DOCS,
                  burst_min_posts: int = B.MIN_POSTS, burst_min_authors: int = B.MIN_AUTHORS, burst_ratio: float = B.MIN_RATIO,
-                 burst_min_similarity: float = B.MIN_SIMILARITY, burst_baseline_sample: int = 100_000):
+                 burst_min_similarity: float = B.MIN_SIMILARITY, burst_baseline_sample: int = B.BASELINE_SAMPLE):
         self.n_issues = n_issues
         self.min_df = min_df
         self.max_df = max_df
@@ -182,10 +182,10 @@ class IssueModel:
         rng = np.random.default_rng(self.random_state)
         usable = np.flatnonzero(tokens.map(len).to_numpy() >= self.min_tokens)
         sample = np.sort(rng.choice(usable, size=min(self.fit_sample, len(usable)), replace=False))
-        # 0. recent window and its bursty terms; their documents join the vocabulary fit
-        info = B.DocumentInfo.of(len(tokens), created_at, authors, post_counts)
-        window, seeds, extra = self._burst_seeds(tokens, usable, info, rng)
-        rows = np.union1d(sample, extra)
+        # 0. recent window and its bursty terms; the documents holding them join the vocabulary fit
+        info, settings = B.DocumentInfo.of(len(tokens), created_at, authors, post_counts), B.BurstSettings.of(self)
+        window, seeds = B.recent_seeds(tokens, usable, info, settings, rng=rng)
+        rows = np.union1d(sample, B.holding_documents(window, seeds, limit=self.fit_sample, rng=rng))
         X_all = self._fit_vectorizer(tokens.iloc[rows])
         nonempty = X_all.getnnz(axis=1) > 0
         X = X_all[np.isin(rows, sample) & nonempty]
@@ -202,7 +202,9 @@ class IssueModel:
             float(self.min_similarity) if self.min_similarity is not None else _noise_threshold(similarity, kept)
         )
         # 5. new issues: coherent groups concentrated in the recent window get centroids of their own
-        self._add_bursts(tokens, window, seeds, info, X)
+        min_coherence = self.coherence_ratio * float(np.median(self.micro_coherence_))
+        self._add_new_issues(B.new_issues(lambda t: self._encoder.transform(t)[0], tokens, window, seeds, info,
+                                          settings, min_coherence=min_coherence), X)
         self.n_issues_ = self.centroids_.shape[0]
         self.labels_ = self.predict(tokens)
         self._describe(X_all[nonempty])
@@ -226,24 +228,8 @@ class IssueModel:
         return out
 
     def _classify(self, similarity: np.ndarray) -> np.ndarray:
-        """Issue per row of a similarity matrix, -1 for noise.
-
-        A row at least ``burst_thresholds_[j]`` similar to new issue ``j`` goes to the most similar
-        such issue; other rows go to the nearest global issue if at least ``threshold_`` similar.
-        """
-        thresholds = getattr(self, "burst_thresholds_", np.zeros(0))
-        n_global = similarity.shape[1] - len(thresholds)
-        out = np.full(similarity.shape[0], -1, dtype=np.int64)
-        if n_global:
-            best = similarity[:, :n_global].argmax(axis=1)
-            near = similarity[np.arange(len(best)), best] >= self.threshold_
-            out = np.where(near, best, -1)
-        if len(thresholds):
-            new = similarity[:, n_global:]
-            eligible = new >= thresholds
-            chosen = np.where(eligible, new, -np.inf).argmax(axis=1)
-            out = np.where(eligible.any(axis=1), n_global + chosen, out)
-        return out
+        """Issue per row of a similarity matrix, -1 for noise (see :func:`monitoring.bursts.assign`)."""
+        return B.assign(similarity, self.threshold_, getattr(self, "burst_thresholds_", np.zeros(0)))
 
     def transform(self, token_lists: Iterable[Sequence[str]] | pd.Series) -> sparse.csr_matrix:
         """TF-IDF matrix of the documents (same as ``vectorizer_.transform`` on their terms)."""
@@ -311,35 +297,13 @@ class IssueModel:
                         if len(kept) > 1 else 0)
         return groups
 
-    def _burst_seeds(self, tokens: pd.Series, usable: np.ndarray, info: B.DocumentInfo,
-                     rng: np.random.Generator) -> tuple[B.Window | None, pd.DataFrame | None, np.ndarray]:
-        """(recent window, bursty terms, recent documents holding one); nothing without times."""
-        if info.created_at is None or not self.burst_hours:
-            return None, None, np.zeros(0, dtype=np.int64)
-        window = B.split_window(info.created_at, self.burst_hours, usable=usable,
-                                max_baseline=self.burst_baseline_sample, rng=rng)
-        seeds = B.bursty_terms(tokens, window, info.authors, min_docs=self.burst_min_docs,
-                               min_authors=self.burst_min_authors, min_ratio=self.burst_ratio)
-        return window, seeds, B.holding_documents(window, seeds, limit=self.fit_sample, rng=rng)
-
-    def _add_bursts(self, tokens: pd.Series, window: B.Window | None, seeds: pd.DataFrame | None,
-                    info: B.DocumentInfo, X: sparse.csr_matrix) -> None:
-        self.bursts_, self.burst_thresholds_ = [], np.zeros(0, dtype=np.float32)
-        if window is None or seeds is None or seeds.empty:
-            return
-        found = B.find_bursts(
-            self._encoder.transform(tokens.iloc[window.recent])[0],
-            self._encoder.transform(tokens.iloc[window.baseline])[0],
-            list(zip(seeds["term"], seeds["rows"])), *info.recent(window),
-            min_docs=self.burst_min_docs, min_posts=self.burst_min_posts, min_authors=self.burst_min_authors,
-            min_ratio=self.burst_ratio, min_similarity=self.burst_min_similarity,
-            min_coherence=self.coherence_ratio * float(np.median(self.micro_coherence_)),
-        )
+    def _add_new_issues(self, found: list[B.Burst], X: sparse.csr_matrix) -> None:
+        """Append the new issues' centroids (global ones re-centred without their documents)."""
+        self.bursts_ = [b.summary() for b in found]
+        self.burst_thresholds_ = np.array([b.threshold for b in found], dtype=np.float64)
         if found:
             self.centroids_ = np.vstack([B.recentre(self.centroids_, X, found, self.threshold_),
                                          np.array([b.centroid for b in found], dtype=np.float32)])
-            self.burst_thresholds_ = np.array([b.threshold for b in found], dtype=np.float32)
-            self.bursts_ = [b.summary() for b in found]
 
     def _describe(self, X: sparse.csr_matrix) -> None:
         classes = self._classify(np.asarray(X @ self.centroids_.T))

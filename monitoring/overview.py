@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from monitoring import schema as S
-from monitoring.queries import Filters, where_clause
+from monitoring.queries import Filters, scoped
 from monitoring.storage import query_df
 
 
@@ -18,18 +18,18 @@ def change_since_yesterday(con: duckdb.DuckDBPyConnection, filters: Filters, *, 
     The window ends at the latest post matching the filters (uploads are often days old),
     not at the wall clock.
     """
-    where, params = where_clause(replace(filters, start=None, end=filters.end))
-    latest = query_df(con, f"SELECT max({S.CREATED_AT}) AS t FROM post_view {where}", params)["t"].iloc[0]
+    source, where, params = scoped(con, replace(filters, start=None, end=filters.end))
+    latest = query_df(con, f"SELECT max({S.CREATED_AT}) AS t FROM {source} {where}", params)["t"].iloc[0]
     empty = {"recent_posts": 0, "previous_posts": 0, "rising": pd.DataFrame(), "now": None}
     if pd.isna(latest):
         return empty
     now = pd.Timestamp(latest) + pd.Timedelta(seconds=1)
     window = replace(filters, start=now - pd.Timedelta(hours=48), end=now)
-    where, params = where_clause(window)
+    source, where, params = scoped(con, window)
     frame = query_df(con, f"""SELECT v.{S.ISSUE_ID} AS issue_id, any_value(coalesce(i.label, v.{S.ISSUE_ID})) AS label,
         count(*) FILTER (WHERE v.{S.CREATED_AT} >= ?) AS recent,
         count(*) FILTER (WHERE v.{S.CREATED_AT} < ?) AS previous
-        FROM (SELECT * FROM post_view {where}) v LEFT JOIN issues i ON i.issue_id = v.{S.ISSUE_ID}
+        FROM (SELECT * FROM {source} {where}) v LEFT JOIN issues i ON i.issue_id = v.{S.ISSUE_ID}
         GROUP BY ALL""", [(now - pd.Timedelta(hours=24)).to_pydatetime()] * 2 + params)
     rising = frame[frame["issue_id"].notna()].assign(change=lambda f: f["recent"] - f["previous"])
     rising = rising[rising["change"] > 0].nlargest(limit, "change")[["label", "recent", "previous", "change"]]

@@ -14,6 +14,7 @@ from typing import Callable
 import duckdb
 import joblib
 import pandas as pd
+import pyarrow as pa
 
 from monitoring import schema as S
 from monitoring import settings, storage
@@ -73,7 +74,12 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
             report.issues, report.assigned = fit_issues(con, n_issues=n_issues)
         elif unassigned:
             report.issues, report.assigned = assign_issues(con, model)
-    # 4. Spike alerts on the whole store, merged with earlier ones.
+    # 4. Refresh the fact table the pages aggregate (changed rows only, or a sorted rebuild).
+    progress(0.9, "Memperbarui ringkasan dasbor…")
+    with timer("facts"), storage.transaction(con):
+        storage.refresh_facts(con)
+    # 5. Spike alerts on the whole store, merged with earlier ones.
+    progress(0.95, "Memeriksa lonjakan…")
     with timer("alerts"):
         values = settings.load_settings(storage.stored_settings(con))
         with storage.transaction(con):
@@ -127,11 +133,13 @@ def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silen
 
 
 def _store_enrichment(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame, new_stems: dict[str, str]) -> None:
-    rows = posts.loc[:, list(ENRICHMENT_COLUMNS)]
+    # Arrow rather than pandas: DuckDB reads the list<string> token columns without conversion.
+    rows = pa.Table.from_pandas(posts.loc[:, list(ENRICHMENT_COLUMNS)], preserve_index=False)
     with storage.transaction(con):
         con.register("new_enrichment", rows)
-        try:
-            con.execute("INSERT INTO enrichment SELECT * FROM new_enrichment ON CONFLICT DO NOTHING")
+        try:  # enrichment has no key index: rows already stored (a concurrent run) are skipped here
+            con.execute(f"INSERT INTO enrichment SELECT * FROM new_enrichment n WHERE NOT EXISTS "
+                        f"(SELECT 1 FROM enrichment e WHERE e.{S.POST_KEY} = n.{S.POST_KEY})")
         finally:
             con.unregister("new_enrichment")
         storage.save_stem_cache(con, new_stems)

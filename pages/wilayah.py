@@ -41,6 +41,7 @@ if not present:
     st.stop()
 province = st.selectbox("Provinsi", present, format_func=names.get, key="drill_province")
 kabkota = common.cached_query(queries.region_counts, filters, province_code=province)
+st.caption("Hanya unggahan yang kabupaten/kotanya diketahui; sisanya hanya diketahui provinsinya.")
 st.plotly_chart(charts.ranked_bars(kabkota, label="name", value="posts",
                                    title=f"Unggahan per kabupaten/kota di {names[province]}"), key="kabkota_chart")
 st.dataframe(regions.rename(columns={S.PROVINCE_CODE: "Kode", "name": "Provinsi", "posts": "Unggahan",
