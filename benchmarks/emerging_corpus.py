@@ -306,9 +306,105 @@ SCENARIOS = {
                "hospital": ("Bahteramas", "RSUD Kota Kendari", "Abunawas")},
         suffixes=("iye", "dih"),
     ),
+    # --- second holdout: written after the stage was frozen, run once ---------------------
+    "banjir_bandang_luwu_utara": Scenario(
+        "banjir_bandang_luwu_utara", "Banjir bandang di Masamba, Kab. Luwu Utara", "73",
+        ("Masamba", "Luwu Utara", "Masamba, Luwu Utara", "Luwu Utara, Sulsel", "Palopo", "masamba 🌊"),
+        negative=_lines("""
+            banjir bandang terjang {place} tengah malam, lumpur setinggi atap rumah
+            keluarga saya di {place} belum bisa dihubungi sejak banjir bandang semalam {emo}
+            jembatan di {place} putus dihantam banjir bandang, desa terisolasi
+            {n}0 rumah hanyut di {place}, warga mengungsi ke masjid dan sekolah
+            sungai Masamba meluap bawa kayu gelondongan, ini akibat hutan gundul
+            pengungsi banjir bandang {place} butuh air bersih, selimut, dan obat2an
+        """),
+        neutral=_lines("""
+            update banjir bandang {place}: {n} orang dilaporkan hilang, tim SAR masih mencari
+            posko bantuan korban banjir bandang Luwu Utara dibuka di kantor bupati
+            akses jalan trans sulawesi ke {place} tertutup lumpur, cari jalur lain
+            yang mau donasi untuk korban banjir bandang Masamba bisa lewat rekening posko
+        """),
+        positive=_lines("""
+            salut tim SAR dan relawan yang evakuasi warga {place} sampai subuh {emo}
+            bantuan logistik dari Makassar sudah tiba di {place}, terima kasih semua
+        """),
+        headlines=_lines("""
+            Banjir Bandang Terjang {place}, Puluhan Rumah Hanyut
+            Tim SAR Gabungan Cari Korban Hilang Banjir Bandang di Luwu Utara
+            Jalan Trans Sulawesi di {place} Lumpuh Tertimbun Lumpur Banjir Bandang
+        """),
+        sympathy=_lines("""
+            doa terbaik buat saudara2 di Masamba Luwu Utara yang kena banjir bandang
+            banjir bandang Luwu Utara ngeri banget videonya, semoga korban cepat ditemukan
+        """),
+        hashtags=("#BanjirBandang", "#LuwuUtara", "#PrayForMasamba"),
+        slots={"place": ("Masamba", "Luwu Utara", "Baebunta", "Sabbang", "desa Radda", "Masamba, Luwu Utara")},
+        suffixes=("mi", "ji", "iye"),
+    ),
+    "mogok_angkot_medan": Scenario(
+        "mogok_angkot_medan", "Mogok massal sopir angkot di Kota Medan", "12",
+        ("Medan", "Medan, Sumatera Utara", "Medan | Sumut", "medan 🔥", "Kota Medan", "Deli Serdang"),
+        negative=_lines("""
+            sopir angkot di {place} mogok massal, anak sekolah terlantar di pinggir jalan
+            dari pagi nunggu angkot di {place} gak ada satupun yang lewat, telat kerja
+            sopir angkot {route} demo di kantor wali kota, tolak ojol masuk trayek mereka
+            penghasilan sopir angkot sekarang cuma {n}0 ribu sehari, setoran aja gak cukup
+            ojek online ambil semua penumpang, angkot {place} mati pelan2 bah
+        """),
+        neutral=_lines("""
+            info: angkot trayek {route} tidak beroperasi hari ini karena aksi mogok
+            Dishub {place} siapkan bus gratis selama sopir angkot mogok
+            ada yang tau sampai kapan mogok angkot di Medan?
+        """),
+        positive=_lines("""
+            makasih bapak polisi yang kasih tumpangan anak sekolah pas angkot mogok di {place} {emo}
+        """),
+        headlines=_lines("""
+            Ribuan Sopir Angkot di Medan Mogok, Penumpang Telantar
+            Sopir Angkot Demo di Balai Kota Medan Tuntut Pembatasan Ojol
+        """),
+        sympathy=_lines("""
+            mogok angkot di Medan bikin susah semua orang ya, semoga cepat ada solusi
+        """),
+        hashtags=("#MogokAngkot", "#Medan"),
+        slots={"place": ("Medan", "Amplas", "Pinang Baris", "Medan Johor", "Sei Sikambing"),
+               "route": ("Amplas-Pinang Baris", "KPUM 64", "Rahayu 103", "Morina 81")},
+        suffixes=("bah", "lae", "kali"),
+    ),
+    "koperasi_gagal_bayar_malang": Scenario(
+        "koperasi_gagal_bayar_malang", "Koperasi simpan pinjam gagal bayar di Kota Malang", "35",
+        ("Malang", "Malang, Jawa Timur", "Kota Malang", "ngalam 📍", "Batu, Malang"),
+        negative=_lines("""
+            tabungan pensiun ibu saya {n}0 juta di koperasi {coop} gak bisa dicairkan
+            ratusan nasabah koperasi {coop} geruduk kantornya di {place}, uang gak kembali
+            koperasi {coop} gagal bayar, pengurusnya kabur ke luar kota
+            janji bunga tinggi, ujungnya uang nasabah koperasi raib. yo opo iki rek
+            nasabah {coop} di {place} lapor polisi, total kerugian katanya miliaran
+        """),
+        neutral=_lines("""
+            nasabah koperasi {coop} diminta kumpulkan bukti simpanan buat laporan ke polres {place}
+            Dinas Koperasi {place} panggil pengurus {coop} soal gagal bayar
+            ada grup WA korban koperasi {coop}? ibu saya juga nasabah
+        """),
+        positive=_lines("""
+            akhirnya polisi tetapkan tersangka kasus koperasi {coop}, semoga uang nasabah kembali {emo}
+        """),
+        headlines=_lines("""
+            Koperasi {coop} di {place} Gagal Bayar, Ratusan Nasabah Merugi
+            Polisi Selidiki Dugaan Penipuan Koperasi Simpan Pinjam di {place}
+        """),
+        sympathy=_lines("""
+            kasus koperasi gagal bayar di Malang, hati2 sama koperasi yang janji bunga tinggi
+        """),
+        hashtags=("#KoperasiGagalBayar", "#Malang"),
+        slots={"coop": ("KSP Sejahtera Abadi", "KSP SA", "koperasi Sejahtera Abadi", "ksp sejahtera abadi"),
+               "place": ("Malang", "Lowokwaru", "Klojen", "Blimbing", "kota Malang")},
+        suffixes=("rek", "cak", "yo opo"),
+    ),
 }
 DEV = ("kebakaran_pasar_ambon", "phk_tekstil_sukoharjo", "longsor_trans_papua", "antrean_lpg_palu")
 HOLDOUT = ("keracunan_hajatan_garut", "pemadaman_listrik_pontianak", "dbd_kendari")
+HOLDOUT_B = ("banjir_bandang_luwu_utara", "mogok_angkot_medan", "koperasi_gagal_bayar_malang")
 OPENERS = ("Ya Allah", "Astaga", "Duh", "Info:", "Guys,", "Tolong", "Breaking:", "Jujur", "Sedih,", "Gila sih")
 CLOSERS = ("tolong diviralkan", "mohon perhatian pemerintah", "semoga cepat ditangani", "pantau terus",
            "sedih liatnya", "kapan beres?", "cmiiw", "share biar banyak yang tau")

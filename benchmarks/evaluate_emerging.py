@@ -19,7 +19,9 @@ Backgrounds: ``demo`` = ``monitoring.demo.generate_demo_posts`` without its own 
 (whose posts are the ``demo_kupang`` scenario instead), ``mixed`` = :mod:`benchmarks.background_corpus`
 (other topics, freer text, a football surge on the last evening). Scenario ``none`` injects nothing:
 it reports the top national emerging issue and the new-issue clusters the model created, to show
-whether the burst stage invents issues. Dev scenarios were used to tune; holdout ones never were.
+whether the burst stage invents issues. Splits: ``dev`` scenarios (and the demo's own) were used
+to tune; ``holdout`` ones were not tuned on, but one of their failures was inspected and led to
+a change (see the README); ``holdout-b`` was written after the stage was frozen and run once.
 """
 from __future__ import annotations
 
@@ -37,9 +39,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
-from benchmarks.emerging_corpus import DEV, HOLDOUT, SCENARIOS, inject_posts
+from benchmarks.emerging_corpus import DEV, HOLDOUT, HOLDOUT_B, SCENARIOS, inject_posts
 from monitoring import schema as S
 from monitoring import storage
 from monitoring.emerging import emerging_table
@@ -101,6 +105,7 @@ def evaluate(con, injected: pd.DataFrame | None, province: str | None) -> dict:
         "located": round(float((posts.loc[is_injected, S.PROVINCE_CODE] == province).mean()), 2),
         "cluster new": cluster in new_ids,
         "province rank": _rank(local, cluster), "national rank": _rank(national, cluster),
+        "province rank with locality": _rank(_with_locality(table, province), cluster),
         "purity": round(float((in_cluster & recent & is_injected).sum() / max((in_cluster & recent).sum(), 1)), 3),
         "capture": round(float((in_cluster & is_injected).sum() / is_injected.sum()), 3),
         "label": table.loc[table[S.ISSUE_ID] == cluster, "issue_label"].head(1).str.cat(),
@@ -109,13 +114,30 @@ def evaluate(con, injected: pd.DataFrame | None, province: str | None) -> dict:
     return row
 
 
+def _with_locality(table: pd.DataFrame, province: str) -> pd.DataFrame:
+    """What-if for signals.emerging_scores (not in the product): the province's rows re-ranked by
+    score + -log10 P(X >= x), X ~ Binomial(issue's located recent posts, province's share of all
+    located recent posts). A local story outranks a national one of equal size in that province."""
+    rows = table[table[S.PROVINCE_CODE] != S.NATIONAL_CODE]
+    located = rows.groupby(S.ISSUE_ID)["posts"].sum()
+    share = rows.groupby(S.PROVINCE_CODE)["posts"].sum() / max(rows["posts"].sum(), 1)
+    local = rows[rows[S.PROVINCE_CODE] == province].copy()
+    if local.empty:
+        return local
+    n = local[S.ISSUE_ID].map(located).to_numpy()
+    x = local["posts"].to_numpy()
+    surprise = -stats.binom.logsf(x - 1, n, share.get(province, 0.0)) / np.log(10)
+    local["adjusted"] = local["score"] + np.where(x > 0, np.nan_to_num(surprise, posinf=300.0), 0.0)
+    return local.sort_values("adjusted", ascending=False).reset_index(drop=True)
+
+
 def _rank(frame: pd.DataFrame, issue_id: str | None) -> int:
     hits = frame.index[frame[S.ISSUE_ID] == issue_id]
     return int(hits[0]) + 1 if len(hits) else 999
 
 
 def run(backgrounds: list[str], seeds: list[int], n_posts: int, split: str, workdir: Path) -> pd.DataFrame:
-    names = {"dev": DEV, "holdout": HOLDOUT, "all": DEV + HOLDOUT}[split]
+    names = {"dev": DEV, "holdout": HOLDOUT, "holdout-b": HOLDOUT_B, "all": DEV + HOLDOUT + HOLDOUT_B}[split]
     rows = []
     for name in backgrounds:
         for index, seed in enumerate(seeds):
@@ -137,9 +159,15 @@ def run(backgrounds: list[str], seeds: list[int], n_posts: int, split: str, work
                     injected, province = None, None
                 rows.append(_one(base, workdir / "run.duckdb", injected, province) | {
                     "background": name, "seed": seed, "scenario": label,
-                    "split": "holdout" if key in HOLDOUT else "dev" if key else "-"})
+                    "split": _split(key)})
                 print(_line(rows[-1]), flush=True)
     return pd.DataFrame(rows)
+
+
+def _split(key: str | None) -> str:
+    if key is None:
+        return "-"
+    return "holdout" if key in HOLDOUT else "holdout-b" if key in HOLDOUT_B else "dev"
 
 
 def _one(base: Path, path: Path, injected: pd.DataFrame | None, province: str | None) -> dict:
@@ -164,6 +192,7 @@ def _line(row: dict) -> str:
         return (f"{head} new issues {row['new issues']} [{row['new labels']}]  top national: "
                 f"{row['top national']!r} (new: {row['top is new']})  {row['analyze s']} s")
     return (f"{head} n={row['injected']:<3} prov#{row['province rank']:<3} nat#{row['national rank']:<3} "
+            f"(prov#{row['province rank with locality']} with locality) "
             f"purity {row['purity']:.2f} capture {row['capture']:.2f} new={row['cluster new']!s:<5} "
             f"{'PASS' if row['pass'] else 'FAIL'}  [{row['label']}] new issues {row['new issues']}  "
             f"{row['analyze s']} s")
@@ -174,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backgrounds", nargs="+", choices=("demo", "mixed"), default=["demo", "mixed"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     parser.add_argument("--n-posts", type=int, default=6000, help="background posts")
-    parser.add_argument("--split", choices=("dev", "holdout", "all"), default="all")
+    parser.add_argument("--split", choices=("dev", "holdout", "holdout-b", "all"), default="all")
     parser.add_argument("--csv", help="also write the table here")
     parser.add_argument("--no-bursts", action="store_true", help="disable the new-issue stage (before/after)")
     args = parser.parse_args(argv)
@@ -193,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         summary = scored.groupby(["split", "background"]).agg(
             runs=("pass", "size"), passed=("pass", "sum"), top_province=("province rank", lambda r: (r == 1).mean()),
             top3_national=("national rank", lambda r: (r <= 3).mean()), purity=("purity", "median"),
-            capture=("capture", "median"))
+            capture=("capture", "median"), min_purity=("purity", "min"),
+            top_province_locality=("province rank with locality", lambda r: (r == 1).mean()))
         print("\n" + summary.round(2).to_string())
     quiet = table[table["split"] == "-"]
     if len(quiet):

@@ -1,32 +1,36 @@
 """Brand-new issues that surge in the last hours: bursty terms ▸ seeded groups ▸ novelty test.
 
 The global clustering of :mod:`monitoring.issues` looks at the whole period: a topic that is small
-overall but concentrated in the last day (a market fire in one city, mass lay-offs at one factory)
-is absorbed into a big neighbour issue. This stage looks at the recent window on its own and
-promotes a coherent, temporally concentrated group of posts to an issue of its own:
+overall but concentrated in the last day (a market fire in one city, lay-offs at one factory) is
+absorbed into a big neighbour issue, and on a large store it is hardly in the fit sample at all.
+This stage looks at every recent document and gives a new, coherent topic an issue of its own:
 
-1. Window: documents created less than ``hours`` before the latest one are *recent*; earlier
-   ones are the *baseline* (what was said before the topic existed).
-2. Bursty terms (:func:`bursty_terms`): per token, the share of recent documents holding it
-   against its share of baseline documents (+1 smoothing), with the Poisson surprise
-   ``-log10 P(K >= k)`` of that many recent documents. Terms held by at least ``min_docs`` recent
-   documents from ``min_authors`` authors, ``min_ratio`` times more common than before, seed
-   groups, strongest first.
-3. Seeded group (:func:`grow_burst`): the centroid of the recent documents holding the seed
-   term; members are the recent documents whose cosine similarity to it is at least ``t``,
-   where ``t`` is the lowest similarity (not below ``min_similarity``) at which the members'
-   share of recent documents is still ``min_ratio`` times the share of baseline documents that
-   are as similar (+``smoothing``): at most about 1 / ``min_ratio`` of the members look like
-   something said before. The centroid moves to the members' mean and ``t`` is chosen again,
-   until the members stop changing.
-4. Novelty test (:func:`find_bursts`): a group becomes an issue when it keeps ``min_docs``
-   documents standing for ``min_posts`` posts from ``min_authors`` authors and is coherent (mean pairwise similarity of members
-   at least ``min_coherence``). An existing issue that merely grows is not new: its baseline
-   documents are as close to the centroid as the recent ones, so the ratio stays low and the
-   group shrinks away. Terms mostly covered by a promoted group seed nothing more.
+1. Window (:func:`split_window`): documents created less than ``hours`` before the latest one
+   are *recent*; earlier ones (a random sample of at most ``baseline_sample``) are the
+   *baseline*, what was said before the topic existed.
+2. Bursty terms (:func:`bursty_terms`): per token, recent documents holding it against the
+   number expected from its baseline share (+1 smoothing), with the Poisson surprise. Tokens held
+   by ``min_docs`` recent documents from ``min_authors`` authors and ``ratio`` times more common
+   than before seed groups, strongest first.
+3. Seeded group (:func:`grow_burst`, :func:`member_threshold`): the centroid of the recent
+   documents holding the seed; for a similarity cut ``t``, ``m(t)`` recent documents are that
+   similar and ``e(t)`` would be if the recent window spoke like the baseline. The cut maximises
+   ``m - margin * e``: documents join while they are ``margin`` times more common than before and
+   stop where the group runs into an older topic. The centroid moves to the members' mean and the
+   cut is chosen again until the members stop changing.
+4. Novelty test (:func:`find_bursts`): the group is a new issue when ``m / e >= ratio`` at its
+   cut, it holds ``min_docs`` documents standing for ``min_posts`` posts from ``min_authors``
+   authors, and it is coherent (mean pairwise similarity of members at least ``min_coherence``).
+   An existing issue that only grows is not new: its baseline documents are as close to the
+   centroid as the recent ones, so ``m / e`` stays near the growth factor. Seeds mostly covered by
+   a promoted group seed nothing more; members of one group cannot join another.
 
-Everything works on L2-normalised TF-IDF rows (``IssueModel.transform``); the caller decides what
-the documents are (one per duplicate group in :mod:`monitoring.issue_identity`).
+:func:`recentre` then removes the new issues' documents from the global centroids (dropping a
+global issue that was mostly the new topic) and :func:`assign` gives a document to a new issue
+when it is at least as similar as the group's cut. Everything works on L2-normalised TF-IDF rows;
+the caller decides what a document is (one per duplicate group in :mod:`monitoring.issue_identity`).
+
+Defaults were chosen on ``benchmarks/evaluate_emerging.py`` (its dev scenarios).
 """
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ MIN_DOCS = 5          # distinct documents (duplicate groups) a new issue needs
 MIN_POSTS = 15        # posts (documents weighted by their duplicate-group size) a new issue needs
 MIN_AUTHORS = 5       # distinct authors among its documents
 MIN_RATIO = 10.0      # how much more common than in the baseline a term / group must be
+MARGIN = 5.0          # a document joins a group while such documents are this much more common than before
 MIN_SURPRISE = 4.0    # -log10 p of a bursty term's recent count under its baseline rate
 MIN_SIMILARITY = 0.1  # members are at least this similar to the group's centroid
 SMOOTHING = 1.0       # pseudo-documents added to every baseline count
@@ -76,6 +81,8 @@ class Window:
 
     recent: np.ndarray
     baseline: np.ndarray
+    end: pd.Timestamp | None = None   # time of the latest document
+
 
 
 def split_window(created_at: Sequence | pd.Series, hours: float = RECENT_HOURS, *, usable: np.ndarray | None = None,
@@ -103,7 +110,7 @@ def split_window(created_at: Sequence | pd.Series, hours: float = RECENT_HOURS, 
     if max_baseline is not None and len(baseline) > max_baseline:
         rng = rng if rng is not None else np.random.default_rng(0)
         baseline = np.sort(rng.choice(baseline, max_baseline, replace=False))
-    return Window(recent, baseline)
+    return Window(recent, baseline, latest)
 
 
 @dataclass
@@ -222,34 +229,38 @@ class Burst:
 
 
 def member_threshold(recent_sims: np.ndarray, baseline_sims: np.ndarray, *, min_ratio: float = MIN_RATIO,
-                     min_similarity: float = MIN_SIMILARITY, smoothing: float = SMOOTHING) -> float | None:
-    """Similarity cut for members: the lowest at which recent documents are ``min_ratio`` x over-represented.
+                     margin: float = MARGIN, min_similarity: float = MIN_SIMILARITY,
+                     smoothing: float = SMOOTHING) -> float | None:
+    """Similarity cut for the members of a group, or None when the group is not new.
 
-    Over-representation of the documents at least ``t`` similar: (their share of recent
-    documents) / ((baseline documents at least ``t`` similar + ``smoothing``) / baseline size).
+    For a cut ``t``, ``m(t)`` recent documents are at least ``t`` similar and ``e(t)`` =
+    (baseline documents at least ``t`` similar + ``smoothing``) x recent size / baseline size of
+    them would be expected if the recent window spoke like the baseline. The cut maximises
+    ``m - margin * e``: documents keep joining while they are at least ``margin`` times more
+    common than before, and stop where the group runs into an older topic. The group is new
+    when ``m / e`` is at least ``min_ratio`` at that cut.
+
     The cut returned lies halfway between the least similar member and the most similar recent
     document left out, so a later post a little less similar than every member still joins, but
     never admits a baseline document the members' cut left out (nor goes below ``min_similarity``).
-    None when no cut reaches ``min_ratio``.
     """
     n_recent, n_base = len(recent_sims), max(len(baseline_sims), 1)
-    ordered = np.sort(recent_sims)[::-1]
-    candidates = ordered[ordered >= min_similarity]
+    candidates = np.sort(recent_sims[recent_sims >= min_similarity])[::-1]  # only these can be cuts
     if not len(candidates):
         return None
-    base_sorted = np.sort(baseline_sims)
+    base_high = np.sort(baseline_sims[baseline_sims >= min_similarity])
     members = np.arange(1, len(candidates) + 1)  # documents at least candidates[i] similar (ties aside)
-    baseline = len(base_sorted) - np.searchsorted(base_sorted, candidates, side="left")
-    ratio = (members / n_recent) / ((baseline + smoothing) / n_base)
-    valid = np.flatnonzero(ratio >= min_ratio)
-    if not len(valid):
+    expected = (len(base_high) - np.searchsorted(base_high, candidates, side="left") + smoothing
+                ) * n_recent / n_base
+    best = len(candidates) - 1 - int(np.argmax((members - margin * expected)[::-1]))  # lowest cut among ties
+    if members[best] / expected[best] < min_ratio:
         return None
-    last = float(candidates[valid[-1]])
-    next_recent = ordered[ordered < last]
-    next_baseline = base_sorted[base_sorted < last]
-    cut = max(min_similarity, (last + (float(next_recent[0]) if len(next_recent) else 0.0)) / 2)
+    last = float(candidates[best])
+    below = recent_sims[recent_sims < last]
+    cut = max(min_similarity, (last + (float(below.max()) if len(below) else 0.0)) / 2)
     # ... but no lower than a baseline document the members' cut left out
-    return max(cut, float(np.nextafter(next_baseline[-1], 1.0)) if len(next_baseline) else cut)
+    left_out = baseline_sims[baseline_sims < last]
+    return max(cut, float(np.nextafter(left_out.max(), 1.0))) if len(left_out) else cut
 
 
 def grow_burst(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix, seed_rows: np.ndarray, *,

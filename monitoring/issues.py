@@ -2,7 +2,7 @@
 
 ``IssueModel`` follows scikit-learn conventions. ``fit`` takes deduplicated token lists (one
 per duplicate group, see :mod:`monitoring.dedup`), fits on a random sample of at most
-``fit_sample`` of them and works in four steps:
+``fit_sample`` of them and works in four steps, plus a fifth when times are given:
 
 1. TF-IDF: ``vectorizer_`` is a ``TfidfVectorizer`` over unigrams + bigrams of the tokens
    (``analyzer=document_terms``, ``sublinear_tf``, ``min_df`` / ``max_df`` / ``max_features``),
@@ -22,17 +22,17 @@ per duplicate group, see :mod:`monitoring.dedup`), fits on a random sample of at
    (biggest issue first); ``threshold_`` is the similarity that best separates documents of
    coherent and incoherent micro-clusters (capped so at most 10% of issue documents fall
    below it; ``min_similarity`` overrides it).
-
 5. New issues (only when ``fit`` gets ``created_at``): a small topic concentrated in the last
-   ``burst_hours`` is absorbed by the global steps above, so :mod:`monitoring.bursts` looks at the
-   recent documents on their own (all of them, not only the fit sample): bursty terms seed
-   groups, and a coherent group of at least ``burst_min_docs`` documents, ``burst_min_posts`` posts
-   and ``burst_min_authors`` authors that is ``burst_ratio`` times more common than anything similar
-   in the baseline becomes an issue of its own, appended after the global ones (on top of
-   ``n_issues``). A global issue that loses most of its documents to such a group is dropped;
-   others that lose some are re-centred without them. ``bursts_`` describes each new issue.
-   In ``predict`` a document at least ``burst_thresholds_[j]`` similar to new issue ``j`` goes
-   to it (the most similar such issue); the others go to the nearest global issue.
+   ``burst_hours`` is absorbed by the steps above (and on a large store is hardly in the fit
+   sample), so :mod:`monitoring.bursts` looks at every recent document: bursty terms seed groups,
+   and a coherent group of at least ``burst_min_docs`` documents, ``burst_min_posts`` posts and
+   ``burst_min_authors`` authors that is ``burst_ratio`` times more common than anything as
+   similar in the baseline becomes an issue of its own, appended after the global ones (on top
+   of ``n_issues``). The documents holding bursty terms join the vocabulary fit. A global issue
+   that was mostly such a group is dropped; others are re-centred without its documents.
+   ``bursts_`` describes each new issue and ``window_end_`` is the latest document's time (None
+   without ``created_at``). In ``predict`` a document at least ``burst_thresholds_[j]`` similar
+   to new issue ``j`` goes to it (the most similar such issue); others to the nearest global one.
 
 ``labels_`` holds the issue of each input document, ``top_terms_`` / ``term_weights_`` the
 class-based TF-IDF terms per issue (:mod:`monitoring.issue_labels`). ``predict`` assigns any
@@ -139,8 +139,9 @@ class IssueModel:
                  coherence_ratio: float = 0.4, min_similarity: float | None = None,
                  clusterer: Clusterer | None = None, stopwords: Iterable[str] = (), random_state: int = 0,
                  burst_hours: float | None = B.RECENT_HOURS, burst_min_docs: int = B.MIN_DOCS,
-                 burst_min_posts: int = B.MIN_POSTS, burst_min_authors: int = B.MIN_AUTHORS, burst_ratio: float = B.MIN_RATIO,
-                 burst_min_similarity: float = B.MIN_SIMILARITY, burst_baseline_sample: int = B.BASELINE_SAMPLE):
+                 burst_min_posts: int = B.MIN_POSTS, burst_min_authors: int = B.MIN_AUTHORS,
+                 burst_ratio: float = B.MIN_RATIO, burst_min_similarity: float = B.MIN_SIMILARITY,
+                 burst_baseline_sample: int = B.BASELINE_SAMPLE):
         self.n_issues = n_issues
         self.min_df = min_df
         self.max_df = max_df
@@ -185,6 +186,7 @@ class IssueModel:
         # 0. recent window and its bursty terms; the documents holding them join the vocabulary fit
         info, settings = B.DocumentInfo.of(len(tokens), created_at, authors, post_counts), B.BurstSettings.of(self)
         window, seeds = B.recent_seeds(tokens, usable, info, settings, rng=rng)
+        self.window_end_ = None if window is None else window.end
         rows = np.union1d(sample, B.holding_documents(window, seeds, limit=self.fit_sample, rng=rng))
         X_all = self._fit_vectorizer(tokens.iloc[rows])
         nonempty = X_all.getnnz(axis=1) > 0

@@ -19,22 +19,14 @@ import pyarrow as pa
 from monitoring import schema as S
 from monitoring import settings, storage
 from monitoring.emerging import refresh_alerts
-from monitoring.dedup import add_duplicate_groups
+from monitoring.enrichment import ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, worker_count
 from monitoring.issue_store import assign_issues, fit_issues, load_issue_model
-from monitoring.regions import add_regions
 from monitoring.sentiment_store import active_sentiment_model
-from monitoring.sentiment import add_sentiment
-from monitoring.text import add_tokens
 
 Progress = Callable[[float, str], None]
-ENRICH_CHUNK = 250_000
+ENRICH_CHUNK = 100_000  # posts per chunk (per worker process at a time)
 # Share of new posts above which an incremental run re-fits the issue model anyway.
 REFIT_SHARE = 0.3
-
-ENRICHMENT_COLUMNS = (
-    S.POST_KEY, S.CLEAN_TEXT, S.TOKENS, S.HASHTAGS, S.MENTIONS, S.SENTIMENT, S.SENTIMENT_SCORE,
-    S.PROVINCE_CODE, S.PROVINCE, S.KABKOTA_CODE, S.KABKOTA, S.REGION_SOURCE, S.REGION_CONFIDENCE,
-)
 
 
 @dataclass
@@ -103,32 +95,35 @@ def load_demo(con: duckdb.DuckDBPyConnection, *, n_posts: int = 6000, seed: int 
 
 
 def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silent) -> int:
-    """Enrich posts without an enrichment row, in chunks; returns how many were enriched."""
-    pending = storage.query_value(
-        con, f"SELECT count(*) FROM posts p ANTI JOIN enrichment e USING ({S.POST_KEY})") or 0
-    if not pending:
+    """Enrich posts without an enrichment row, in chunks; returns how many were enriched.
+
+    Large runs use worker processes (:mod:`monitoring.enrichment`), one chunk each, while this
+    process reads the next chunk and stores finished ones.
+    """
+    pending = storage.query_df(
+        con, f"SELECT p.rowid AS r FROM posts p ANTI JOIN enrichment e USING ({S.POST_KEY}) ORDER BY r")["r"]
+    if pending.empty:
         return 0
-    stem_cache = storage.load_stem_cache(con)
     slang, stopwords = storage.user_dictionaries(con)
-    sentiment_model = active_sentiment_model(con)
-    defaults = _dataset_default_regions(con)
+    settings = EnrichmentSettings(stem_cache=storage.load_stem_cache(con), slang=slang, stopwords=stopwords,
+                                  sentiment_model=active_sentiment_model(con),
+                                  dataset_defaults=_dataset_default_regions(con))
+    workers, total = worker_count(len(pending)), len(pending)
+    # chunks of consecutive pending posts (rowid ranges stay valid while chunks are stored),
+    # at least one per worker
+    size = min(ENRICH_CHUNK, -(-total // max(workers, 1)))
+    bounds = pending.to_numpy()[::size].tolist() + [int(pending.iloc[-1]) + 1]
+    chunks = (storage.query_df(
+        con, f"SELECT p.{S.POST_KEY}, p.{S.DATASET_ID}, p.{S.TEXT}, p.{S.LOCATION_RAW} FROM posts p "
+             f"ANTI JOIN enrichment e USING ({S.POST_KEY}) WHERE p.rowid >= ? AND p.rowid < ?", [lo, hi])
+        for lo, hi in zip(bounds[:-1], bounds[1:]))
     done = 0
-    while done < pending:
-        posts = storage.query_df(
-            con,
-            f"SELECT p.{S.POST_KEY}, p.{S.DATASET_ID}, p.{S.TEXT}, p.{S.LOCATION_RAW} FROM posts p "
-            f"ANTI JOIN enrichment e USING ({S.POST_KEY}) LIMIT {ENRICH_CHUNK}",
-        )
-        if posts.empty:
-            break
-        progress(0.7 * done / pending, f"Memproses teks {done:,}/{pending:,} unggahan…".replace(",", "."))
-        posts, new_stems = add_tokens(posts, stem_cache=stem_cache, extra_slang=slang,
-                                      extra_stopwords=stopwords)
-        stem_cache.update(new_stems)
-        posts = add_sentiment(posts, sentiment_model)
-        posts = add_regions(posts, dataset_defaults=defaults)
-        _store_enrichment(con, posts, new_stems)
-        done += len(posts)
+    progress(0.0, f"Memproses teks {0:,}/{total:,} unggahan…".replace(",", "."))
+    with EnrichmentPool(settings, workers) as pool:
+        for rows, new_stems in pool.map(chunks):
+            _store_enrichment(con, rows, new_stems)
+            done += len(rows)
+            progress(0.7 * done / total, f"Memproses teks {done:,}/{total:,} unggahan…".replace(",", "."))
     return done
 
 

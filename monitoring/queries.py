@@ -9,14 +9,14 @@ Post texts are fetched for the few posts a list shows, by key, never scanned for
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from monitoring import schema as S
-from monitoring.storage import facts_source, query_df, query_value
+from monitoring.storage import FACTS_TABLE, facts_source, keyword_hits_ready, query_df, query_value
 
 TZ_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}
 ENGAGEMENT_SQL = f"coalesce({S.LIKES},0) + coalesce({S.REPLIES},0) + coalesce({S.SHARES},0)"
@@ -100,8 +100,17 @@ def scoped(con: duckdb.DuckDBPyConnection, filters: Filters, *, alias: str = "")
     Both relations have every column of :data:`monitoring.storage.FACT_COLUMNS`; the keyword
     filter goes through ``posts`` so it works on either.
     """
+    source = facts_source(con)
+    keyword = filters.keyword.strip()
+    pattern = "%" + _escape_like(keyword) + "%"
+    if keyword and keyword_hits_ready(con, pattern):
+        where, params = where_clause(replace(filters, keyword=""), alias=alias)
+        a = f"{alias}." if alias else ""
+        where = _and(where, f"{a}{S.POST_KEY} IN (SELECT {S.POST_KEY} FROM keyword_hits WHERE pattern = ? "
+                            f"AND {S.POST_KEY} IS NOT NULL)")
+        return source, where, params + [pattern]
     where, params = where_clause(filters, alias=alias, keyword_via_posts=True)
-    return facts_source(con), where, params
+    return source, where, params
 
 
 def _run(con: duckdb.DuckDBPyConnection, select: str, filters: Filters, tail: str = "",
@@ -212,17 +221,34 @@ def reply_edges(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int 
         FROM {source} {where} GROUP BY ALL ORDER BY replies DESC LIMIT {int(limit)}""", params)
 
 
+SAMPLE_COLUMNS = (S.POST_KEY, S.CREATED_AT, S.PLATFORM, S.AUTHOR, S.TEXT, S.CLEAN_TEXT, S.SENTIMENT,
+                  S.SENTIMENT_SCORE, S.PROVINCE, S.KABKOTA, S.REGION_SOURCE, S.ISSUE_ID, S.LIKES, S.REPLIES,
+                  S.SHARES, S.URL)
+POST_ONLY_COLUMNS = (S.TEXT, S.URL)  # in posts only, not in the fact table
+
+
 def sample_posts(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 50,
                  order: str = "engagement") -> pd.DataFrame:
     """Posts to read: most engaging or newest first."""
     order_sql = {"engagement": f"{ENGAGEMENT_SQL} DESC", "newest": f"{S.CREATED_AT} DESC"}[order]
     source, where, params = scoped(con, filters)
-    # the top posts are chosen on the fact table; only their texts are read from post_view
-    return query_df(con, f"""SELECT {S.POST_KEY}, {S.CREATED_AT}, {S.PLATFORM}, {S.AUTHOR}, {S.TEXT},
-        {S.CLEAN_TEXT}, {S.SENTIMENT}, {S.SENTIMENT_SCORE}, {S.PROVINCE}, {S.KABKOTA}, {S.REGION_SOURCE},
-        {S.ISSUE_ID}, {S.LIKES}, {S.REPLIES}, {S.SHARES}, {S.URL} FROM post_view
-        WHERE {S.POST_KEY} IN (SELECT {S.POST_KEY} FROM {source} {where} ORDER BY {order_sql} LIMIT {int(limit)})
-        ORDER BY {order_sql} LIMIT {int(limit)}""", params)
+    if source != FACTS_TABLE:
+        return query_df(con, f"SELECT {', '.join(SAMPLE_COLUMNS)} FROM {source} {where} "
+                             f"ORDER BY {order_sql} LIMIT {int(limit)}", params)
+    # the posts are chosen on the fact table; their texts are then read by key (posts' index)
+    top = query_df(con, f"SELECT {', '.join(c for c in SAMPLE_COLUMNS if c not in POST_ONLY_COLUMNS)} "
+                        f"FROM {source} {where} ORDER BY {order_sql} LIMIT {int(limit)}", params)
+    texts = post_columns(con, top[S.POST_KEY].tolist(), POST_ONLY_COLUMNS)
+    return top.merge(texts, on=S.POST_KEY, how="left").loc[:, list(SAMPLE_COLUMNS)]
+
+
+def post_columns(con: duckdb.DuckDBPyConnection, post_keys: list[str], columns: tuple[str, ...]) -> pd.DataFrame:
+    """``post_key`` and ``columns`` of the given posts, found through the posts' key index."""
+    if not set(columns) <= set(S.CANONICAL_COLUMNS):
+        raise ValueError(f"not a posts column: {columns}")
+    keys = list(dict.fromkeys(post_keys))
+    condition = f"{S.POST_KEY} IN ({', '.join('?' for _ in keys)})" if keys else "false"
+    return query_df(con, f"SELECT {S.POST_KEY}, {', '.join(columns)} FROM posts WHERE {condition}", keys)
 
 
 def hourly_issue_counts(con: duckdb.DuckDBPyConnection, filters: Filters, *,

@@ -6,6 +6,7 @@ uses its own cursor. Timestamps are ``TIMESTAMPTZ`` with the session time zone p
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -14,13 +15,20 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from monitoring import schema as S
 from monitoring.errors import UserError
 
 # Serialises every write in this process (imports, analysis, settings edits).
 WRITE_LOCK = threading.RLock()
+# DuckDB's own default is 80 % of RAM, and it keeps what it once used (buffer pool, bulk-insert
+# buffers of 20 % of the limit): 1M-post imports and analyses left >1 GB behind. Beyond this it
+# evicts cached blocks and spills large sorts to a temporary folder next to the database file.
+DUCKDB_MEMORY_LIMIT = "1536MB"
 
 _POST_COLUMNS_SQL = ",\n    ".join(f"{c} {t}" for c, t in S.CANONICAL_TYPES.items())
 
@@ -110,18 +118,22 @@ MIGRATIONS: tuple[str, ...] = (
     LEFT JOIN enrichment e USING ({S.POST_KEY})
     LEFT JOIN post_issues i USING ({S.POST_KEY});
     """,
+    # posts whose text matches a search pattern, per store version (see keyword_hits_ready);
+    # a row with a null post_key marks a pattern as computed
+    "CREATE TABLE keyword_hits (pattern VARCHAR, version VARCHAR, post_key VARCHAR);",
 )
 
 # --- the fact table: post_view's columns the pages aggregate, materialised -----------------
 # post_view joins three 1M-row tables on a text key for every chart (~0.7-1.3 s per query at
-# 1M posts); post_facts holds the same rows, without the long text columns, sorted by time
+# 1M posts); post_facts holds the same rows, without the posts' own text and extra columns
+# (read by key through the posts' index when a list shows them), sorted by time
 # (row-group min/max skip other dates). It is valid for one store version: pipeline.analyze
 # refreshes it, and readers refresh it (or fall back to post_view) after any other change.
 FACTS_TABLE = "post_facts"
 FACT_COLUMNS = (
     S.POST_KEY, S.DATASET_ID, S.PLATFORM, S.CREATED_AT, S.AUTHOR, S.IN_REPLY_TO, S.LIKES, S.REPLIES, S.SHARES,
     S.VIEWS, S.SENTIMENT, S.SENTIMENT_SCORE, S.PROVINCE_CODE, S.PROVINCE, S.KABKOTA_CODE, S.KABKOTA,
-    S.REGION_SOURCE, S.ISSUE_ID, S.DUP_GROUP, S.IS_COORDINATED, S.HASHTAGS,
+    S.REGION_SOURCE, S.ISSUE_ID, S.DUP_GROUP, S.IS_COORDINATED, S.HASHTAGS, S.CLEAN_TEXT,
 )
 FACTS_STATE = "facts_version"
 # Above this share of changed rows a refresh rebuilds the table (sorted) instead of patching it.
@@ -142,7 +154,8 @@ def connect(path: str | Path, *, read_only: bool = False, retries: int = 20) -> 
     path = str(path)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
+              "memory_limit": DUCKDB_MEMORY_LIMIT}
     for attempt in range(retries):
         try:
             con = duckdb.connect(path, read_only=read_only, config=config)
@@ -192,12 +205,45 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-    """Run a read query on its own cursor (safe from several threads) and return a frame."""
+    """Run a read query on its own cursor (safe from several threads) and return a frame.
+
+    Text-list columns (``VARCHAR[]``, e.g. tokens) come back as DuckDB returns them, one
+    object array of str per row, but every distinct word is one shared str object: for 1M posts
+    with 23M tokens that is ~0.3 GB instead of ~2 GB of separate strings.
+    """
     cursor = con.cursor()
     try:
-        return cursor.execute(sql, params or []).df()
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH", "FROM")):
+            return cursor.execute(sql, params or []).df()
+        relation = cursor.sql(sql, params=params or None)
+        lists = [name for name, kind in zip(relation.columns, relation.types) if str(kind) == "VARCHAR[]"]
+        if not lists:
+            return relation.df()
+        table = relation.to_arrow_table()
+        frame = cursor.from_arrow(table.drop_columns(lists)).df() if len(lists) < table.num_columns \
+            else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+        for name in lists:
+            frame[name] = _shared_string_lists(table.column(name))
+        return frame.loc[:, list(relation.columns)]
     finally:
         cursor.close()
+
+
+def _shared_string_lists(column: pa.ChunkedArray) -> np.ndarray:
+    """Object array with one ``ndarray`` of str per row (``pd.NA`` for a null list), like
+    DuckDB's ``.df()``; the rows are views into one array of shared (dictionary) strings."""
+    column = column.combine_chunks()
+    lengths = pc.fill_null(pc.list_value_length(column), 0).to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(pc.list_flatten(column))
+    words = np.array(encoded.dictionary.to_pylist() + [None], dtype=object)
+    values = words[pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy(zero_copy_only=False)]
+    bounds = np.concatenate(([0], np.cumsum(lengths)))
+    rows = np.empty(len(column), dtype=object)
+    for i in range(len(column)):
+        rows[i] = values[bounds[i]:bounds[i + 1]]
+    if column.null_count:
+        rows[column.is_null().to_numpy(zero_copy_only=False)] = pd.NA
+    return rows
 
 
 def query_value(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
@@ -262,9 +308,15 @@ def facts_source(con: duckdb.DuckDBPyConnection) -> str:
         WRITE_LOCK.release()
 
 
+# The fact table is valid for one store version and one column list (FACT_COLUMNS may change
+# between releases): its state is "<store version>|<columns digest>".
+_FACTS_DIGEST = hashlib.sha1(",".join(FACT_COLUMNS).encode()).hexdigest()[:12]
+_FACTS_STAMP_SQL = f"coalesce((SELECT value FROM store_state WHERE key = 'version'), '0') || '|{_FACTS_DIGEST}'"
+
+
 def _facts_fresh(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(query_value(con, f"""SELECT coalesce((SELECT value FROM store_state WHERE key = '{FACTS_STATE}')
-        = coalesce((SELECT value FROM store_state WHERE key = 'version'), '0'), false)"""))
+        = {_FACTS_STAMP_SQL}, false)"""))
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
@@ -293,15 +345,52 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
                         f"OR {S.POST_KEY} NOT IN (SELECT {S.POST_KEY} FROM posts)")
             con.execute(f"INSERT INTO {FACTS_TABLE} SELECT * FROM facts_delta")
         con.execute("DROP TABLE facts_delta")
-    con.execute(f"""INSERT INTO store_state VALUES ('{FACTS_STATE}',
-        coalesce((SELECT value FROM store_state WHERE key = 'version'), '0'))
+    con.execute(f"""INSERT INTO store_state VALUES ('{FACTS_STATE}', {_FACTS_STAMP_SQL})
         ON CONFLICT (key) DO UPDATE SET value = excluded.value""")
     return int(written)
 
 
 def _rebuild_facts(con: duckdb.DuckDBPyConnection, columns: str) -> int:
     con.execute(f"CREATE OR REPLACE TABLE {FACTS_TABLE} AS SELECT {columns} FROM post_view ORDER BY {S.CREATED_AT}")
+    # lists of chosen posts (plan examples, cell posts) look rows up by key
+    con.execute(f"CREATE INDEX {FACTS_TABLE}_key ON {FACTS_TABLE} ({S.POST_KEY})")
     return con.execute(f"SELECT count(*) FROM {FACTS_TABLE}").fetchall()[0][0]
+
+
+KEYWORD_PATTERNS_KEPT = 32  # distinct search patterns cached per store version
+
+
+def keyword_hits_ready(con: duckdb.DuckDBPyConnection, pattern: str) -> bool:
+    """Whether ``keyword_hits`` holds the posts whose text matches ``pattern`` (ILIKE, with
+    ``\\`` as escape) for the current store version, computing them first when possible.
+
+    A search is one scan of every post text (~0.4 s at 1M posts); a page runs several queries
+    with the same search, which then read the stored matches. False when the writer lock is
+    busy, this thread is inside a transaction, or the store is read-only.
+    """
+    version = query_value(con, "SELECT coalesce((SELECT value FROM store_state WHERE key = 'version'), '0')")
+    ready = "SELECT count(*) FROM keyword_hits WHERE pattern = ? AND version = ? AND post_key IS NULL"
+    try:
+        if query_value(con, ready, [pattern, version]):
+            return True
+    except duckdb.Error:  # table missing: a read-only store of an older schema
+        return False
+    if getattr(_LOCAL, "depth", 0) or not WRITE_LOCK.acquire(blocking=False):
+        return False
+    try:
+        with transaction(con):
+            stale = con.execute("SELECT count(DISTINCT pattern) >= ? OR bool_or(version <> ?) FROM keyword_hits",
+                                [KEYWORD_PATTERNS_KEPT, version]).fetchall()[0][0]
+            if stale:
+                con.execute("DELETE FROM keyword_hits")
+            con.execute(f"INSERT INTO keyword_hits SELECT ?, ?, {S.POST_KEY} FROM posts "
+                        f"WHERE {S.TEXT} ILIKE ? ESCAPE '\\' UNION ALL SELECT ?, ?, NULL",
+                        [pattern, version, pattern, pattern, version])
+        return True
+    except duckdb.Error:
+        return False
+    finally:
+        WRITE_LOCK.release()
 
 
 # --- settings, remembered mappings, stem cache, user dictionaries ------------------------

@@ -73,6 +73,7 @@ def test_new_topic_gets_its_own_issue(corpus, fitted):
     assert (members & is_new).sum() / is_new.sum() >= 0.95       # captured
     assert (members & is_new).sum() / members.sum() >= 0.95      # pure
     assert {"mardika", "pasar"} & set(fitted.bursts_[0]["terms"])
+    assert fitted.window_end_ == corpus["created_at"].max()
     assert any("mardika" in term for term in fitted.top_terms_[new_issue][:5])
     # later posts about the fire go to it, everyday posts do not
     later = fitted.predict([tokens_of("kebakaran pasar mardika ambon, kios hangus"), tokens_of(TOPICS["bbm"][0])])

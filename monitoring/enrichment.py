@@ -1,0 +1,209 @@
+"""Per-post enrichment (tokens ▸ sentiment ▸ region) of a chunk of posts, in worker processes.
+
+:func:`enrich_posts` runs the three stages on a frame. :class:`EnrichmentPool` runs it on
+chunks in ``python`` worker processes, one chunk per worker at a time, so a large store is
+enriched on every core: the stages are pure Python per distinct word / text and hold the GIL.
+Each worker loads the lexicons and the gazetteer once, keeps its own stem cache and returns,
+with each enriched chunk, the stems it learned (the caller stores them). Results are the same
+as in one process: the stages are deterministic per post.
+
+Workers are plain subprocesses (``python -c``), not multiprocessing: no fork of a
+multi-threaded server (Streamlit) and no re-import of the caller's ``__main__``. Messages are
+pickled frames behind an 8-byte length, between this process and its own children only. A
+worker that fails is dropped and its chunk is enriched in this process instead.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+import pandas as pd
+
+from monitoring import schema as S
+
+ENRICHMENT_COLUMNS = (
+    S.POST_KEY, S.CLEAN_TEXT, S.TOKENS, S.HASHTAGS, S.MENTIONS, S.SENTIMENT, S.SENTIMENT_SCORE,
+    S.PROVINCE_CODE, S.PROVINCE, S.KABKOTA_CODE, S.KABKOTA, S.REGION_SOURCE, S.REGION_CONFIDENCE,
+)
+INPUT_COLUMNS = (S.POST_KEY, S.DATASET_ID, S.TEXT, S.LOCATION_RAW)
+MAX_WORKERS = 4  # each worker holds the lexicons and a chunk (~0.5-0.8 GB at 100k posts)
+_HEADER = struct.Struct(">Q")
+
+
+@dataclass
+class EnrichmentSettings:
+    """Everything the stages need besides the posts (sent once to every worker)."""
+
+    stem_cache: dict[str, str] = field(default_factory=dict)
+    slang: dict[str, str] = field(default_factory=dict)
+    stopwords: set[str] = field(default_factory=set)
+    sentiment_model: Any = None
+    dataset_defaults: dict[int, str] = field(default_factory=dict)
+
+
+def enrich_posts(posts: pd.DataFrame, settings: EnrichmentSettings,
+                 processes: int | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The enrichment stages on one chunk: (rows of :data:`ENRICHMENT_COLUMNS`, new stems).
+
+    ``settings.stem_cache`` is updated with the new stems, so the next chunk reuses them.
+    """
+    from monitoring.regions import add_regions
+    from monitoring.sentiment import add_sentiment
+    from monitoring.text import add_tokens
+
+    posts, new_stems = add_tokens(posts, stem_cache=settings.stem_cache, extra_slang=settings.slang,
+                                  extra_stopwords=settings.stopwords, processes=processes)
+    settings.stem_cache.update(new_stems)
+    posts = add_sentiment(posts, settings.sentiment_model)
+    posts = add_regions(posts, dataset_defaults=settings.dataset_defaults)
+    return posts.loc[:, list(ENRICHMENT_COLUMNS)], new_stems
+
+
+def worker_count(posts: int, *, min_posts_per_worker: int = 10_000) -> int:
+    """Worker processes worth starting for ``posts`` posts: 0 (stay in this process) or 2+."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    count = min(cores, MAX_WORKERS, posts // min_posts_per_worker)
+    return count if count >= 2 else 0
+
+
+class EnrichmentPool:
+    """Enrich chunks in ``workers`` processes (0 = in this process); see the module docstring."""
+
+    def __init__(self, settings: EnrichmentSettings, workers: int):
+        self.settings = settings
+        self._workers = [_Worker(settings) for _ in range(workers)] if workers else []
+        self._free = list(self._workers)
+        self._lock = threading.Lock()        # guards the free list
+        self._local = threading.Lock()       # one in-process fallback at a time (settings are shared)
+
+    def map(self, chunks: Iterable[pd.DataFrame]) -> Iterator[tuple[pd.DataFrame, dict[str, str]]]:
+        """Enriched chunks as they finish (not in input order); at most one chunk per worker
+        is read ahead, so memory stays bounded whatever the number of chunks."""
+        if not self._workers:
+            for chunk in chunks:
+                yield enrich_posts(chunk, self.settings)
+            return
+        with ThreadPoolExecutor(len(self._workers)) as pool:
+            running: set = set()
+            for chunk in chunks:
+                running.add(pool.submit(self._enrich, chunk))
+                if len(running) >= len(self._workers):
+                    done = next(_as_completed(running))
+                    running.discard(done)
+                    yield done.result()
+            while running:
+                done = next(_as_completed(running))
+                running.discard(done)
+                yield done.result()
+
+    def _enrich(self, chunk: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+        with self._lock:
+            worker = self._free.pop() if self._free else None
+        result = worker.enrich(chunk) if worker is not None else None
+        if result is None:  # no worker left, or it failed: same stages here
+            with self._local:
+                result = enrich_posts(chunk, self.settings, processes=1)
+        else:
+            with self._lock:
+                self._free.append(worker)
+        return result
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()
+
+    def __enter__(self) -> EnrichmentPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _as_completed(futures):
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    done, _ = wait(futures, return_when=FIRST_COMPLETED)
+    yield from done
+
+
+class _Worker:
+    """One worker process; :meth:`enrich` returns None once the process has failed."""
+
+    def __init__(self, settings: EnrichmentSettings):
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (root, env.get("PYTHONPATH"))))
+        self.proc: subprocess.Popen | None = None
+        self._settings: EnrichmentSettings | None = settings  # sent with the first chunk
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", "from monitoring.enrichment import serve; serve()"], env=env,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:  # no subprocesses here (sandbox)
+            self.proc = None
+
+    def enrich(self, chunk: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]] | None:
+        if self.proc is None:
+            return None
+        try:
+            if self._settings is not None:
+                _send(self.proc.stdin, self._settings)
+                self._settings = None
+            _send(self.proc.stdin, chunk.loc[:, [c for c in INPUT_COLUMNS if c in chunk.columns]])
+            return _receive(self.proc.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            self.close()
+            return None
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        proc.kill()  # idle between messages: nothing to lose, and no wait for a clean exit
+        proc.wait()
+
+
+def _send(stream: IO[bytes], value: Any) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError("enrichment worker closed its output")
+    size = _HEADER.unpack(header)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("enrichment worker closed its output")
+    return pickle.loads(data)  # noqa: S301 - written by our own child process
+
+
+def serve() -> None:
+    """Worker entry point: settings, then chunks on stdin; enriched chunks on stdout."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # stray prints must not corrupt the message stream
+    try:
+        settings = _receive(stdin)
+        while True:
+            chunk = _receive(stdin)
+            _send(stdout, enrich_posts(chunk, settings, processes=1))
+    except EOFError:
+        return
