@@ -401,10 +401,98 @@ SCENARIOS = {
                "place": ("Malang", "Lowokwaru", "Klojen", "Blimbing", "kota Malang")},
         suffixes=("rek", "cak", "yo opo"),
     ),
+    # --- third holdout: written after the split step was added, run once ------------------
+    "atap_sekolah_ambruk_bima": Scenario(
+        "atap_sekolah_ambruk_bima", "Atap ruang kelas ambruk di Kab. Bima", "52",
+        ("Bima", "Bima, NTB", "Kota Bima", "Kab. Bima", "bima 📍", "Dompu, NTB"),
+        negative=_lines("""
+            atap ruang kelas SDN {n} {place} ambruk pas jam pelajaran, {n} siswa luka2
+            anak saya sekolah di {place}, atap kelasnya memang sudah lapuk dari lama
+            sudah berkali2 lapor atap kelas retak ke dinas, baru ditanggapi setelah ambruk
+            murid {place} sekarang belajar di tenda, kasian kepanasan
+            dana BOS kemana? gedung SD di {place} kayak mau roboh semua
+        """),
+        neutral=_lines("""
+            update: {n} siswa korban atap kelas ambruk di {place} dirawat di RSUD Bima
+            Dinas Pendidikan Bima periksa semua gedung SD yang rusak setelah kejadian di {place}
+            siswa SDN {n} {place} sementara belajar di balai desa
+        """),
+        positive=_lines("""
+            terima kasih guru2 di {place} yang sigap evakuasi murid pas atap ambruk {emo}
+        """),
+        headlines=_lines("""
+            Atap Ruang Kelas SD di {place} Ambruk, Sejumlah Siswa Terluka
+            Pemkab Bima Janji Perbaiki Gedung Sekolah Rusak Usai Atap Kelas Ambruk
+        """),
+        sympathy=_lines("""
+            atap kelas ambruk nimpa murid di Bima, sekolah rusak begini masih banyak di daerah
+        """),
+        hashtags=("#SekolahRusak", "#Bima"),
+        slots={"place": ("Bima", "Woha", "Monta", "Sape", "Belo")},
+        suffixes=("ta", "ndi"),
+    ),
+    "antrean_pelabuhan_bakauheni": Scenario(
+        "antrean_pelabuhan_bakauheni", "Antrean kendaraan berhari-hari di Pelabuhan Bakauheni", "18",
+        ("Lampung Selatan", "Kalianda, Lampung", "Bandar Lampung", "Lampung", "Bakauheni 🚢"),
+        negative=_lines("""
+            sudah {n}0 jam antre di pelabuhan {port}, kapal ferry gak jalan2
+            truk sembako numpuk di {port}, sayur di dalam bak sudah busuk
+            antrean kendaraan di {port} mengular {n} km sampai tol, anak2 kehausan
+            tiket ferry online sudah dibeli tapi tetap nunggu {n}0 jam, ASDP parah
+            dermaga {port} cuma {n} yang beroperasi, sisanya rusak
+        """),
+        neutral=_lines("""
+            info arus penyeberangan {port}: antrean kendaraan masih {n} km, siapkan bekal
+            ASDP tambah kapal di lintasan {port} - Merak mulai malam ini
+            yang mau nyebrang ke Jawa lewat {port} mending tunda dulu
+        """),
+        positive=_lines("""
+            makasih relawan yang bagi nasi bungkus ke pengemudi yang antre di {port} {emo}
+        """),
+        headlines=_lines("""
+            Antrean Kendaraan di Pelabuhan Bakauheni Mengular Belasan Kilometer
+            ASDP Tambah Armada Kapal Urai Penumpukan di {port}
+        """),
+        sympathy=_lines("""
+            liat antrean di pelabuhan Bakauheni ngeri banget, kasian sopir truk berhari2 di sana
+        """),
+        hashtags=("#Bakauheni", "#ASDP"),
+        slots={"port": ("Bakauheni", "pelabuhan Bakauheni", "dermaga Bakauheni", "Bakauheni, Lampsel")},
+    ),
+    "antraks_gunungkidul": Scenario(
+        "antraks_gunungkidul", "Sapi mati mendadak diduga antraks di Kab. Gunungkidul", "34",
+        ("Gunungkidul", "Wonosari, Gunungkidul", "Gunungkidul, DIY", "Jogja", "Semanu Gunungkidul"),
+        negative=_lines("""
+            {n} ekor sapi warga {place} mati mendadak, katanya positif antraks
+            warga {place} sempat makan daging sapi yang mati, sekarang {n} orang dirawat
+            peternak di {place} rugi puluhan juta, sapi mati satu per satu
+            takut beli daging sekarang, antraks di {place} belum jelas penanganannya
+            tradisi brandu (bagi daging sapi mati) di {place} bikin antraks nyebar
+        """),
+        neutral=_lines("""
+            Dinas Peternakan vaksinasi ternak di {place} setelah kasus antraks
+            gejala antraks pada manusia apa aja? warga {place} banyak yang luka di kulit
+            lalu lintas ternak dari {place} ditutup sementara karena antraks
+        """),
+        positive=_lines("""
+            petugas puskeswan sigap suntik vaksin sapi di {place}, matur nuwun {emo}
+        """),
+        headlines=_lines("""
+            Kasus Antraks di {place}, Puluhan Ternak Mati Mendadak
+            Warga {place} Dirawat Usai Konsumsi Daging Sapi Terpapar Antraks
+        """),
+        sympathy=_lines("""
+            antraks di Gunungkidul lagi, hati2 beli daging sapi dari sana
+        """),
+        hashtags=("#Antraks", "#Gunungkidul"),
+        slots={"place": ("Gunungkidul", "Semanu", "Ponjong", "Wonosari", "Karangmojo", "Candirejo")},
+        suffixes=("lur", "ndes"),
+    ),
 }
 DEV = ("kebakaran_pasar_ambon", "phk_tekstil_sukoharjo", "longsor_trans_papua", "antrean_lpg_palu")
 HOLDOUT = ("keracunan_hajatan_garut", "pemadaman_listrik_pontianak", "dbd_kendari")
 HOLDOUT_B = ("banjir_bandang_luwu_utara", "mogok_angkot_medan", "koperasi_gagal_bayar_malang")
+HOLDOUT_C = ("atap_sekolah_ambruk_bima", "antrean_pelabuhan_bakauheni", "antraks_gunungkidul")
 OPENERS = ("Ya Allah", "Astaga", "Duh", "Info:", "Guys,", "Tolong", "Breaking:", "Jujur", "Sedih,", "Gila sih")
 CLOSERS = ("tolong diviralkan", "mohon perhatian pemerintah", "semoga cepat ditangani", "pantau terus",
            "sedih liatnya", "kapan beres?", "cmiiw", "share biar banyak yang tau")

@@ -20,8 +20,9 @@ Backgrounds: ``demo`` = ``monitoring.demo.generate_demo_posts`` without its own 
 (other topics, freer text, a football surge on the last evening). Scenario ``none`` injects nothing:
 it reports the top national emerging issue and the new-issue clusters the model created, to show
 whether the burst stage invents issues. Splits: ``dev`` scenarios (and the demo's own) were used
-to tune; ``holdout`` ones were not tuned on, but one of their failures was inspected and led to
-a change (see the README); ``holdout-b`` was written after the stage was frozen and run once.
+to tune; ``holdout`` and ``holdout-b`` were written before tuning and not tuned on, but one
+failure of each was inspected and led to a change (the margin rule, the two-way split);
+``holdout-c`` was written after the last change and run once.
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from benchmarks.emerging_corpus import DEV, HOLDOUT, HOLDOUT_B, SCENARIOS, inject_posts
+from benchmarks.emerging_corpus import DEV, HOLDOUT, HOLDOUT_B, HOLDOUT_C, SCENARIOS, inject_posts
 from monitoring import schema as S
 from monitoring import storage
 from monitoring.emerging import emerging_table
@@ -137,7 +138,8 @@ def _rank(frame: pd.DataFrame, issue_id: str | None) -> int:
 
 
 def run(backgrounds: list[str], seeds: list[int], n_posts: int, split: str, workdir: Path) -> pd.DataFrame:
-    names = {"dev": DEV, "holdout": HOLDOUT, "holdout-b": HOLDOUT_B, "all": DEV + HOLDOUT + HOLDOUT_B}[split]
+    names = {"dev": DEV, "holdout": HOLDOUT, "holdout-b": HOLDOUT_B, "holdout-c": HOLDOUT_C,
+             "all": DEV + HOLDOUT + HOLDOUT_B + HOLDOUT_C}[split]
     rows = []
     for name in backgrounds:
         for index, seed in enumerate(seeds):
@@ -167,7 +169,10 @@ def run(backgrounds: list[str], seeds: list[int], n_posts: int, split: str, work
 def _split(key: str | None) -> str:
     if key is None:
         return "-"
-    return "holdout" if key in HOLDOUT else "holdout-b" if key in HOLDOUT_B else "dev"
+    for name, keys in (("holdout", HOLDOUT), ("holdout-b", HOLDOUT_B), ("holdout-c", HOLDOUT_C)):
+        if key in keys:
+            return name
+    return "dev"
 
 
 def _one(base: Path, path: Path, injected: pd.DataFrame | None, province: str | None) -> dict:
@@ -203,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backgrounds", nargs="+", choices=("demo", "mixed"), default=["demo", "mixed"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     parser.add_argument("--n-posts", type=int, default=6000, help="background posts")
-    parser.add_argument("--split", choices=("dev", "holdout", "holdout-b", "all"), default="all")
+    parser.add_argument("--split", choices=("dev", "holdout", "holdout-b", "holdout-c", "all"), default="all")
     parser.add_argument("--csv", help="also write the table here")
     parser.add_argument("--no-bursts", action="store_true", help="disable the new-issue stage (before/after)")
     args = parser.parse_args(argv)

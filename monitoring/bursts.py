@@ -55,6 +55,7 @@ SMOOTHING = 1.0       # pseudo-documents added to every baseline count
 MAX_SEEDS = 40        # bursty terms tried, strongest first
 COVERED = 0.5         # a term whose recent documents are this much inside promoted groups seeds nothing
 BASELINE_SAMPLE = 100_000  # baseline documents compared with the recent ones, at most
+SPLIT_SIMILARITY = 0.2  # halves of a group less similar than this are two topics (one topic's: 0.4-0.55)
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,34 @@ def grow_burst(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix, seed_
     return members, centroid, float(threshold)
 
 
+def grow_distinct(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix, seed_rows: np.ndarray, *,
+                  available: np.ndarray, min_docs: int = MIN_DOCS, split_similarity: float = SPLIT_SIMILARITY,
+                  max_splits: int = 3, **grow) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """:func:`grow_burst`, then split off other new topics the group swallowed.
+
+    Two topics that are both new and share a word ("sopir" in a truck-driver extortion video and an
+    angkot drivers' strike) grow into one group: the baseline cannot tell them apart. While a
+    two-way split of the members gives halves whose centroids are less than ``split_similarity``
+    similar, each of ``min_docs`` documents, the group grows again from the half holding more seed
+    rows with the other half barred (it stays free for later seeds).
+    """
+    allowed = available.copy()
+    grown = grow_burst(X_recent, X_baseline, seed_rows, available=allowed, **grow)
+    for _ in range(max_splits):
+        if grown is None:
+            return None
+        members = grown[0]
+        split = _two_way_split(X_recent[members])
+        if split is None or split[1] >= split_similarity or np.bincount(split[0]).min() < min_docs:
+            break
+        labels = split[0]
+        seeded = np.isin(members, seed_rows)
+        keep = max((0, 1), key=lambda k: (seeded[labels == k].sum(), (labels == k).sum()))
+        allowed[members[labels != keep]] = False
+        grown = grow_burst(X_recent, X_baseline, members[labels == keep], available=allowed, **grow)
+    return grown
+
+
 def find_bursts(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix,
                 seeds: Sequence[tuple[str, np.ndarray]], authors: Sequence | None = None,
                 post_counts: Sequence[int] | None = None, *, min_docs: int = MIN_DOCS, min_posts: int = MIN_POSTS,
@@ -318,8 +347,8 @@ def find_bursts(X_recent: sparse.csr_matrix, X_baseline: sparse.csr_matrix,
         if len(rows) == 0 or (~available[rows]).mean() >= COVERED:
             _attach_term(bursts, term, rows)
             continue
-        grown = grow_burst(X_recent, X_baseline, rows, available=available, min_ratio=min_ratio,
-                           min_similarity=min_similarity, smoothing=smoothing)
+        grown = grow_distinct(X_recent, X_baseline, rows, available=available, min_docs=min_docs,
+                              min_ratio=min_ratio, min_similarity=min_similarity, smoothing=smoothing)
         if grown is None:
             continue
         members, centroid, threshold = grown
@@ -410,6 +439,28 @@ def _attach_term(bursts: list[Burst], term: str, rows: np.ndarray) -> None:
         return
     overlap = [np.isin(rows, b.members).sum() for b in bursts]
     bursts[int(np.argmax(overlap))].terms.append(term)
+
+
+def _two_way_split(X: sparse.csr_matrix, n_iter: int = 10) -> tuple[np.ndarray, float] | None:
+    """(half 0/1 per row, cosine of the halves' centroids) by spherical 2-means, or None.
+
+    Deterministic start: the row least similar to the centroid, and the row least similar to it.
+    """
+    if X.shape[0] < 4:
+        return None
+    first = int(np.argmin(X @ _unit(np.asarray(X.mean(axis=0)).ravel())))
+    second = int(np.argmin(np.asarray((X @ X[first].T).todense()).ravel()))
+    centres = np.asarray(X[[first, second]].todense(), dtype=np.float32)
+    labels = np.zeros(X.shape[0], dtype=np.int64)
+    for _ in range(n_iter):
+        new = np.asarray(X @ centres.T).argmax(axis=1)
+        if np.bincount(new, minlength=2).min() == 0:
+            return None
+        centres = np.array([_unit(np.asarray(X[new == k].mean(axis=0)).ravel()) for k in (0, 1)])
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels, float(centres[0] @ centres[1])
 
 
 def _mean_pairwise(X: sparse.csr_matrix) -> float:

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from monitoring.bursts import (DocumentInfo, Window, bursty_terms, find_bursts, member_threshold, recentre,
-                               split_window)
+from monitoring.bursts import (DocumentInfo, Window, bursty_terms, find_bursts, grow_burst, grow_distinct,
+                               member_threshold, recentre, split_window)
 from monitoring.issues import IssueModel
 
 END = pd.Timestamp("2026-03-10 12:00", tz="UTC")
@@ -198,3 +198,20 @@ def test_document_info_checks_lengths():
         DocumentInfo.of(3, authors=["a", "b"])
     info = DocumentInfo.of(2, authors=["a", None], post_counts=[3, None])
     assert info.authors.tolist() == ["a", ""] and info.post_counts.tolist() == [3, 1]
+
+
+def test_two_new_topics_sharing_a_word_are_kept_apart():
+    """Truck drivers' extortion video and an angkot drivers' strike both say 'sopir'."""
+    rng = np.random.default_rng(1)
+    sopir, truk, angkot = np.eye(5)[0], np.eye(5)[1], np.eye(5)[2]
+    rows = lambda base, n: [base + 0.42 * sopir + rng.uniform(0, 0.05, 5) * np.r_[0, 0, 0, 1, 1] for _ in range(n)]
+    recent = np.array(rows(truk, 30) + rows(angkot, 20) + [np.eye(5)[3]] * 200)
+    X_recent = sparse.csr_matrix(recent / np.linalg.norm(recent, axis=1, keepdims=True))
+    X_base = sparse.csr_matrix(np.tile(np.eye(5)[[3, 4]], (500, 1)))
+    merged = grow_burst(X_recent, X_base, np.arange(30))
+    assert set(merged[0]) == set(range(50))               # one group swallows both
+    kept = grow_distinct(X_recent, X_base, np.arange(30), available=np.ones(250, dtype=bool))
+    assert set(kept[0]) == set(range(30))
+    found = find_bursts(X_recent, X_base, [("sopir", np.arange(50)), ("angkot", np.arange(30, 50))],
+                        [f"a{i}" for i in range(250)])
+    assert [set(b.members) for b in found] == [set(range(30)), set(range(30, 50))]

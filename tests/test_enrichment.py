@@ -1,0 +1,94 @@
+"""Enrichment in worker processes gives exactly what the stages give in one process."""
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+import pytest
+
+from monitoring import enrichment, pipeline, storage
+from monitoring import schema as S
+
+TEXTS = [
+    "Harga beras di Pasar Kramat Jati naik lagi 😡 #BerasMahal pemerintah kemana??",
+    "alhamdulillah bansos udh cair, makasih pak lurah 🙏",
+    "RT @infobmkg: Waspada banjir rob di pesisir Semarang malam ini",
+    "jalan di kab. Bantul rusak parah, motor sy masuk lubang wkwkwk gak lucu",
+    "MBG di sekolah anakku enak bgt, menunya ayam + sayur bayam 👍",
+    "pertalite langka lagi di Kupang, antre 2 jam blm dapet",
+    "BPJS ditolak RS swasta, disuruh bayar sendiri. parah sih ini",
+    "kebijakan PPN 12% bikin harga2 naik, rakyat kecil makin susah",
+    "Polisi tilang di tol Cipularang, pungli ga sih? #UsutTuntas",
+    "nice info min, thanks! sangat membantu warga Makassar",
+    "",
+    None,
+]
+
+
+LOCATIONS = ["Jakarta Timur", None, "Semarang, Jawa Tengah", "Jogja", "planet namek"]
+
+
+def posts(n: int) -> pd.DataFrame:
+    """n posts cycling through TEXTS (numbered, so most are distinct) and profile locations."""
+    texts = [None if TEXTS[i % len(TEXTS)] is None else f"{TEXTS[i % len(TEXTS)]} {i}" for i in range(n)]
+    return pd.DataFrame({S.POST_KEY: [f"k{i:04d}" for i in range(n)], S.DATASET_ID: [1] * n, S.TEXT: texts,
+                         S.LOCATION_RAW: [LOCATIONS[i % len(LOCATIONS)] for i in range(n)]})
+
+
+def test_worker_processes_equal_one_process():
+    frame = posts(60)
+    chunks = [frame.iloc[:25], frame.iloc[25:50], frame.iloc[50:]]
+    expected = enrichment.enrich_posts(frame, enrichment.EnrichmentSettings())[0]
+    with enrichment.EnrichmentPool(enrichment.EnrichmentSettings(), workers=2) as pool:
+        results = list(pool.map(chunks))
+        assert all(worker.proc is not None for worker in pool._workers)  # no worker failed
+    got = pd.concat([rows for rows, _ in results]).sort_values(S.POST_KEY, ignore_index=True)
+    pd.testing.assert_frame_equal(got, expected.reset_index(drop=True))
+    learned = {w: s for _, stems in results for w, s in stems.items()}
+    assert learned["ditolak"] == "tolak"  # each worker returns the stems it learned
+
+
+def test_a_failing_worker_falls_back_to_this_process(monkeypatch):
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    frame = posts(20)
+    expected = enrichment.enrich_posts(frame, enrichment.EnrichmentSettings())[0]
+    with enrichment.EnrichmentPool(enrichment.EnrichmentSettings(), workers=2) as pool:
+        rows = pd.concat([r for r, _ in pool.map([frame.iloc[:10], frame.iloc[10:]])])
+        assert all(worker.proc is None for worker in pool._workers)
+    pd.testing.assert_frame_equal(rows.sort_values(S.POST_KEY, ignore_index=True), expected.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("posts_count, cores, expected", [(5_000, 2, 0), (50_000, 1, 0), (50_000, 2, 2),
+                                                          (1_000_000, 8, enrichment.MAX_WORKERS)])
+def test_worker_count(monkeypatch, posts_count, cores, expected):
+    monkeypatch.setattr(enrichment.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert enrichment.worker_count(posts_count) == expected
+
+
+def test_chunked_parallel_enrichment_stores_every_post_once(store, monkeypatch):
+    from monitoring.imports import import_posts_frame
+
+    frame = posts(45).drop(columns=[S.POST_KEY]).assign(
+        **{S.POST_ID: [f"p{i}" for i in range(45)], S.PLATFORM: "x",
+           S.CREATED_AT: pd.Timestamp("2026-11-20", tz="UTC") + pd.to_timedelta(range(45), unit="min")})
+    import_posts_frame(store, frame, name="uji")
+    monkeypatch.setattr(pipeline, "ENRICH_CHUNK", 10)
+    monkeypatch.setattr(pipeline, "worker_count", lambda n: 2)
+    assert pipeline.enrich_new_posts(store) == 45
+    assert storage.query_value(store, "SELECT count(*) FROM enrichment") == 45
+    assert storage.query_value(store, "SELECT count(DISTINCT post_key) FROM enrichment") == 45
+    assert pipeline.enrich_new_posts(store) == 0
+    assert storage.query_value(store, "SELECT count(*) FROM stem_cache") > 0
+
+
+def test_storing_the_same_rows_twice_keeps_one(store):
+    from monitoring.imports import import_posts_frame
+
+    frame = posts(3).drop(columns=[S.POST_KEY]).assign(**{S.POST_ID: ["a", "b", "c"], S.PLATFORM: "x"})
+    import_posts_frame(store, frame, name="uji")
+    keyed = frame.assign(**{S.POST_KEY: storage.query_df(store, "SELECT post_key FROM posts ORDER BY post_id")
+                            [S.POST_KEY].to_numpy()})
+    rows, stems = enrichment.enrich_posts(keyed, enrichment.EnrichmentSettings())
+    pipeline._store_enrichment(store, rows, stems)
+    pipeline._store_enrichment(store, rows, stems)
+    assert storage.query_value(store, "SELECT count(*) FROM enrichment") == 3

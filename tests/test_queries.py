@@ -1,0 +1,132 @@
+"""Page queries give the same answers from the fact table as from post_view (the exact view)."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from monitoring import emerging, issue_cards, overview, queries, storage
+from monitoring import schema as S
+
+WINDOW = dict(start=pd.Timestamp("2026-11-10", tz="UTC"), end=pd.Timestamp("2026-11-21", tz="UTC"))
+FILTERS = [
+    queries.Filters(),
+    queries.Filters(**WINDOW),
+    queries.Filters(**WINDOW, platforms=("x", "news")),
+    queries.Filters(province_codes=("31", "53"), sentiments=("negative",)),
+    queries.Filters(issue_ids=("I0002", "I0005")),
+    queries.Filters(keyword="beras"),
+    queries.Filters(**WINDOW, keyword="Harga BBM"),
+    queries.Filters(keyword="tidak-ada-yang-menulis-ini"),
+]
+
+
+@pytest.fixture(scope="module")
+def truth(truth_db_path, tmp_path_factory):
+    path = tmp_path_factory.mktemp("queries") / "truth.duckdb"
+    shutil.copy(truth_db_path, path)
+    con = storage.connect(path)
+    yield con
+    con.close()
+
+
+def both(truth, monkeypatch, call):
+    """(answer from post_facts, answer from post_view)."""
+    facts = call()
+    with monkeypatch.context() as patch:
+        patch.setattr(queries, "facts_source", lambda con: "post_view")
+        view = call()
+    return facts, view
+
+
+def same_rows(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns)
+    key = list(a.columns)
+    a = a.sort_values(key, ignore_index=True, na_position="first", key=lambda c: c.astype(str))
+    b = b.sort_values(key, ignore_index=True, na_position="first", key=lambda c: c.astype(str))
+    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+CALLS = {
+    "overview": lambda con, f: pd.DataFrame([queries.overview(con, f)]),
+    "volume_day": lambda con, f: queries.volume_over_time(con, f, bucket="day", timezone="WITA"),
+    "volume_hour": lambda con, f: queries.volume_over_time(con, f, bucket="hour"),
+    "counts_issue": lambda con, f: queries.counts_by(con, f, S.ISSUE_ID, limit=1000),
+    "counts_author": lambda con, f: queries.counts_by(con, f, S.AUTHOR, limit=100_000),
+    "regions": lambda con, f: queries.region_counts(con, f),
+    "kabkota": lambda con, f: queries.region_counts(con, f, province_code="31"),
+    "split": lambda con, f: queries.sentiment_split(con, f, S.PLATFORM),
+    "hashtags": lambda con, f: queries.top_hashtags(con, f, limit=100_000),
+    "accounts": lambda con, f: queries.top_accounts(con, f, limit=100_000),
+    "replies": lambda con, f: queries.reply_edges(con, f, limit=100_000),
+    "hourly": lambda con, f: queries.hourly_issue_counts(con, f),
+    "activity": lambda con, f: queries.hourly_activity(con, f),
+    "platforms": lambda con, f: queries.issue_platforms(con, f),
+    "examples": lambda con, f: emerging.example_posts(con, f, per_cell=100_000),
+    "summary": lambda con, f: issue_cards.issue_summary(con, f, limit=1000),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_aggregates_from_facts_equal_the_view(truth, monkeypatch, name, filters):
+    facts, view = both(truth, monkeypatch, lambda: CALLS[name](truth, filters))
+    same_rows(facts, view)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_sample_posts_from_facts_equal_the_view(truth, monkeypatch, filters):
+    # a limit above the number of posts: the same set, whatever the order of ties
+    facts, view = both(truth, monkeypatch, lambda: queries.sample_posts(truth, filters, limit=10_000))
+    same_rows(facts, view)
+    top, reference = both(truth, monkeypatch, lambda: queries.sample_posts(truth, filters, limit=5, order="newest"))
+    assert top[S.CREATED_AT].tolist() == reference[S.CREATED_AT].tolist()
+
+
+def test_sample_posts_by_key_keeps_text_and_url(truth):
+    keys = storage.query_df(truth, "SELECT post_key, text FROM posts ORDER BY post_key LIMIT 4")
+    posts = queries.sample_posts(truth, queries.Filters(post_keys=tuple(keys[S.POST_KEY])), limit=10)
+    assert dict(zip(posts[S.POST_KEY], posts[S.TEXT])) == dict(zip(keys[S.POST_KEY], keys[S.TEXT]))
+    assert list(posts.columns) == list(queries.SAMPLE_COLUMNS)
+
+
+@pytest.mark.parametrize("filters", FILTERS[:6], ids=range(6))
+def test_change_since_yesterday_from_facts_equals_the_view(truth, monkeypatch, filters):
+    facts, view = both(truth, monkeypatch, lambda: overview.change_since_yesterday(truth, filters, limit=100))
+    assert facts["recent_posts"] == view["recent_posts"] and facts["now"] == view["now"]
+    same_rows(facts["rising"], view["rising"])
+
+
+def reference_representatives(con, filters: queries.Filters) -> list[str]:
+    """The original definition: rank every post of every issue."""
+    where, params = queries.where_clause(filters)
+    where = (where + " AND " if where else "WHERE ") + "issue_id IS NOT NULL"
+    e = queries.ENGAGEMENT_SQL
+    return storage.query_df(con, f"""SELECT * FROM (SELECT issue_id, post_key, {e} AS engagement,
+        row_number() OVER (PARTITION BY issue_id, dup_group ORDER BY {e} DESC, post_key) AS copy_rank
+        FROM post_view {where}) WHERE copy_rank = 1
+        QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY engagement DESC, post_key) <= 5
+        ORDER BY issue_id, engagement DESC, post_key""", params)[S.POST_KEY].tolist()
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_representative_posts_are_the_five_most_engaging_groups(truth, filters):
+    cards = issue_cards.issue_cards(truth, filters, limit=1000)
+    assert cards.posts[S.POST_KEY].tolist() == reference_representatives(truth, filters)
+    assert cards.posts[S.TEXT].notna().all()
+
+
+def test_representatives_when_copies_fill_the_most_engaging_posts(truth):
+    # 60 copies of one viral post (one duplicate group) above every other post of issue I0003
+    with storage.transaction(truth):
+        truth.execute("""INSERT INTO posts (post_key, post_id, dataset_id, platform, created_at, author, text, likes)
+            SELECT 'copy' || i, 'c' || i, 1, 'x', TIMESTAMPTZ '2026-11-15 08:00:00+00', 'akun' || (i % 7),
+                   'RT @infobbm: pertalite naik lagi!! #TolakKenaikanBBM', 100000 FROM range(60) t(i)""")
+        truth.execute("""INSERT INTO post_issues SELECT 'copy' || i, 'I0003', 'viral', true FROM range(60) t(i)""")
+        storage.bump_version(truth)
+    filters = queries.Filters(issue_ids=("I0003",))
+    cards = issue_cards.issue_cards(truth, filters)
+    keys = cards.posts[S.POST_KEY].tolist()
+    assert keys == reference_representatives(truth, filters)
+    assert len(keys) == 5 and sum(k.startswith("copy") for k in keys) == 1
