@@ -1,6 +1,7 @@
 """Does a brand-new local issue become the top emerging issue? Injection benchmark (issue 7).
 
     python benchmarks/evaluate_emerging.py [--seeds 1 2 3] [--backgrounds demo mixed] [--split all]
+    python benchmarks/evaluate_emerging.py --scale 1000000     # fit + predict time, with and without
 
 The script sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS to 1 itself (when unset).
 
@@ -203,6 +204,42 @@ def _line(row: dict) -> str:
             f"{row['analyze s']} s")
 
 
+def scale(n_posts: int, repeat: int = 2) -> None:
+    """Time fit (with its per-group times / authors / counts) + predict of every post, on ``n_posts``
+    synthetic posts over 7 days (benchmarks.evaluate_issues) with two injected issues; dedup excluded."""
+    from benchmarks.evaluate_issues import simple_tokens, synthetic_posts
+    from monitoring.dedup import add_duplicate_groups
+    from monitoring.issue_identity import _fit_context
+    from monitoring.issues import IssueModel
+
+    start = time.perf_counter()
+    posts = synthetic_posts(0, n_posts)
+    end = posts[S.CREATED_AT].max()
+    injected = [inject_posts(key, size, end=end, seed=3).assign(true_issue=key)
+                for key, size in (("kebakaran_pasar_ambon", 60), ("antrean_lpg_palu", 150))]
+    posts = pd.concat([posts] + [i.assign(**{S.POST_KEY: i[S.POST_ID], S.TOKENS: i[S.TEXT].map(simple_tokens)})
+                                 for i in injected], ignore_index=True)
+    posts = add_duplicate_groups(posts)
+    groups = posts.loc[~posts[S.DUP_GROUP].duplicated().to_numpy()]
+    print(f"{len(posts):,} posts, {len(groups):,} duplicate groups ready in {time.perf_counter() - start:.0f} s "
+          f"(OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')})")
+    for _ in range(repeat):
+        for hours in (None, 24):
+            start = time.perf_counter()
+            model = IssueModel(burst_hours=hours).fit(groups[S.TOKENS], **_fit_context(posts, groups))
+            fitted = time.perf_counter() - start
+            labels = model.predict(posts[S.TOKENS])
+            total = time.perf_counter() - start
+            found = []
+            for key, _ in (("kebakaran_pasar_ambon", 60), ("antrean_lpg_palu", 150)):
+                mine = (posts["true_issue"] == key).to_numpy()
+                issue = pd.Series(labels[mine]).mode()[0]
+                found.append(f"{key}: issue {issue}, capture {(labels[mine] == issue).mean():.2f}, "
+                             f"cluster size {(labels == issue).sum() if issue >= 0 else 0}")
+            print(f"new-issue stage {'on ' if hours else 'off'}: fit {fitted:.1f} s + predict {total - fitted:.1f} s "
+                  f"= {total:.1f} s; {model.n_issues_} issues; " + "; ".join(found))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backgrounds", nargs="+", choices=("demo", "mixed"), default=["demo", "mixed"])
@@ -211,7 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "holdout", "holdout-b", "holdout-c", "all"), default="all")
     parser.add_argument("--csv", help="also write the table here")
     parser.add_argument("--no-bursts", action="store_true", help="disable the new-issue stage (before/after)")
+    parser.add_argument("--scale", type=int, help="only time fit + predict on this many synthetic posts")
     args = parser.parse_args(argv)
+    if args.scale:
+        scale(args.scale)
+        return 0
     if args.no_bursts:
         import functools
 
