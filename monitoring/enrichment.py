@@ -67,8 +67,13 @@ def enrich_posts(posts: pd.DataFrame, settings: EnrichmentSettings,
     return posts.loc[:, list(ENRICHMENT_COLUMNS)], new_stems
 
 
-def worker_count(posts: int, *, min_posts_per_worker: int = 10_000) -> int:
-    """Worker processes worth starting for ``posts`` posts: 0 (stay in this process) or 2+."""
+def worker_count(posts: int, *, min_posts_per_worker: int = 100_000) -> int:
+    """Worker processes worth starting for ``posts`` posts: 0 (stay in this process) or 2+.
+
+    A worker pays ~3-4 s to start (imports, lexicons, gazetteer) before its first post; one
+    process enriches ~25k posts/s once loaded. Below ~200k posts (measured on 2 cores,
+    benchmarks/bench_pipeline.py) one process is as fast or faster.
+    """
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

@@ -282,6 +282,9 @@ def detect_issues(
         Posts with :data:`schema.ISSUE_ID` (null = noise), the updated registry, the fitted
         model and the issue id of each model cluster.
     """
+    # 0. a canonical order (by post key): the same posts give the same issues in whatever order they come
+    order = _canonical_order(posts)
+    posts = posts.iloc[order]
     if schema.DUP_GROUP not in posts:
         posts = add_duplicate_groups(posts)
     # 1. one document per duplicate group: copies count for volume, not for clustering
@@ -295,7 +298,7 @@ def detect_issues(
     by_group = pd.Series(model.labels_, index=groups[schema.DUP_GROUP].to_numpy())
     posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
     posts, registry = apply_edits(posts, registry, edits, normaliser=normaliser)
-    return IssueDetection(posts, registry, model, cluster_ids)
+    return IssueDetection(posts.iloc[np.argsort(order)], registry, model, cluster_ids)
 
 
 def assign_posts(
@@ -315,6 +318,18 @@ def assign_posts(
     by_group = pd.Series(model.predict(groups[schema.TOKENS]), index=groups[schema.DUP_GROUP].to_numpy())
     posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
     return apply_edits(posts, registry, edits, normaliser=normaliser)
+
+
+def _canonical_order(posts: pd.DataFrame) -> np.ndarray:
+    """Positions sorted by a hash of the post key (input order without one).
+
+    The store returns rows in no fixed order, and the fit depends on it (which post represents a
+    duplicate group, which documents are sampled): this makes a re-analysis reproducible.
+    """
+    if schema.POST_KEY not in posts:
+        return np.arange(len(posts))
+    keys = pd.util.hash_pandas_object(posts[schema.POST_KEY].astype(str), index=False).to_numpy()
+    return np.argsort(keys, kind="stable")
 
 
 def _fit_context(posts: pd.DataFrame, groups: pd.DataFrame) -> dict:

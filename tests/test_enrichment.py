@@ -58,8 +58,8 @@ def test_a_failing_worker_falls_back_to_this_process(monkeypatch):
     pd.testing.assert_frame_equal(rows.sort_values(S.POST_KEY, ignore_index=True), expected.reset_index(drop=True))
 
 
-@pytest.mark.parametrize("posts_count, cores, expected", [(5_000, 2, 0), (50_000, 1, 0), (50_000, 2, 2),
-                                                          (1_000_000, 8, enrichment.MAX_WORKERS)])
+@pytest.mark.parametrize("posts_count, cores, expected", [(50_000, 2, 0), (500_000, 1, 0), (250_000, 2, 2),
+                                                          (250_000, 8, 2), (1_000_000, 8, enrichment.MAX_WORKERS)])
 def test_worker_count(monkeypatch, posts_count, cores, expected):
     monkeypatch.setattr(enrichment.os, "sched_getaffinity", lambda pid: set(range(cores)))
     assert enrichment.worker_count(posts_count) == expected
