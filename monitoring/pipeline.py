@@ -51,6 +51,7 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
     report = AnalysisReport()
     timer = _Timer(report)
     # 1. Enrich posts that have never been enriched: tokens ▸ sentiment ▸ region.
+    _release_memory()  # e.g. what an import just before left on the heap
     with timer("enrich"):
         report.enriched = enrich_new_posts(con, progress)
     # 2. Decide: full re-fit of the issue model, or assign only the new posts to it.
@@ -58,9 +59,11 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
     unassigned = storage.query_value(
         con, f"SELECT count(*) FROM posts p ANTI JOIN post_issues i USING ({S.POST_KEY})") or 0
     model = None if refit else load_issue_model(con)
-    report.refit = model is None or (total and unassigned / total > REFIT_SHARE) or n_issues is not None
+    report.refit = (model is None or (total and unassigned / total > REFIT_SHARE) or n_issues is not None
+                    or _has_newer_window(con, model[0]))
     # 3. Detect issues (dedup ▸ TF-IDF ▸ clustering ▸ labels ▸ stable ids ▸ edits) and store them.
     progress(0.8, "Mendeteksi isu…")
+    _release_memory()  # the issue stage holds every post's tokens: start it from a trimmed heap too
     with timer("issues"):
         if report.refit:
             report.issues, report.assigned = fit_issues(con, n_issues=n_issues)
@@ -154,6 +157,31 @@ def reset_enrichment(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("DELETE FROM enrichment")
         con.execute("DELETE FROM post_issues")
         storage.bump_version(con)
+
+
+def _has_newer_window(con: duckdb.DuckDBPyConnection, model) -> bool:
+    """New issues are only found by a fit: re-fit when posts arrived after the model's recent window."""
+    window_end = getattr(model, "window_end_", None)
+    if window_end is None or pd.isna(window_end):
+        return False
+    latest = storage.query_df(con, f"SELECT max({S.CREATED_AT}) AS t FROM posts")["t"].iloc[0]
+    if pd.isna(latest):
+        return False
+    return pd.Timestamp(latest) > pd.Timestamp(window_end).tz_localize("UTC") + pd.Timedelta(hours=1) \
+        if pd.Timestamp(window_end).tzinfo is None else pd.Timestamp(latest) > pd.Timestamp(window_end) + pd.Timedelta(hours=1)
+
+
+def _release_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the OS (glibc), so the next stage's
+    peak is not stacked on memory the previous stages no longer use (~0.2-0.3 GB at 1M posts)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 class _Timer:
