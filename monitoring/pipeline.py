@@ -20,6 +20,7 @@ from monitoring import schema as S
 from monitoring import settings, storage
 from monitoring.emerging import refresh_alerts
 from monitoring.enrichment import ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, worker_count
+from monitoring.facts import refresh_facts
 from monitoring.issue_store import assign_issues, fit_issues, load_issue_model
 from monitoring.sentiment_store import active_sentiment_model
 
@@ -72,7 +73,7 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
     # 4. Refresh the fact table the pages aggregate (changed rows only, or a sorted rebuild).
     progress(0.9, "Memperbarui ringkasan dasbor…")
     with timer("facts"), storage.transaction(con):
-        storage.refresh_facts(con)
+        refresh_facts(con)
     # 5. Spike alerts on the whole store, merged with earlier ones.
     progress(0.95, "Memeriksa lonjakan…")
     with timer("alerts"):

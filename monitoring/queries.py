@@ -3,7 +3,7 @@
 A pure function builds the SQL and its parameters (:func:`where_clause`); thin functions
 execute it. No user value is ever formatted into SQL; identifiers come only from
 :mod:`monitoring.schema`. Queries read the ``post_facts`` table (the aggregated columns of the
-``post_view`` view, materialised per store version; :func:`monitoring.storage.facts_source`)
+``post_view`` view, materialised per store version; :func:`monitoring.facts.facts_source`)
 and fall back to ``post_view`` (posts + enrichment + issues) when it cannot be refreshed.
 Post texts are fetched for the few posts a list shows, by key, never scanned for a chart.
 """
@@ -16,7 +16,8 @@ import duckdb
 import pandas as pd
 
 from monitoring import schema as S
-from monitoring.storage import FACTS_TABLE, facts_source, keyword_hits_ready, query_df, query_value
+from monitoring.facts import FACTS_TABLE, facts_source, keyword_hits_ready
+from monitoring.storage import query_df, query_value
 
 TZ_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}
 ENGAGEMENT_SQL = f"coalesce({S.LIKES},0) + coalesce({S.REPLIES},0) + coalesce({S.SHARES},0)"
@@ -97,7 +98,7 @@ def _escape_like(value: str) -> str:
 def scoped(con: duckdb.DuckDBPyConnection, filters: Filters, *, alias: str = "") -> tuple[str, str, list[Any]]:
     """``(relation, where, params)`` of a page query: ``post_facts`` when fresh, else ``post_view``.
 
-    Both relations have every column of :data:`monitoring.storage.FACT_COLUMNS`; the keyword
+    Both relations have every column of :data:`monitoring.facts.FACT_COLUMNS`; the keyword
     filter goes through ``posts`` so it works on either.
     """
     source = facts_source(con)

@@ -6,7 +6,6 @@ uses its own cursor. Timestamps are ``TIMESTAMPTZ`` with the session time zone p
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -118,27 +117,12 @@ MIGRATIONS: tuple[str, ...] = (
     LEFT JOIN enrichment e USING ({S.POST_KEY})
     LEFT JOIN post_issues i USING ({S.POST_KEY});
     """,
-    # posts whose text matches a search pattern, per store version (see keyword_hits_ready);
+    # posts whose text matches a search pattern, per store version (monitoring.facts.keyword_hits_ready);
     # a row with a null post_key marks a pattern as computed
     "CREATE TABLE keyword_hits (pattern VARCHAR, version VARCHAR, post_key VARCHAR);",
 )
 
-# --- the fact table: post_view's columns the pages aggregate, materialised -----------------
-# post_view joins three 1M-row tables on a text key for every chart (~0.7-1.3 s per query at
-# 1M posts); post_facts holds the same rows, without the posts' own text and extra columns
-# (read by key through the posts' index when a list shows them), sorted by time
-# (row-group min/max skip other dates). It is valid for one store version: pipeline.analyze
-# refreshes it, and readers refresh it (or fall back to post_view) after any other change.
-FACTS_TABLE = "post_facts"
-FACT_COLUMNS = (
-    S.POST_KEY, S.DATASET_ID, S.PLATFORM, S.CREATED_AT, S.AUTHOR, S.IN_REPLY_TO, S.LIKES, S.REPLIES, S.SHARES,
-    S.VIEWS, S.SENTIMENT, S.SENTIMENT_SCORE, S.PROVINCE_CODE, S.PROVINCE, S.KABKOTA_CODE, S.KABKOTA,
-    S.REGION_SOURCE, S.ISSUE_ID, S.DUP_GROUP, S.IS_COORDINATED, S.HASHTAGS, S.CLEAN_TEXT,
-)
-FACTS_STATE = "facts_version"
-# Above this share of changed rows a refresh rebuilds the table (sorted) instead of patching it.
-FACTS_REBUILD_SHARE = 0.3
-_LOCAL = threading.local()  # per thread: depth of open transactions
+_LOCAL = threading.local()  # per thread: depth of open transactions (see in_transaction)
 
 
 class StoreBusyError(UserError):
@@ -202,6 +186,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         finally:
             _LOCAL.depth -= 1
         con.execute("COMMIT")
+
+
+def in_transaction() -> bool:
+    """Whether this thread is inside :func:`transaction` (its cursors then see the last commit)."""
+    return bool(getattr(_LOCAL, "depth", 0))
 
 
 def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
@@ -282,114 +271,6 @@ def set_state(con: duckdb.DuckDBPyConnection, key: str, value: Any) -> None:
         "INSERT INTO store_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, json.dumps(value, ensure_ascii=False)],
     )
-
-
-# --- the fact table ------------------------------------------------------------------------
-
-def facts_source(con: duckdb.DuckDBPyConnection) -> str:
-    """Name of the relation page queries should read: ``post_facts`` or ``post_view``.
-
-    ``post_facts`` when it matches the store version. Otherwise this call refreshes it first,
-    unless the writer lock is busy (an import or analysis is writing), this thread is inside
-    a transaction, or the connection is read-only: then ``post_view``, which is always exact.
-    """
-    if _facts_fresh(con):
-        return FACTS_TABLE
-    if getattr(_LOCAL, "depth", 0) or not WRITE_LOCK.acquire(blocking=False):
-        return "post_view"
-    try:
-        if not _facts_fresh(con):
-            with transaction(con):
-                refresh_facts(con)
-        return FACTS_TABLE
-    except duckdb.Error:  # read-only connection, or a concurrent schema change
-        return "post_view"
-    finally:
-        WRITE_LOCK.release()
-
-
-# The fact table is valid for one store version and one column list (FACT_COLUMNS may change
-# between releases): its state is "<store version>|<columns digest>".
-_FACTS_DIGEST = hashlib.sha1(",".join(FACT_COLUMNS).encode()).hexdigest()[:12]
-_FACTS_STAMP_SQL = f"coalesce((SELECT value FROM store_state WHERE key = 'version'), '0') || '|{_FACTS_DIGEST}'"
-
-
-def _facts_fresh(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(query_value(con, f"""SELECT coalesce((SELECT value FROM store_state WHERE key = '{FACTS_STATE}')
-        = {_FACTS_STAMP_SQL}, false)"""))
-
-
-def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring ``post_facts`` up to the current store version (call inside a write transaction).
-
-    Rows that differ from ``post_view`` (new, changed, deleted posts) are replaced; when more
-    than :data:`FACTS_REBUILD_SHARE` of them changed (or the columns changed) the table is
-    rebuilt, sorted by time. Returns the number of rows written.
-    """
-    columns = ", ".join(FACT_COLUMNS)
-    present = [r[0] for r in con.execute(
-        f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{FACTS_TABLE}' "
-        "AND schema_name = 'main' ORDER BY column_index").fetchall()]
-    if present != list(FACT_COLUMNS):
-        written = _rebuild_facts(con, columns)
-    else:
-        changed = " OR ".join(f"v.{c} IS DISTINCT FROM f.{c}" for c in FACT_COLUMNS[1:])
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE facts_delta AS SELECT v.* FROM (SELECT {columns} FROM post_view) v
-            LEFT JOIN {FACTS_TABLE} f USING ({S.POST_KEY}) WHERE f.{S.POST_KEY} IS NULL OR {changed}""")
-        written, total = con.execute(
-            f"SELECT (SELECT count(*) FROM facts_delta), (SELECT count(*) FROM posts)").fetchall()[0]
-        if written > FACTS_REBUILD_SHARE * total:
-            written = _rebuild_facts(con, columns)
-        else:
-            con.execute(f"DELETE FROM {FACTS_TABLE} WHERE {S.POST_KEY} IN (SELECT {S.POST_KEY} FROM facts_delta) "
-                        f"OR {S.POST_KEY} NOT IN (SELECT {S.POST_KEY} FROM posts)")
-            con.execute(f"INSERT INTO {FACTS_TABLE} SELECT * FROM facts_delta")
-        con.execute("DROP TABLE facts_delta")
-    con.execute(f"""INSERT INTO store_state VALUES ('{FACTS_STATE}', {_FACTS_STAMP_SQL})
-        ON CONFLICT (key) DO UPDATE SET value = excluded.value""")
-    return int(written)
-
-
-def _rebuild_facts(con: duckdb.DuckDBPyConnection, columns: str) -> int:
-    # no key index: building it costs more (~3 s at 1M posts) than the few key lookups save
-    con.execute(f"CREATE OR REPLACE TABLE {FACTS_TABLE} AS SELECT {columns} FROM post_view ORDER BY {S.CREATED_AT}")
-    return con.execute(f"SELECT count(*) FROM {FACTS_TABLE}").fetchall()[0][0]
-
-
-KEYWORD_PATTERNS_KEPT = 32  # distinct search patterns cached per store version
-
-
-def keyword_hits_ready(con: duckdb.DuckDBPyConnection, pattern: str) -> bool:
-    """Whether ``keyword_hits`` holds the posts whose text matches ``pattern`` (ILIKE, with
-    ``\\`` as escape) for the current store version, computing them first when possible.
-
-    A search is one scan of every post text (~0.4 s at 1M posts); a page runs several queries
-    with the same search, which then read the stored matches. False when the writer lock is
-    busy, this thread is inside a transaction, or the store is read-only.
-    """
-    version = query_value(con, "SELECT coalesce((SELECT value FROM store_state WHERE key = 'version'), '0')")
-    ready = "SELECT count(*) FROM keyword_hits WHERE pattern = ? AND version = ? AND post_key IS NULL"
-    try:
-        if query_value(con, ready, [pattern, version]):
-            return True
-    except duckdb.Error:  # table missing: a read-only store of an older schema
-        return False
-    if getattr(_LOCAL, "depth", 0) or not WRITE_LOCK.acquire(blocking=False):
-        return False
-    try:
-        with transaction(con):
-            stale = con.execute("SELECT count(DISTINCT pattern) >= ? OR bool_or(version <> ?) FROM keyword_hits",
-                                [KEYWORD_PATTERNS_KEPT, version]).fetchall()[0][0]
-            if stale:
-                con.execute("DELETE FROM keyword_hits")
-            con.execute(f"INSERT INTO keyword_hits SELECT ?, ?, {S.POST_KEY} FROM posts "
-                        f"WHERE {S.TEXT} ILIKE ? ESCAPE '\\' UNION ALL SELECT ?, ?, NULL",
-                        [pattern, version, pattern, pattern, version])
-        return True
-    except duckdb.Error:
-        return False
-    finally:
-        WRITE_LOCK.release()
 
 
 # --- settings, remembered mappings, stem cache, user dictionaries ------------------------

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring import queries, storage
+from monitoring import facts, queries, storage
 from monitoring import schema as S
 
-COLUMNS = ", ".join(storage.FACT_COLUMNS)
+COLUMNS = ", ".join(facts.FACT_COLUMNS)
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def facts_differ_from_view(con) -> int:
 
 
 def test_facts_are_built_on_first_read_and_equal_the_view(truth):
-    assert storage.facts_source(truth) == storage.FACTS_TABLE
+    assert facts.facts_source(truth) == facts.FACTS_TABLE
     assert facts_differ_from_view(truth) == 0
     assert storage.query_value(truth, "SELECT count(*) FROM post_facts") == \
         storage.query_value(truth, "SELECT count(*) FROM posts")
@@ -48,25 +48,31 @@ def test_facts_are_built_on_first_read_and_equal_the_view(truth):
     "DELETE FROM post_issues",
 ])
 def test_any_change_of_the_store_reaches_the_facts(truth, change):
-    storage.facts_source(truth)
+    facts.facts_source(truth)
     with storage.transaction(truth):
         truth.execute(change)
         storage.bump_version(truth)
     assert facts_differ_from_view(truth) > 0  # stale until the next read
-    assert storage.facts_source(truth) == storage.FACTS_TABLE
+    assert facts.facts_source(truth) == facts.FACTS_TABLE
     assert facts_differ_from_view(truth) == 0
 
 
 def test_a_new_upload_is_appended_without_rebuilding(truth):
-    storage.facts_source(truth)
+    facts.facts_source(truth)
     with storage.transaction(truth):
         truth.execute("""INSERT INTO posts (post_key, post_id, dataset_id, platform, created_at, author, text)
             VALUES ('k-new', 'new1', 1, 'x', TIMESTAMPTZ '2026-11-20 10:00:00+00', 'warga_ntt',
                     'air bersih susah bgt di kupang 😭 #KupangButuhAir')""")
         storage.bump_version(truth)
-        written = storage.refresh_facts(truth)
+        written = facts.refresh_facts(truth)
     assert written == 1
     assert facts_differ_from_view(truth) == 0
+
+
+def test_a_fresh_fact_table_is_left_alone(truth):
+    facts.facts_source(truth)
+    with storage.transaction(truth):
+        assert facts.refresh_facts(truth) == 0
 
 
 def test_readers_fall_back_to_the_view_while_another_thread_writes(truth):
@@ -83,27 +89,27 @@ def test_readers_fall_back_to_the_view_while_another_thread_writes(truth):
     thread = threading.Thread(target=writer)
     thread.start()
     holding.wait(10)
-    answers.append(storage.facts_source(truth))
+    answers.append(facts.facts_source(truth))
     release.set()
     thread.join()
-    answers.append(storage.facts_source(truth))
-    assert answers == ["post_view", storage.FACTS_TABLE]
+    answers.append(facts.facts_source(truth))
+    assert answers == ["post_view", facts.FACTS_TABLE]
 
 
 def test_no_refresh_inside_a_transaction(truth):
     with storage.transaction(truth):
         storage.bump_version(truth)  # the facts are stale from here on
     with storage.transaction(truth):
-        assert storage.facts_source(truth) == "post_view"
-    assert storage.facts_source(truth) == storage.FACTS_TABLE
+        assert facts.facts_source(truth) == "post_view"
+    assert facts.facts_source(truth) == facts.FACTS_TABLE
 
 
 def test_facts_of_an_older_column_list_are_rebuilt(truth):
-    storage.facts_source(truth)
+    facts.facts_source(truth)
     with storage.transaction(truth):
         truth.execute("CREATE OR REPLACE TABLE post_facts AS SELECT * EXCLUDE (hashtags) FROM post_facts")
         truth.execute("UPDATE store_state SET value = 'old' WHERE key = 'facts_version'")
-    assert storage.facts_source(truth) == storage.FACTS_TABLE
+    assert facts.facts_source(truth) == facts.FACTS_TABLE
     assert facts_differ_from_view(truth) == 0
 
 
