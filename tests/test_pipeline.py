@@ -65,3 +65,20 @@ def test_reset_enrichment_then_reanalyse(demo_db_path, tmp_path):
     assert storage.query_value(con, "SELECT count(*) FROM enrichment") == 0
     report = pipeline.analyze(con)
     assert report.enriched == 2500 and report.refit
+
+
+def test_a_store_with_an_older_model_format_is_refitted(demo_db_path, tmp_path):
+    from monitoring.issue_store import MODEL_BLOB, OLD_MODEL_BLOBS
+
+    con = copy_store(demo_db_path, tmp_path)
+    with storage.transaction(con):  # as an earlier release left it: a joblib blob under the old name
+        blob = storage.load_blob(con, MODEL_BLOB)
+        con.execute("DELETE FROM blobs WHERE name = ?", [MODEL_BLOB])
+        storage.save_blob(con, OLD_MODEL_BLOBS[0], blob)
+    extra = generate_demo_posts(seed=98, n_posts=100)
+    extra["post_id"] = "old-" + extra["post_id"].astype(str)
+    import_posts_frame(con, extra, name="tambahan")
+    report = pipeline.analyze(con)
+    assert report.refit
+    names = set(storage.query_df(con, "SELECT name FROM blobs")["name"])
+    assert MODEL_BLOB in names and not names & set(OLD_MODEL_BLOBS)

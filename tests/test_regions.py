@@ -360,3 +360,30 @@ def test_text_scan_keeps_texts_apart():
     results = placement.find_text_mentions_many(["macet di Jakarta", "Selatan ramai", "warga Bontang"])
     assert results[0].kabkota_code is None and results[1] is None
     assert results[2].kabkota_code == "64.74"
+
+
+def test_gazetteer_is_cached_per_install_and_rebuilt_when_the_cache_is_bad(tmp_path, monkeypatch):
+    from monitoring import gazetteer as G
+
+    monkeypatch.setattr(G, "CACHE_DIR", tmp_path)
+    build = G.load_gazetteer.__wrapped__  # past the per-process lru_cache
+    built = build()
+    cached = list(tmp_path.glob("gazetteer-*.pickle"))
+    assert len(cached) == 1
+    assert build().phrases == built.phrases  # read back from the file
+    cached[0].write_bytes(b"not a pickle")
+    assert build().phrases == built.phrases  # unreadable cache: built again and rewritten
+    assert cached[0].read_bytes() != b"not a pickle"
+
+
+def test_a_changed_alias_file_gets_its_own_gazetteer(tmp_path, monkeypatch):
+    from monitoring import gazetteer as G
+
+    monkeypatch.setattr(G, "CACHE_DIR", tmp_path / "cache")
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_bytes(G.ALIASES_PATH.read_bytes())
+    G.load_gazetteer.__wrapped__(aliases)
+    with open(aliases, "a", encoding="utf-8") as handle:
+        handle.write("\n")
+    G.load_gazetteer.__wrapped__(aliases)
+    assert len(list((tmp_path / "cache").glob("gazetteer-*.pickle"))) == 2
