@@ -133,7 +133,9 @@ class DocumentInfo:
             array = pd.Series(values).reset_index(drop=True)
             if len(array) != n:
                 raise ValueError(f"{name} has {len(array)} values for {n} documents")
-            if name == "authors":
+            if name == "created_at":  # naive UTC datetime64: an array of tz-aware times is one of objects
+                array = pd.to_datetime(array, utc=True, errors="coerce").dt.tz_convert(None)
+            elif name == "authors":
                 array = array.astype(object).where(array.notna(), "").astype(str)
             elif name == "post_counts":
                 array = array.fillna(1).astype(np.int64)

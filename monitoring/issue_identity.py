@@ -339,7 +339,8 @@ def _fit_context(posts: pd.DataFrame, groups: pd.DataFrame) -> dict:
     context = {"post_counts": by_group.size().to_numpy()}
     if schema.CREATED_AT in posts:
         times = pd.to_datetime(posts[schema.CREATED_AT], utc=True, errors="coerce")
-        context["created_at"] = times.groupby(posts[schema.DUP_GROUP].to_numpy(), sort=False).min().to_numpy()
+        first = times.groupby(posts[schema.DUP_GROUP].to_numpy(), sort=False).min()
+        context["created_at"] = first.dt.tz_convert(None).to_numpy()  # naive UTC: not an array of objects
     if schema.AUTHOR in groups:
         context["authors"] = groups[schema.AUTHOR].to_numpy(dtype=object)
     return context

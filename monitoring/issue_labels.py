@@ -121,7 +121,8 @@ def readable_label(terms: Sequence[str], surface: Mapping[str, str] | None = Non
     return LABEL_SEPARATOR.join(" ".join(surface.get(w, w) for w in t.split(" ")) for t in chosen)
 
 
-def surface_forms(texts: Iterable[str], token_lists: Iterable[Sequence[str]], stems: Iterable[str]) -> dict[str, str]:
+def surface_forms(texts: Iterable[str], token_lists: Iterable[Sequence[str]], stems: Iterable[str], *,
+                  enough: int = 200) -> dict[str, str]:
     """Map each stem to the word posts most often write for it.
 
     A word counts as a form of a stem when the stem is also a token of the same post and the
@@ -132,19 +133,26 @@ def surface_forms(texts: Iterable[str], token_lists: Iterable[Sequence[str]], st
         texts: original post texts.
         token_lists: the tokens of the same posts, in the same order.
         stems: the stems to map (e.g. every word of a label).
+        enough: a stem seen in this many posts is settled: later posts are not read for it
+            (the most common form is clear long before; label words are common words).
 
     Returns:
         ``{stem: display word}`` for the stems seen; unseen stems are absent.
     """
-    wanted = set(stems)
-    counts: dict[str, Counter] = {s: Counter() for s in wanted}
+    open_stems = set(stems)
+    counts: dict[str, Counter] = {s: Counter() for s in open_stems}
+    seen: Counter = Counter()
     for text, tokens in zip(texts, token_lists):
-        present = wanted.intersection(tokens)
+        present = open_stems.intersection(tokens)
         if not present or not isinstance(text, str):
             continue
         for word in _WORD.findall(text):
             for stem in _candidate_stems(word.lower()) & present:
                 counts[stem][word] += 1
+        seen.update(present)
+        open_stems.difference_update(s for s in present if seen[s] >= enough)
+        if not open_stems:
+            break
     return {stem: _best_form(c) for stem, c in counts.items() if c}
 
 
