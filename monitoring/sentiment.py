@@ -14,29 +14,33 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import joblib
 import numpy as np
 import pandas as pd
-import sklearn
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.exceptions import NotFittedError
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 
 from monitoring import __version__
 from monitoring import schema as S
 from monitoring.errors import MappingError, ModelError
-from monitoring.sentiment_lexicon import (
-    LexiconSentimentModel, TokenResolver, as_text_list, load_lexicon, normalized_texts,
-)
+from monitoring.sentiment_lexicon import LexiconSentimentModel, as_text_list
+
+# scikit-learn (~1 s to import) is only imported to train, evaluate or save a model: scoring
+# posts with the lexicon model (every enrichment worker) does not need it.
+_TRAINABLE = ("SentimentNormalizer", "LexiconScores", "build_trainable_model")
+
+
+def __getattr__(name: str) -> Any:
+    """The trainable model's parts live in :mod:`monitoring.sentiment_features` (imported on use;
+    model files saved by earlier releases refer to them by this module's name)."""
+    if name in _TRAINABLE:
+        from monitoring import sentiment_features
+
+        return getattr(sentiment_features, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 MIN_EXAMPLES_PER_CLASS = 10
 _LABEL_ALIASES = {
@@ -72,13 +76,19 @@ def predict_sentiment(texts: Iterable[object], model: Any = None) -> tuple[np.nd
         return np.array([], dtype=object), np.array([], dtype=float)
     try:
         proba = model.predict_proba(texts)
-    except NotFittedError as err:
+    except _not_fitted_errors() as err:
         raise ModelError("Model sentimen belum dilatih. Latih model atau gunakan model bawaan.") from err
     classes = np.array([str(c) for c in model.classes_], dtype=object)
     if not set(classes) <= set(S.SENTIMENTS):
         raise ModelError("Model ini tidak menghasilkan label positif/netral/negatif; pilih model sentimen lain.")
     best = proba.argmax(axis=1)
     return classes[best], proba[np.arange(len(texts)), best].round(4)
+
+
+def _not_fitted_errors() -> tuple[type[Exception], ...]:
+    """scikit-learn's NotFittedError when scikit-learn is loaded (a trained model is), else none."""
+    exceptions = sys.modules.get("sklearn.exceptions")
+    return (exceptions.NotFittedError,) if exceptions is not None else ()
 
 
 def add_sentiment(posts: pd.DataFrame, model: Any = None) -> pd.DataFrame:
@@ -132,54 +142,7 @@ def check_training_data(texts: list[object], labels: np.ndarray) -> None:
 
 # --- the trainable model --------------------------------------------------------------------
 
-class SentimentNormalizer(TransformerMixin, BaseEstimator):
-    """Raw texts -> canonical token text with ``NEG_`` marks inside negation scope (stateless)."""
-
-    def __init__(self, negation_window: int = 3):
-        self.negation_window = negation_window
-
-    def fit(self, X: Iterable[object], y: Any = None) -> "SentimentNormalizer":
-        self.resolver_ = TokenResolver(load_lexicon())
-        return self
-
-    def transform(self, X: Iterable[object]) -> list[str]:
-        return normalized_texts(as_text_list(X), self.resolver_, self.negation_window)
-
-
-class LexiconScores(TransformerMixin, BaseEstimator):
-    """The lexicon model's evidence as six dense features (squashed score parts and cue flags)."""
-
-    def fit(self, X: Iterable[object], y: Any = None) -> "LexiconScores":
-        self.model_ = LexiconSentimentModel().fit()
-        return self
-
-    def transform(self, X: Iterable[object]) -> np.ndarray:
-        matrix = self.model_.transform(X)
-        coef = self.model_.coef_
-        extra = len(coef) - 4
-        flags = [matrix[:, extra + i].toarray().ravel() > 0 for i in range(3)]
-        parts = [self.model_.score_matrix(matrix), matrix @ np.clip(coef, 0, None), matrix @ np.clip(coef, None, 0)]
-        return np.column_stack([np.tanh(p / 2) for p in parts] + flags).astype(float)
-
-
-def build_trainable_model(C: float = 4.0, lexicon_features: bool = True) -> Pipeline:
-    """Unfitted pipeline: word 1-2-gram + char_wb 2-5-gram TF-IDF (+ lexicon features) -> logistic regression.
-
-    Args:
-        C: inverse regularisation strength of the logistic regression.
-        lexicon_features: add the shipped lexicon's evidence (helps most with few labels).
-    """
-    words = make_pipeline(SentimentNormalizer(), TfidfVectorizer(
-        token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True))
-    chars = make_pipeline(SentimentNormalizer(), TfidfVectorizer(
-        analyzer="char_wb", lowercase=False, ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=300_000))
-    features = FeatureUnion([("words", words), ("chars", chars),
-                             ("lexicon", LexiconScores() if lexicon_features else "drop")])
-    classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
-    return Pipeline([("features", features), ("classifier", classifier)])
-
-
-def train_model(texts: Iterable[object], labels: Iterable[object], **params: Any) -> Pipeline:
+def train_model(texts: Iterable[object], labels: Iterable[object], **params: Any) -> Any:
     """Fit :func:`build_trainable_model` on labelled texts (labels in any accepted spelling).
 
     Raises:
@@ -188,6 +151,8 @@ def train_model(texts: Iterable[object], labels: Iterable[object], **params: Any
     texts = as_text_list(texts)
     y = normalize_labels(labels)
     check_training_data(texts, y)
+    from monitoring.sentiment_features import build_trainable_model
+
     return build_trainable_model(**params).fit(texts, y)
 
 
@@ -196,6 +161,8 @@ def metrics_report(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
 
     Confusion matrix rows are true labels, columns predictions, both in order positive, neutral, negative.
     """
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
     labels = list(S.SENTIMENTS)
     precision, recall, f1, support = precision_recall_fscore_support(
         y_true, y_pred, labels=labels, zero_division=0)
@@ -230,6 +197,10 @@ def cross_validate_model(texts: Iterable[object], labels: Iterable[object], fold
     y = normalize_labels(labels)
     check_training_data(texts, y)
     folds = max(2, min(int(folds), min(int(np.sum(y == label)) for label in S.SENTIMENTS)))
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from monitoring.sentiment_features import build_trainable_model
+
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     predicted = cross_val_predict(build_trainable_model(**params), texts, y, cv=splitter)
     return {**metrics_report(y, predicted), "folds": folds}
@@ -251,6 +222,9 @@ def _write_atomic(path: Path, write) -> None:
 def save_model(model: Any, path: str | Path, *, metrics: dict | None = None,
                n_examples: int | None = None) -> Path:
     """Write a fitted model (joblib) and its JSON sidecar (metrics, created_at, n_examples, versions)."""
+    import joblib
+    import sklearn
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     info = {
@@ -273,6 +247,8 @@ def load_model(path: str | Path) -> Any:
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"Berkas model {path} tidak ditemukan.")
+    import joblib
+
     try:
         model = joblib.load(path)
     except Exception as err:  # noqa: BLE001 - any unpickling failure means "not a model file"

@@ -13,6 +13,7 @@ fixed-vocabulary sparse matrix (terms + ``NEG_`` terms + cue counts) times a wei
 """
 from __future__ import annotations
 
+import inspect
 import re
 import threading
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin
 
 from monitoring.errors import ModelError
 from monitoring.schema import SENTIMENTS
@@ -431,7 +431,25 @@ def as_text_list(texts: Iterable[object]) -> list[object]:
     return list(texts)
 
 
-class LexiconSentimentModel(ClassifierMixin, BaseEstimator):
+class _Parameters:
+    """scikit-learn's ``get_params`` / ``set_params`` without importing scikit-learn (~1 s), so the
+    enrichment workers that score posts start fast."""
+
+    _estimator_type = "classifier"
+
+    def get_params(self, deep: bool = True) -> dict:
+        names = [n for n in inspect.signature(type(self).__init__).parameters if n != "self"]
+        return {name: getattr(self, name) for name in names}
+
+    def set_params(self, **params) -> "_Parameters":
+        for name, value in params.items():
+            if name not in self.get_params():
+                raise ValueError(f"Invalid parameter {name!r} for {type(self).__name__}.")
+            setattr(self, name, value)
+        return self
+
+
+class LexiconSentimentModel(_Parameters):
     """Rule-weighted lexicon classifier: positive / neutral / negative with a confidence.
 
     ``transform`` gives a sparse matrix over a fixed vocabulary (lexicon terms, ``NEG_`` terms and

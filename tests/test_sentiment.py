@@ -353,3 +353,21 @@ def test_sidecar_json_is_plain(tmp_path):
     path = save_model(default_model(), tmp_path / "x.joblib")
     assert json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))["model_type"] == "LexiconSentimentModel"
     assert path.exists()
+
+
+def test_scoring_does_not_import_scikit_learn_and_old_model_files_still_load():
+    import pickle
+    import subprocess
+    import sys
+
+    code = ("import sys; from monitoring.sentiment import add_sentiment, predict_sentiment; "
+            "predict_sentiment(['pelayanan bagus banget']); print('sklearn' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    # model files of earlier releases name the trainable parts under monitoring.sentiment
+    from monitoring.sentiment import SentimentNormalizer
+
+    old = pickle.dumps(SentimentNormalizer(negation_window=2), protocol=0).replace(
+        b"monitoring.sentiment_features", b"monitoring.sentiment")
+    assert b"monitoring.sentiment\n" in old
+    assert pickle.loads(old).negation_window == 2
