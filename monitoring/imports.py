@@ -17,6 +17,7 @@ import pandas as pd
 from monitoring import schema as S
 from monitoring import storage
 from monitoring.errors import MappingError, UnsafeFileError
+from monitoring.facts import record_change
 from monitoring.mapping import apply_mapping, detect_platform, header_signature, suggest_mapping
 from monitoring.readers import RawTable, read_table
 
@@ -117,7 +118,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, *, n
              json.dumps(mapped.warnings, ensure_ascii=False)],
         )
         storage.remember_mapping(con, prepared.signature, mapping, platform)
-        storage.bump_version(con)
+        record_change(con, f"{S.DATASET_ID} = ?", [dataset_id])
     return ImportSummary(file=prepared.file_name, dataset_id=int(dataset_id), platform=platform,
                          rows_read=prepared.rows_read, rows_imported=imported,
                          rows_rejected=len(mapped.rejects), duplicates=duplicates,
@@ -149,7 +150,7 @@ def import_posts_frame(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame, *, n
             [dataset_id, name, None, None, platform, "generated", None, len(frame), imported, 0,
              len(frame) - imported, None, None, "[]"],
         )
-        storage.bump_version(con)
+        record_change(con, f"{S.DATASET_ID} = ?", [dataset_id])
     return ImportSummary(file=name, dataset_id=int(dataset_id), platform=platform, rows_read=len(frame),
                          rows_imported=imported, rows_rejected=0, duplicates=len(frame) - imported)
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from monitoring import schema as S
 from monitoring import storage
+from monitoring.facts import record_change
 from monitoring.issue_identity import (IssueDetection, IssueEdit, IssueRegistry, apply_edits, assign_posts,
                                        detect_issues, split_edit)
 from monitoring.issues import IssueModel
@@ -27,9 +28,13 @@ CLUSTER_IDS_STATE = "issue_cluster_ids"
 POST_COLUMNS = (S.POST_KEY, S.TEXT, S.TOKENS, S.CREATED_AT, S.AUTHOR)
 
 
-def _load_posts(con: duckdb.DuckDBPyConnection, condition: str = "", params: list[Any] | None = None) -> pd.DataFrame:
+def _load_posts(con: duckdb.DuckDBPyConnection, condition: str = "", params: list[Any] | None = None, *,
+                unassigned: bool = False) -> pd.DataFrame:
+    """Enriched posts with the issue stage's columns: all, those matching ``condition`` (SQL after
+    the join of ``posts p`` and ``enrichment e``), or only those without an issue row."""
     columns = ", ".join(f"p.{c}" if c not in (S.TOKENS,) else f"e.{c}" for c in POST_COLUMNS)
-    return storage.query_df(con, f"SELECT {columns} FROM posts p JOIN enrichment e USING ({S.POST_KEY}) "
+    posts = f"(SELECT * FROM posts ANTI JOIN post_issues USING ({S.POST_KEY}))" if unassigned else "posts"
+    return storage.query_df(con, f"SELECT {columns} FROM {posts} p JOIN enrichment e USING ({S.POST_KEY}) "
                                  f"{condition}", params)
 
 
@@ -79,15 +84,19 @@ def fit_issues(con: duckdb.DuckDBPyConnection, *, n_issues: int | None = None) -
 def assign_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list[str]]) -> tuple[int, int]:
     """Assign posts without an issue row to the stored model's issues (incremental run)."""
     model, cluster_ids = stored
-    posts = _load_posts(con, f"WHERE p.{S.POST_KEY} NOT IN (SELECT {S.POST_KEY} FROM post_issues)")
+    posts = _load_posts(con, unassigned=True)
     if posts.empty:
         return 0, 0
     assigned, registry = assign_posts(posts, model, cluster_ids, load_registry(con), load_edits(con),
                                       normaliser=query_normaliser(con))
     with storage.transaction(con):
         _insert_post_issues(con, assigned)
-        _save_registry(con, registry, None)
-        storage.bump_version(con)
+        _save_registry(con, registry, None)  # labels: not in the fact table
+        con.register("assigned_keys", assigned[[S.POST_KEY]])
+        try:
+            record_change(con, f"{S.POST_KEY} IN (SELECT {S.POST_KEY} FROM assigned_keys)")
+        finally:
+            con.unregister("assigned_keys")
     return len(cluster_ids), int(assigned[S.ISSUE_ID].notna().sum())
 
 
@@ -153,11 +162,13 @@ def add_edit(con: duckdb.DuckDBPyConnection, action: str, issue_id: str, *, labe
         con.execute("INSERT INTO issue_edits VALUES (?, ?, now())",
                     [next_id, json.dumps(edit.to_dict(), ensure_ascii=False)])
         con.register("edited_posts", edited[[S.POST_KEY, S.ISSUE_ID]].astype(object))
-        con.execute(f"UPDATE post_issues SET {S.ISSUE_ID} = e.{S.ISSUE_ID} FROM edited_posts e "
-                    f"WHERE post_issues.{S.POST_KEY} = e.{S.POST_KEY}")
-        con.unregister("edited_posts")
-        _save_registry(con, registry, None)
-        storage.bump_version(con)
+        try:
+            con.execute(f"UPDATE post_issues SET {S.ISSUE_ID} = e.{S.ISSUE_ID} FROM edited_posts e "
+                        f"WHERE post_issues.{S.POST_KEY} = e.{S.POST_KEY}")
+            _save_registry(con, registry, None)
+            record_change(con, f"{S.POST_KEY} IN (SELECT {S.POST_KEY} FROM edited_posts)")
+        finally:
+            con.unregister("edited_posts")
     return edit
 
 

@@ -19,7 +19,7 @@ from monitoring import schema as S
 from monitoring import settings, storage
 from monitoring.emerging import refresh_alerts
 from monitoring.enrichment import ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, worker_count
-from monitoring.facts import refresh_facts
+from monitoring.facts import record_change, refresh_facts
 from monitoring.issue_store import assign_issues, fit_issues, load_issue_model
 from monitoring.sentiment_store import active_sentiment_model
 
@@ -138,10 +138,10 @@ def _store_enrichment(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame, new_s
         try:  # enrichment has no key index: rows already stored (a concurrent run) are skipped here
             con.execute(f"INSERT INTO enrichment SELECT * FROM new_enrichment n WHERE NOT EXISTS "
                         f"(SELECT 1 FROM enrichment e WHERE e.{S.POST_KEY} = n.{S.POST_KEY})")
+            storage.save_stem_cache(con, new_stems)
+            record_change(con, f"{S.POST_KEY} IN (SELECT {S.POST_KEY} FROM new_enrichment)")
         finally:
             con.unregister("new_enrichment")
-        storage.save_stem_cache(con, new_stems)
-        storage.bump_version(con)
 
 
 def _dataset_default_regions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
