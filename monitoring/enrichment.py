@@ -57,14 +57,16 @@ def enrich_posts(posts: pd.DataFrame, settings: EnrichmentSettings,
     """
     from monitoring.regions import add_regions
     from monitoring.sentiment import add_sentiment
-    from monitoring.text import add_tokens
+    from monitoring.text import start_tokens
 
-    posts, new_stems = add_tokens(posts, stem_cache=settings.stem_cache, extra_slang=settings.slang,
-                                  extra_stopwords=settings.stopwords, processes=processes)
+    tokens = start_tokens(posts, stem_cache=settings.stem_cache, extra_slang=settings.slang,
+                          extra_stopwords=settings.stopwords, processes=processes)
+    # sentiment and regions read the raw text: they run while the new words are being stemmed
+    scored = add_regions(add_sentiment(posts, settings.sentiment_model), dataset_defaults=settings.dataset_defaults)
+    posts, new_stems = tokens.result()
     settings.stem_cache.update(new_stems)
-    posts = add_sentiment(posts, settings.sentiment_model)
-    posts = add_regions(posts, dataset_defaults=settings.dataset_defaults)
-    return posts.loc[:, list(ENRICHMENT_COLUMNS)], new_stems
+    token_columns = [c for c in posts.columns if c not in scored.columns]
+    return scored.assign(**{c: posts[c] for c in token_columns}).loc[:, list(ENRICHMENT_COLUMNS)], new_stems
 
 
 def worker_count(posts: int, *, min_posts_per_worker: int = 100_000) -> int:
