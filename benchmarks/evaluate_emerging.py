@@ -41,9 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from benchmarks.emerging_corpus import DEV, HOLDOUT, HOLDOUT_B, HOLDOUT_C, SCENARIOS, inject_posts
 from monitoring import schema as S
@@ -107,30 +105,12 @@ def evaluate(con, injected: pd.DataFrame | None, province: str | None) -> dict:
         "located": round(float((posts.loc[is_injected, S.PROVINCE_CODE] == province).mean()), 2),
         "cluster new": cluster in new_ids,
         "province rank": _rank(local, cluster), "national rank": _rank(national, cluster),
-        "province rank with locality": _rank(_with_locality(table, province), cluster),
         "purity": round(float((in_cluster & recent & is_injected).sum() / max((in_cluster & recent).sum(), 1)), 3),
         "capture": round(float((in_cluster & is_injected).sum() / is_injected.sum()), 3),
         "label": table.loc[table[S.ISSUE_ID] == cluster, "issue_label"].head(1).str.cat(),
     })
     row["pass"] = bool(row["province rank"] == 1 and row["national rank"] <= 3 and row["purity"] >= 0.5)
     return row
-
-
-def _with_locality(table: pd.DataFrame, province: str) -> pd.DataFrame:
-    """What-if for signals.emerging_scores (not in the product): the province's rows re-ranked by
-    score + -log10 P(X >= x), X ~ Binomial(issue's located recent posts, province's share of all
-    located recent posts). A local story outranks a national one of equal size in that province."""
-    rows = table[table[S.PROVINCE_CODE] != S.NATIONAL_CODE]
-    located = rows.groupby(S.ISSUE_ID)["posts"].sum()
-    share = rows.groupby(S.PROVINCE_CODE)["posts"].sum() / max(rows["posts"].sum(), 1)
-    local = rows[rows[S.PROVINCE_CODE] == province].copy()
-    if local.empty:
-        return local
-    n = local[S.ISSUE_ID].map(located).to_numpy()
-    x = local["posts"].to_numpy()
-    surprise = -stats.binom.logsf(x - 1, n, share.get(province, 0.0)) / np.log(10)
-    local["adjusted"] = local["score"] + np.where(x > 0, np.nan_to_num(surprise, posinf=300.0), 0.0)
-    return local.sort_values("adjusted", ascending=False).reset_index(drop=True)
 
 
 def _rank(frame: pd.DataFrame, issue_id: str | None) -> int:
@@ -198,7 +178,6 @@ def _line(row: dict) -> str:
         return (f"{head} new issues {row['new issues']} [{row['new labels']}]  top national: "
                 f"{row['top national']!r} (new: {row['top is new']})  {row['analyze s']} s")
     return (f"{head} n={row['injected']:<3} prov#{row['province rank']:<3} nat#{row['national rank']:<3} "
-            f"(prov#{row['province rank with locality']} with locality) "
             f"purity {row['purity']:.2f} capture {row['capture']:.2f} new={row['cluster new']!s:<5} "
             f"{'PASS' if row['pass'] else 'FAIL'}  [{row['label']}] new issues {row['new issues']}  "
             f"{row['analyze s']} s")
@@ -268,8 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = scored.groupby(["split", "background"]).agg(
             runs=("pass", "size"), passed=("pass", "sum"), top_province=("province rank", lambda r: (r == 1).mean()),
             top3_national=("national rank", lambda r: (r <= 3).mean()), purity=("purity", "median"),
-            capture=("capture", "median"), min_purity=("purity", "min"),
-            top_province_locality=("province rank with locality", lambda r: (r == 1).mean()))
+            capture=("capture", "median"), min_purity=("purity", "min"))
         print("\n" + summary.round(2).to_string())
     quiet = table[table["split"] == "-"]
     if len(quiet):

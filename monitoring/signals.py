@@ -24,9 +24,14 @@ from dataclasses import dataclass
 import lokal
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from monitoring import schema
+
+def _stats():
+    from scipy import stats  # ~1 s to import: only when scores are computed
+
+    return stats
+
 
 # --- input columns (beside schema.ISSUE_ID and the region column) ----------------------------------
 HOUR = "hour"
@@ -42,6 +47,8 @@ EXPECTED = "expected"                  # smoothed expectation the surprise is co
 SCORE = "score"
 SCORE_VOLUME = "score_volume"
 SCORE_NEGATIVE = "score_negative"
+SCORE_LOCAL = "score_local"
+ISSUE_LOCATED = "issue_located"       # recent located posts of the issue, all regions together
 STATUS = "status"
 NEGATIVE_SHARE = "negative_share"
 NEGATIVE_SHARE_BASELINE = "negative_share_baseline"
@@ -60,7 +67,8 @@ NEGATIVE_CONCENTRATION = 50.0  # beta-binomial concentration: how much negative 
 
 SCORE_EXPLANATION = (
     "Skor menunjukkan seberapa kecil kemungkinan lonjakan volume dan kenaikan porsi sentimen negatif "
-    "dalam 24 jam terakhir terjadi secara kebetulan dibanding 7 hari sebelumnya di wilayah yang sama "
+    "dalam 24 jam terakhir terjadi secara kebetulan dibanding 7 hari sebelumnya di wilayah yang sama, "
+    "ditambah seberapa terpusat isu itu di wilayah tersebut dibanding wilayah lain "
     "(skor 2 = peluang 1 banding 100, skor 3 = 1 banding 1.000), dan dikurangi bila unggahannya "
     "masih terlalu sedikit."
 )
@@ -116,14 +124,14 @@ def _surprise_up(x: np.ndarray, mu: np.ndarray, size: float) -> np.ndarray:
     """−log10 P(X >= x) for X ~ NegBin(mean mu, size); 0 when x <= mu."""
     p = size / (size + mu)
     with np.errstate(divide="ignore", invalid="ignore"):  # underflow: handled by the fallback
-        log_p = stats.nbinom.logsf(x - 1, size, p)
-    log_p = np.where(np.isfinite(log_p), log_p, stats.nbinom.logpmf(x, size, p))  # deep tail
+        log_p = _stats().nbinom.logsf(x - 1, size, p)
+    log_p = np.where(np.isfinite(log_p), log_p, _stats().nbinom.logpmf(x, size, p))  # deep tail
     return np.where(x > mu, -log_p / np.log(10), 0.0)
 
 
 def _surprise_down(x: np.ndarray, mu: np.ndarray, size: float) -> np.ndarray:
     """−log10 P(X <= x) for X ~ NegBin(mean mu, size); 0 when x >= mu."""
-    log_p = stats.nbinom.logcdf(x, size, size / (size + mu))
+    log_p = _stats().nbinom.logcdf(x, size, size / (size + mu))
     return np.where(x < mu, -log_p / np.log(10), 0.0)
 
 
@@ -133,8 +141,8 @@ def _surprise_negative(k: np.ndarray, n: np.ndarray, p0: np.ndarray) -> np.ndarr
     a, b = p0 * NEGATIVE_CONCENTRATION, (1 - p0) * NEGATIVE_CONCENTRATION
     n_safe = np.maximum(n, 1)
     with np.errstate(divide="ignore", invalid="ignore"):  # underflow: handled by the fallback
-        log_p = stats.betabinom.logsf(k - 1, n_safe, a, b)
-    log_p = np.where(np.isfinite(log_p), log_p, stats.betabinom.logpmf(k, n_safe, a, b))
+        log_p = _stats().betabinom.logsf(k - 1, n_safe, a, b)
+    log_p = np.where(np.isfinite(log_p), log_p, _stats().betabinom.logpmf(k, n_safe, a, b))
     return np.where((n > 0) & (k > p0 * n), -log_p / np.log(10), 0.0)
 
 
@@ -243,6 +251,22 @@ def _pct(share: float) -> str:
     return f"{round(100 * share)}%"
 
 
+def _surprise_local(cells: pd.DataFrame, region: str) -> tuple[np.ndarray, np.ndarray]:
+    """(score_local, issue_located) per cell: −log10 P(X ≥ x), X ~ Binomial(the issue's recent posts in
+    all regions, this region's share of all recent located posts). High when an issue is concentrated in
+    a region beyond that region's share of the conversation: a local story outranks a national one of the
+    same size there. 0 for national rows and empty cells (the caller also zeroes cells below support)."""
+    regional = cells[region].astype(str) != schema.NATIONAL_CODE
+    located = cells[POSTS].where(regional, 0)
+    issue_total = located.groupby(cells[schema.ISSUE_ID]).transform("sum").to_numpy(float)
+    share = (located.groupby(cells[region]).transform("sum") / max(float(located.sum()), 1.0)).to_numpy(float)
+    x = cells[POSTS].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_p = _stats().binom.logsf(x - 1, issue_total, np.clip(share, 1e-9, 1.0))
+    score = np.nan_to_num(-log_p / np.log(10), nan=0.0, posinf=300.0)
+    return np.where(regional.to_numpy() & (x > 0), np.maximum(score, 0.0), 0.0), issue_total
+
+
 def _emerging_explanation(row: dict, region: str, recent_hours: int, baseline_days: int,
                           min_support: int, labels: Mapping[str, str] | None) -> str:
     issue = (labels or {}).get(row[schema.ISSUE_ID], row[schema.ISSUE_ID])
@@ -262,6 +286,11 @@ def _emerging_explanation(row: dict, region: str, recent_hours: int, baseline_da
         text = f"Isu {issue} di {where}: baru {window}, terlalu sedikit untuk dinilai (minimal {min_support})"
     else:
         text = f"Isu {issue} stabil di {where}: {window} dibanding {usual}"
+    if row[SCORE_LOCAL] >= SIGNIFICANT:
+        text += ("; terpusat di sini: semua unggahan isu ini yang lokasinya diketahui berasal dari wilayah ini"
+                 if row[ISSUE_LOCATED] <= row[POSTS] else
+                 f"; terpusat di sini: {posts} dari {_fmt(row[ISSUE_LOCATED])} unggahan isu ini yang "
+                 "lokasinya diketahui")
     if row[NEGATIVE_ALERT]:
         text += (f", dan porsi sentimen negatif naik menjadi {_pct(row[NEGATIVE_SHARE])} "
                  f"(biasanya {_pct(row[NEGATIVE_SHARE_BASELINE])})")
@@ -284,8 +313,11 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
     negative binomial with mean ``E`` and size ``dispersion`` (Poisson with day-to-day variability).
     ``score_negative`` is −log10 P(K ≥ k) for the negative posts under a beta-binomial around the baseline
     negative share (smoothed toward the issue's share), so an issue turning negative at flat volume scores.
-    ``score = (score_volume + score_negative) × min(1, posts / min_support)``: cells with fewer posts than
-    ``min_support`` are damped so 1–3 posts never outrank a real surge.
+    ``score_local`` is −log10 P(X ≥ x) for X ~ Binomial(the issue's recent located posts, the region's share
+    of all recent located posts): how concentrated the issue is in this region, so a local story outranks a
+    national story of the same size there (0 for national rows and for cells below ``min_support``).
+    ``score = (score_volume + score_negative + score_local) × min(1, posts / min_support)``: cells with fewer
+    posts than ``min_support`` are damped so 1–3 posts never outrank a real surge.
 
     Status: ``Baru`` = at least ``min_support`` posts and fewer than ``NEW_MAX_BASELINE`` baseline posts per
     window (or no data before the window at all); ``Naik`` = support met and ``score_volume`` ≥ 2 (p < 0.01);
@@ -309,7 +341,7 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
 
     Returns:
         One row per issue × region with issue_id, the region column (and province_code for kabkota),
-        posts, baseline, expected, score, score_volume, score_negative, status, negative, negative_share,
+        posts, baseline, expected, score, score_volume, score_negative, score_local, issue_located, status, negative, negative_share,
         negative_share_baseline, negative_alert, engagement, coordinated and explanation; sorted by score.
     """
     frame = _check_columns(counts, region)
@@ -330,7 +362,9 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
     out[SCORE_NEGATIVE] = _surprise_negative(out[NEGATIVE].to_numpy(float), x,
                                              out[NEGATIVE_SHARE_BASELINE].to_numpy(float))
     damp = np.minimum(1.0, x / max(min_support, 1))
-    out[SCORE] = (out[SCORE_VOLUME] + out[SCORE_NEGATIVE]) * damp
+    local, out[ISSUE_LOCATED] = _surprise_local(out, region)
+    out[SCORE_LOCAL] = np.where(x >= min_support, local, 0.0)  # 2 posts in one place say nothing
+    out[SCORE] = (out[SCORE_VOLUME] + out[SCORE_NEGATIVE] + out[SCORE_LOCAL]) * damp
     out[STATUS] = _status(out, down, min_support, win.baseline_hours > 0)
     shift = out[NEGATIVE_SHARE].fillna(0) - out[NEGATIVE_SHARE_BASELINE]
     out[NEGATIVE_ALERT] = ((out[POSTS] >= min_support) & (out[SCORE_NEGATIVE] >= NEGATIVE_ALERT_SURPRISE)

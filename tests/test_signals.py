@@ -273,3 +273,23 @@ def test_merge_keeps_quiet_alerts_inactive_and_rearms_after_gap(bg):
     rearmed = sg.merge_alerts(first, later)
     assert (rearmed[sg.ALERT_COUNT] == 1).all() and rearmed[sg.IS_NEW].all()
     assert (rearmed[sg.FIRST_SEEN] == NOW + pd.Timedelta(days=5)).all()
+
+
+def test_a_local_story_outranks_a_national_one_of_the_same_size_in_its_province(bg):
+    # both new in the last 12 h with 48 posts in Jawa Tengah; the national story has 10x as many elsewhere
+    national = pd.concat([surge("I0090", p, posts=48, negative_share=0.2) for p in ("31", "32", "35", "73")]
+                         + [surge("I0090", "33", posts=48, negative_share=0.2)] * 1, ignore_index=True)
+    national = pd.concat([national] + [surge("I0090", p, posts=96, negative_share=0.2)
+                                       for p in ("31", "32", "35")], ignore_index=True)
+    local = surge("I0091", "33", posts=48, negative_share=0.2)
+    scores = sg.emerging_scores(pd.concat([bg, national, local], ignore_index=True), now=NOW)
+    jateng = scores[scores[schema.PROVINCE_CODE] == "33"].reset_index(drop=True)
+    assert jateng.loc[0, schema.ISSUE_ID] == "I0091"
+    assert row(scores, "I0091", "33")[sg.SCORE_LOCAL] > 2 > row(scores, "I0090", "33")[sg.SCORE_LOCAL]
+    assert "terpusat di sini" in row(scores, "I0091", "33")[sg.EXPLANATION]
+    assert row(scores, "I0090", "ID")[sg.SCORE_LOCAL] == 0  # national rows have no locality
+
+
+def test_locality_needs_support(with_surge):
+    tiny = row(with_surge, "I0098", "75")  # its 2 posts are all in Gorontalo, which says nothing yet
+    assert tiny[sg.SCORE_LOCAL] == 0
