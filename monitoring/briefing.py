@@ -356,7 +356,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, *, date: dt.date | None = Non
         raise UserError(f"Kode provinsi '{region}' tidak dikenal. Gunakan kode Kemendagri dua digit, "
                         "mis. 53 untuk Nusa Tenggara Timur.")
     base = replace(filters or Filters(), start=None, end=None, province_codes=(region,) if region else ())
-    span = queries.overview(con, replace(base, province_codes=()))  # regional briefings share the day
+    span = queries.overview(con, replace(base, province_codes=()), authors=False)  # regional briefings share the day
     if not span["posts"]:
         raise NoBriefingDataError("Belum ada unggahan untuk briefing ini. Unggah data di halaman Data "
                                   "atau longgarkan filter.")
@@ -369,7 +369,8 @@ def build_briefing(con: duckdb.DuckDBPyConnection, *, date: dt.date | None = Non
             f"{short_time(span['last_post'], timezone)} {timezone}; pilih tanggal lain.")
     window = replace(base, start=windows["window_start"], end=windows["end"])
     stats = queries.overview(con, window)
-    previous = queries.overview(con, replace(base, start=windows["previous_start"], end=windows["window_start"]))
+    previous = queries.overview(con, replace(base, start=windows["previous_start"], end=windows["window_start"]),
+                                authors=False)
     emerging, regional = _emerging(con, base, windows, region, recent_hours, baseline_days, top_n)
     national = _region_posts(con, replace(window, province_codes=()), None)
     return Briefing(

@@ -7,18 +7,37 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from monitoring import schema as S
 
 FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=13)
 SEPARATORS = ",."  # decimal comma, thousands dot (Indonesian)
+TEMPLATE = "plotly_white"
+
+
+def with_template(fig: go.Figure, name: str = TEMPLATE) -> go.Figure:
+    """Put the registered template ``name`` on ``fig``; same figure as ``update_layout(template=name)``.
+
+    Plotly copies and validates a template set by name, property by property (~10 ms a figure: a page
+    with a dozen sparklines spent a tenth of a second on it); a registered template is valid
+    already, and Plotly itself applies its default template with validation switched off.
+    The layout gets its own copy, as with ``update_layout``.
+    """
+    layout = fig.layout
+    layout._validate = False
+    try:
+        layout.template = pio.templates[name]
+    finally:
+        layout._validate = True
+    return fig
 
 
 def _layout(fig: go.Figure, title: str, *, height: int = 360) -> go.Figure:
     fig.update_layout(title=dict(text=title, x=0, xanchor="left"), height=height, font=FONT,
                       separators=SEPARATORS, margin=dict(l=10, r=10, t=60, b=10),
-                      legend=dict(orientation="h", y=-0.15), template="plotly_white")
-    return fig
+                      legend=dict(orientation="h", y=-0.15))
+    return with_template(fig)
 
 
 def empty_figure(title: str, message: str = "Tidak ada data untuk filter ini.") -> go.Figure:
@@ -87,11 +106,12 @@ def sentiment_donut(counts: dict[str, int], title: str) -> go.Figure:
 
 def sparkline(series: pd.DataFrame, *, x: str = "bucket", y: str = "posts") -> go.Figure:
     """A tiny trend line for issue cards."""
+    # one constructor call: a page draws a dozen of these
     fig = go.Figure(go.Scatter(x=series[x], y=series[y], mode="lines", line=dict(color="#1f5fa8", width=2),
-                               fill="tozeroy", hovertemplate="%{x}<br>%{y:,}<extra></extra>"))
-    fig.update_layout(height=90, margin=dict(l=0, r=0, t=0, b=0), showlegend=False, separators=SEPARATORS,
-                      xaxis=dict(visible=False), yaxis=dict(visible=False), template="plotly_white")
-    return fig
+                               fill="tozeroy", hovertemplate="%{x}<br>%{y:,}<extra></extra>"),
+                    layout=dict(height=90, margin=dict(l=0, r=0, t=0, b=0), showlegend=False, separators=SEPARATORS,
+                                xaxis=dict(visible=False), yaxis=dict(visible=False)))
+    return with_template(fig)
 
 
 def heat_table(frame: pd.DataFrame, *, rows: str, columns: str, values: str, row_names: dict[str, str],

@@ -28,8 +28,9 @@ from plotly.colors import sample_colorscale, unlabel_rgb
 
 from monitoring import schema
 from monitoring.errors import SettingError, UnreadableFileError
-from monitoring.gazetteer import normalize_tokens, official_regions
+from monitoring.gazetteer import normalize_tokens
 from monitoring.placement import resolve_location
+from monitoring.region_names import province_names
 from monitoring.settings import DATA_DIR
 
 VALUE = "value"
@@ -131,7 +132,7 @@ def tile_grid_map(values: pd.DataFrame, title: str, *, value_label: str = "Jumla
     Returns:
         The figure; provinces without a value are grey and say "tidak ada data".
     """
-    tiles, names = _tiles(), official_regions()[0]
+    tiles, names = _tiles(), province_names()
     data = _province_values(values)
     empty = [c for c in tiles.index if c not in data.index]
     label = html.escape(value_label)
@@ -148,10 +149,13 @@ def tile_grid_map(values: pd.DataFrame, title: str, *, value_label: str = "Jumla
                                  colorscale=colorscale, zmid=zmid, name=label,
                                  colorbar={"title": {"text": label}, "thickness": 12, "len": 0.8}, **gaps))
     colors = _tile_colors(data, colorscale, zmid) if len(data) else {}
-    for code, tile in tiles.iterrows():
-        number = format_number(data[code], compact=True) if code in data.index else ""
-        fig.add_annotation(x=tile["col"], y=tile["row"], text=f"<b>{tile['abbr']}</b><br>{number}",
-                           showarrow=False, font={"size": 10, "color": _text_color(colors.get(code, NO_DATA_COLOR))})
+    # one list in one call: add_annotation re-validates every earlier annotation (38 tiles: ~0.3 s)
+    annotations = [
+        {"x": tile.col, "y": tile.row,
+         "text": f"<b>{tile.abbr}</b><br>{format_number(data[code], compact=True) if code in data.index else ''}",
+         "showarrow": False, "font": {"size": 10, "color": _text_color(colors.get(code, NO_DATA_COLOR))}}
+        for code, tile in zip(tiles.index, tiles.itertuples())]
+    fig.update_layout(annotations=annotations)
     axis = {"visible": False, "showgrid": False, "zeroline": False}
     fig.update_layout(**_layout(title, coverage, height),
                       xaxis={**axis, "constrain": "domain"},
@@ -180,7 +184,7 @@ def bubble_map(values: pd.DataFrame, title: str, *, value_label: str = "Jumlah u
     Returns:
         The figure: faint dots for every province, bubbles for provinces with a value above zero.
     """
-    centroids, names = _centroids(), official_regions()[0]
+    centroids, names = _centroids(), province_names()
     data = _province_values(values)
     data = data[data > 0]
     fig = go.Figure(go.Scattermap(
@@ -254,7 +258,7 @@ def geojson_province_keys(geojson: dict, feature_key: str) -> dict[str, object]:
     Raises:
         SettingError: no feature's ``feature_key`` holds a province code or name.
     """
-    official = {" ".join(normalize_tokens(name)): code for code, name in official_regions()[0].items()}
+    official = {" ".join(normalize_tokens(name)): code for code, name in province_names().items()}
     keys = {}
     for feature in geojson.get("features", []):
         value = _feature_value(feature, feature_key)
@@ -286,7 +290,7 @@ def choropleth_map(values: pd.DataFrame, geojson: dict, feature_key: str, title:
     Raises:
         SettingError: ``feature_key`` does not lead to province codes or names.
     """
-    keys, names = geojson_province_keys(geojson, feature_key), official_regions()[0]
+    keys, names = geojson_province_keys(geojson, feature_key), province_names()
     data = _province_values(values)
     data = data[data.index.isin(list(keys))]
     label = html.escape(value_label)

@@ -179,9 +179,16 @@ def _platforms(platforms: pd.DataFrame | None, rows: pd.DataFrame, level: str) -
 def _examples(examples: pd.DataFrame | None, rows: pd.DataFrame, level: str) -> list[list[str]]:
     """Example post ids per row; the issue's national examples when the region has none."""
     def first_ids(table: pd.DataFrame) -> pd.Series:
-        ids = table.assign(**{schema.POST_ID: table[schema.POST_ID].astype(str)})
-        return ids.groupby([schema.ISSUE_ID, "_key"], sort=False)[schema.POST_ID].agg(
-            lambda s: list(dict.fromkeys(s))[:EXAMPLES_PER_ISSUE])
+        # the first EXAMPLES_PER_ISSUE distinct ids per (issue, region), in table order
+        keys = [schema.ISSUE_ID, "_key"]
+        ids = table[keys].assign(**{schema.POST_ID: table[schema.POST_ID].astype(str)}).drop_duplicates()
+        ids = ids[ids.groupby(keys, sort=False).cumcount() < EXAMPLES_PER_ISSUE]
+        lists: dict[tuple, list[str]] = {}
+        for issue, key, post in zip(ids[schema.ISSUE_ID], ids["_key"], ids[schema.POST_ID]):
+            lists.setdefault((issue, key), []).append(post)
+        index = pd.MultiIndex.from_tuples(list(lists), names=keys) if lists else \
+            pd.MultiIndex.from_arrays([[], []], names=keys)
+        return pd.Series(list(lists.values()), index=index, dtype=object)
 
     regional = _per_row(examples, rows, level, first_ids)
     national_rows = rows.assign(**{REGION_CODE: schema.NATIONAL_CODE,

@@ -1,7 +1,9 @@
 """Aggregations and post lists for the Sentimen page, run in DuckDB with ``?`` parameters.
 
-Like :mod:`monitoring.queries`, every query reads the ``post_view`` view filtered by
-:func:`monitoring.queries.where_clause`; identifiers come only from :mod:`monitoring.schema`.
+Like :mod:`monitoring.queries`, every query reads the fact table ``post_facts`` (or
+``post_view`` when it cannot be refreshed; :func:`monitoring.queries.scoped`) filtered by the
+global filters; post texts are read by key for the posts a list shows. Identifiers come only
+from :mod:`monitoring.schema`.
 """
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import duckdb
 import pandas as pd
 
 from monitoring import schema as S
-from monitoring.queries import ENGAGEMENT_SQL, Filters, where_clause
+from monitoring.queries import ENGAGEMENT_SQL, Filters, post_columns, scoped
 from monitoring.storage import query_df
 
 SPLIT_COLUMNS = (S.ISSUE_ID, S.PROVINCE_CODE, S.PLATFORM)
+REVIEW_COLUMNS = (S.POST_KEY, S.CREATED_AT, S.PLATFORM, S.AUTHOR, S.TEXT, S.SENTIMENT, S.SENTIMENT_SCORE,
+                  "analyst_label")
 REVIEW_ORDERS = {
     "uncertain": f"v.{S.SENTIMENT_SCORE} ASC NULLS LAST, v.{S.POST_KEY}",   # not yet scored: last
     "newest": f"v.{S.CREATED_AT} DESC, v.{S.POST_KEY}",
@@ -26,9 +30,9 @@ def _and(where: str, condition: str) -> str:
 
 def sentiment_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, int]:
     """Posts per sentiment (positive, neutral, negative; posts not yet scored count as neutral)."""
-    where, params = where_clause(filters)
+    source, where, params = scoped(con, filters)
     frame = query_df(con, f"""SELECT coalesce({S.SENTIMENT}, 'neutral') AS sentiment, count(*) AS posts
-        FROM post_view {where} GROUP BY ALL""", params)
+        FROM {source} {where} GROUP BY ALL""", params)
     counts = dict(zip(frame["sentiment"], frame["posts"]))
     return {label: int(counts.get(label, 0)) for label in S.SENTIMENTS}
 
@@ -44,9 +48,9 @@ def sentiment_by(con: duckdb.DuckDBPyConnection, filters: Filters, by: str) -> p
     """
     if by not in SPLIT_COLUMNS:
         raise ValueError(f"not a sentiment split column: {by}")
-    where, params = where_clause(filters)
+    source, where, params = scoped(con, filters)
     return query_df(con, f"""SELECT {by} AS key, coalesce({S.SENTIMENT}, 'neutral') AS sentiment,
-        count(*) AS posts FROM post_view {_and(where, f"{by} IS NOT NULL")}
+        count(*) AS posts FROM {source} {_and(where, f"{by} IS NOT NULL")}
         GROUP BY ALL ORDER BY key, sentiment""", params)
 
 
@@ -65,10 +69,13 @@ def review_posts(con: duckdb.DuckDBPyConnection, filters: Filters, *, order: str
     """
     if order not in REVIEW_ORDERS:
         raise ValueError(f"unknown order: {order}")
-    where, params = where_clause(filters, alias="v")
+    source, where, params = scoped(con, filters, alias="v")
     if only_unlabelled:
         where = _and(where, f"l.{S.SENTIMENT} IS NULL")
-    return query_df(con, f"""SELECT v.{S.POST_KEY}, v.{S.CREATED_AT}, v.{S.PLATFORM}, v.{S.AUTHOR}, v.{S.TEXT},
+    # the posts are chosen on the fact table; their texts are then read by key (posts' index)
+    chosen = query_df(con, f"""SELECT v.{S.POST_KEY}, v.{S.CREATED_AT}, v.{S.PLATFORM}, v.{S.AUTHOR},
         v.{S.SENTIMENT}, v.{S.SENTIMENT_SCORE}, l.{S.SENTIMENT} AS analyst_label
-        FROM post_view v LEFT JOIN sentiment_labels l ON l.{S.POST_KEY} = v.{S.POST_KEY}
+        FROM {source} v LEFT JOIN sentiment_labels l ON l.{S.POST_KEY} = v.{S.POST_KEY}
         {where} ORDER BY {REVIEW_ORDERS[order]} LIMIT {int(limit)}""", params)
+    texts = post_columns(con, chosen[S.POST_KEY].tolist(), (S.TEXT,))
+    return chosen.merge(texts, on=S.POST_KEY, how="left").loc[:, list(REVIEW_COLUMNS)]

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from monitoring import queries, schema as S, settings, storage
+from monitoring import queries, region_names, schema as S, settings, storage
 from monitoring.errors import UserError
 from monitoring.queries import Filters
 
@@ -140,9 +140,7 @@ def current_filters() -> Filters:
 
 
 def province_names() -> dict[str, str]:
-    from monitoring.regions import province_options
-
-    return dict(province_options())
+    return region_names.province_names()
 
 
 def issue_labels() -> dict[str, str]:

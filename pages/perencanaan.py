@@ -25,6 +25,10 @@ regions = table[[plan.REGION_CODE, plan.REGION_NAME]].drop_duplicates()
 region_names = dict(zip(regions[plan.REGION_CODE], regions[plan.REGION_NAME]))
 region = st.selectbox("Wilayah", list(region_names), format_func=region_names.get, key="plan_region")
 rows = table[table[plan.REGION_CODE] == region]
+# the example posts of every row of the region in one lookup (a scan of the fact table's keys)
+example_keys = tuple(dict.fromkeys(k for keys in rows[plan.EXAMPLE_POST_IDS] for k in keys))
+examples = common.cached_query(queries.sample_posts, queries.Filters(post_keys=example_keys),
+                               limit=len(example_keys)) if example_keys else None
 
 for row in rows.itertuples():
     with st.container(border=True, key=f"plan_{region}_{row.rank}"):
@@ -39,17 +43,17 @@ for row in rows.itertuples():
         contributions = {plan.COMPONENT_LABELS[k]: round(getattr(row, plan.CONTRIBUTION_PREFIX + k), 1)
                          for k in plan.PRIORITY_WEIGHTS}
         right.caption(" · ".join(f"{k} {v}" for k, v in contributions.items()))
-        keys = list(row.example_post_ids or [])
+        keys = row.example_post_ids
         if keys:
-            examples = queries.sample_posts(common.connection(),
-                                            queries.Filters(post_keys=tuple(keys)), limit=len(keys))
             with st.expander("Contoh unggahan untuk ditanggapi"):
-                common.show_posts(examples, key=f"examples_{region}_{row.rank}", limit=3)
+                common.show_posts(examples[examples[S.POST_KEY].isin(keys)], key=f"examples_{region}_{row.rank}",
+                                  limit=3)
 
 export = table.drop(columns=[plan.PEAK_HOURS_LOCAL, plan.PLATFORMS, plan.EXAMPLE_POST_IDS], errors="ignore")
 left, right = st.columns(2)
-left.download_button("Unduh rencana (XLSX)", to_safe_xlsx({"Rencana Diseminasi": export}),
-                     file_name="rencana_diseminasi.xlsx", key="plan_xlsx",
+# files are written when a button is clicked, not on every rerun
+left.download_button("Unduh rencana (XLSX)", lambda: to_safe_xlsx({"Rencana Diseminasi": export}),
+                     file_name="rencana_diseminasi.xlsx", key="plan_xlsx", on_click="ignore",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-right.download_button("Unduh rencana (CSV)", to_safe_csv(export), file_name="rencana_diseminasi.csv",
-                      mime="text/csv", key="plan_csv")
+right.download_button("Unduh rencana (CSV)", lambda: to_safe_csv(export), file_name="rencana_diseminasi.csv",
+                      mime="text/csv", key="plan_csv", on_click="ignore")

@@ -14,7 +14,7 @@ con = common.connection()
 tz = common.app_settings()["display_timezone"]
 training.show_flash()
 training.active_model_caption(con)
-stats = common.cached_query(queries.overview, filters)
+stats = common.cached_query(queries.overview, filters, authors=False)
 
 if not stats["posts"]:
     st.info("Tidak ada unggahan untuk filter ini. Longgarkan filter di panel kiri.")

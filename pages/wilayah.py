@@ -7,7 +7,7 @@ from monitoring import charts, maps, queries, schema as S
 from pages import common
 
 filters = common.page_start("🗺️ Wilayah")
-stats = common.cached_query(queries.overview, filters)
+stats = common.cached_query(queries.overview, filters, authors=False)
 coverage = stats["located_share"] or 0.0
 st.caption(f"Lokasi diketahui untuk {common.fmt_pct(coverage)} unggahan pada filter ini. "
            "Unggahan tanpa lokasi tidak tampil di peta.")

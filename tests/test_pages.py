@@ -134,3 +134,26 @@ def test_empty_overview_offers_the_demo_and_loads_it(empty_store):
     at.run(timeout=240)
     assert not at.exception
     assert len(at.metric) == 5 and at.metric[0].value != "0"
+
+
+def test_plan_rows_show_their_own_example_posts(truth_store):
+    at = open_page("pages/perencanaan.py")
+    assert not at.exception, at.exception
+    from monitoring import emerging, plan, queries, settings
+
+    con = storage.connect(truth_store)
+    config = settings.load_settings(storage.stored_settings(con))
+    table = emerging.plan_table(con, at.session_state["filters"], recent_hours=config["recent_hours"],
+                                baseline_days=config["baseline_days"])
+    rows = table[table[plan.REGION_CODE] == at.selectbox(key="plan_region").value]
+    expected = []
+    for keys in rows[plan.EXAMPLE_POST_IDS]:
+        if keys:
+            posts = queries.sample_posts(con, queries.Filters(post_keys=tuple(keys)), limit=len(keys))
+            expected.extend(posts["text"].head(3).tolist())
+    con.close()
+    assert expected
+    shown = [e.value for e in at.text]
+    positions = [shown.index(text) for text in expected]  # every example is on the page, in row order
+    assert positions == sorted(positions)
+    assert at.get("download_button")

@@ -210,3 +210,34 @@ def test_national_rows_given_by_the_query_are_not_double_counted(emerging):
     assert national.loc["I0001", pl.PLATFORMS] == ["youtube"]
     assert national.loc["I0001", pl.PEAK_HOURS_LOCAL][0] == 5  # 22 UTC + 7 (WIB)
     assert region(plan, "31").set_index(schema.ISSUE_ID).loc["I0001", pl.PLATFORMS] == ["x"]
+
+
+def reference_examples(examples: pd.DataFrame, rows: pd.DataFrame, level: str) -> list[list[str]]:
+    """The original definition: first distinct ids per (issue, region) by a per-group lambda."""
+    def first_ids(table):
+        ids = table.assign(**{schema.POST_ID: table[schema.POST_ID].astype(str)})
+        return ids.groupby([schema.ISSUE_ID, "_key"], sort=False)[schema.POST_ID].agg(
+            lambda s: list(dict.fromkeys(s))[:pl.EXAMPLES_PER_ISSUE])
+
+    regional = pl._per_row(examples, rows, level, first_ids)
+    national = pl._per_row(examples, rows.assign(**{pl.REGION_CODE: schema.NATIONAL_CODE,
+                                                    schema.PROVINCE_CODE: schema.NATIONAL_CODE}), level, first_ids)
+    return [r if isinstance(r, list) and r else (n if isinstance(n, list) else []) for r, n in zip(regional, national)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_example_ids_equal_the_per_group_definition(seed):
+    rng = np.random.default_rng(seed)
+    n = 3000
+    provinces = np.array(["31", "32", "35", "73", "94", None], dtype=object)
+    examples = pd.DataFrame({
+        schema.ISSUE_ID: rng.choice([f"I{i:04d}" for i in range(1, 13)], n),
+        schema.PROVINCE_CODE: provinces[rng.integers(0, len(provinces), n)],
+        schema.POST_ID: [f"x_{i}" for i in rng.integers(0, 400, n)],  # many repeats
+    })
+    rows = pd.DataFrame([(f"I{i:04d}", p) for i in range(1, 15) for p in ["31", "32", "35", "73", "94", "11", "ID"]],
+                        columns=[schema.ISSUE_ID, schema.PROVINCE_CODE]).assign(
+        **{pl.REGION_CODE: lambda t: t[schema.PROVINCE_CODE]})
+    got = pl._examples(examples, rows, pl.LEVEL_PROVINCE)
+    assert got == reference_examples(examples, rows, pl.LEVEL_PROVINCE)
+    assert any(len(ids) == pl.EXAMPLES_PER_ISSUE for ids in got) and [] in got  # issues I0013/14 have none

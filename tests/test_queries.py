@@ -76,6 +76,14 @@ def test_aggregates_from_facts_equal_the_view(truth, monkeypatch, name, filters)
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_overview_without_authors_has_the_same_other_numbers(truth, filters):
+    full, light = queries.overview(truth, filters), queries.overview(truth, filters, authors=False)
+    assert light.pop("authors") is None
+    assert light == {k: v for k, v in full.items() if k != "authors"}
+    assert full["authors"] is not None or not full["posts"]
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
 def test_sample_posts_from_facts_equal_the_view(truth, monkeypatch, filters):
     # a limit above the number of posts: the same set, whatever the order of ties
     facts, view = both(truth, monkeypatch, lambda: queries.sample_posts(truth, filters, limit=10_000))
@@ -130,3 +138,45 @@ def test_representatives_when_copies_fill_the_most_engaging_posts(truth):
     keys = cards.posts[S.POST_KEY].tolist()
     assert keys == reference_representatives(truth, filters)
     assert len(keys) == 5 and sum(k.startswith("copy") for k in keys) == 1
+
+
+def reference_top(con, filters: queries.Filters, select: str, order: str, n: int, condition: str) -> pd.DataFrame:
+    """The original definition: rank every (issue, value) group of post_view."""
+    where, params = queries.where_clause(filters)
+    where = (where + " AND " if where else "WHERE ") + f"issue_id IS NOT NULL AND {condition}"
+    return storage.query_df(con, f"""SELECT * FROM (SELECT issue_id, {select} FROM post_view {where} GROUP BY ALL)
+        QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY {order}) <= {n}
+        ORDER BY issue_id, {order}""", params)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_top_accounts_and_provinces_per_issue_equal_ranking_every_group(truth, filters):
+    cards = issue_cards.issue_cards(truth, filters, limit=1000)
+    e = queries.ENGAGEMENT_SQL
+    accounts = reference_top(truth, filters, f"author, count(*) AS posts, sum({e}) AS engagement",
+                             "engagement DESC, posts DESC, author", 3, "author IS NOT NULL")
+    provinces = reference_top(truth, filters, "province, count(*) AS posts", "posts DESC, province", 3,
+                              "province IS NOT NULL")
+    got_accounts = cards.accounts.sort_values(["issue_id", "engagement", "posts", "author"],
+                                              ascending=[True, False, False, True], ignore_index=True)
+    got_provinces = cards.provinces.sort_values(["issue_id", "posts", "province"], ascending=[True, False, True],
+                                                ignore_index=True)
+    pd.testing.assert_frame_equal(got_accounts, accounts, check_dtype=False)
+    pd.testing.assert_frame_equal(got_provinces, provinces, check_dtype=False)
+    if not filters.keyword:
+        assert len(accounts) and (accounts.groupby("issue_id").size() <= 3).all()
+
+
+@pytest.mark.parametrize("window", [{}, WINDOW, dict(start=pd.Timestamp("2026-11-15", tz="UTC")),
+                                    dict(end=pd.Timestamp("2026-11-12 07:30", tz="UTC"))], ids=range(4))
+def test_posts_by_key_are_the_keyed_posts_within_the_filters(truth, monkeypatch, window):
+    keys = storage.query_df(truth, "SELECT post_key FROM posts ORDER BY hash(post_key) LIMIT 40")["post_key"]
+    filters = queries.Filters(**window, post_keys=tuple(keys), platforms=("x", "instagram", "news", "tiktok"))
+    posts, reference = both(truth, monkeypatch, lambda: queries.sample_posts(truth, filters, limit=100))
+    same_rows(posts, reference)
+    where, params = queries.where_clause(filters)
+    expected = storage.query_df(truth, f"SELECT post_key FROM post_view {where}", params)["post_key"]
+    assert sorted(posts[S.POST_KEY]) == sorted(expected) and len(expected)
+    # the narrowed time range never drops a keyed post
+    assert queries._within_posts_time(truth, queries.Filters(post_keys=("nope",))) == \
+        queries.Filters(post_keys=("nope",))
