@@ -208,14 +208,34 @@ def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None 
         lists = [name for name, kind in zip(relation.columns, relation.types) if str(kind) == "VARCHAR[]"]
         if not lists:
             return relation.df()
-        table = relation.to_arrow_table()
-        frame = cursor.from_arrow(table.drop_columns(lists)).df() if len(lists) < table.num_columns \
-            else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
-        for name in lists:
-            frame[name] = _shared_string_lists(table.column(name))
+        # in batches: the whole result never exists twice (DuckDB/Arrow and pandas) at once,
+        # which for the issue stage's 1M posts peaked at ~1.2 GB above the frame itself
+        converter = con.cursor()  # the reader keeps `cursor` busy until its last batch
+        try:
+            parts = [_batch_frame(converter, batch, lists)
+                     for batch in relation.to_arrow_reader(QUERY_BATCH_ROWS)]
+        finally:
+            converter.close()
+        if not parts:
+            return relation.df()
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         return frame.loc[:, list(relation.columns)]
     finally:
         cursor.close()
+
+
+QUERY_BATCH_ROWS = 200_000
+
+
+def _batch_frame(converter: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, lists: list[str]) -> pd.DataFrame:
+    """One batch as a frame: other columns converted by DuckDB (same dtypes as ``.df()``), text
+    lists by :func:`_shared_string_lists`."""
+    table = pa.Table.from_batches([batch])
+    frame = converter.from_arrow(table.drop_columns(lists)).df() if len(lists) < table.num_columns \
+        else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+    for name in lists:
+        frame[name] = _shared_string_lists(table.column(name))
+    return frame
 
 
 def _shared_string_lists(column: pa.ChunkedArray) -> np.ndarray:

@@ -92,3 +92,21 @@ def test_delete_dataset_removes_only_its_posts(store):
     assert imports.delete_dataset(store, first.dataset_id) == 2
     assert count(store) == 1 and count(store, "rejects") == 0
     assert imports.list_datasets(store)["dataset_id"].tolist() == [2]
+
+
+def test_query_df_reads_text_lists_in_batches_with_the_same_result(tmp_path, monkeypatch):
+    con = storage.connect(tmp_path / "lists.duckdb")
+    con.execute("CREATE TABLE t (k INTEGER, words VARCHAR[], seen TIMESTAMPTZ, note VARCHAR)")
+    con.execute("""INSERT INTO t VALUES (1, ['harga', 'beras', 'naik'], TIMESTAMPTZ '2026-11-20 01:00:00+00', 'a'),
+        (2, NULL, NULL, NULL), (3, [], TIMESTAMPTZ '2026-11-20 02:00:00+00', 'c'),
+        (4, ['beras', NULL, 'mahal'], TIMESTAMPTZ '2026-11-20 03:00:00+00', 'd'),
+        (5, ['banjir'], TIMESTAMPTZ '2026-11-20 04:00:00+00', 'e')""")
+    whole = storage.query_df(con, "SELECT * FROM t ORDER BY k")
+    monkeypatch.setattr(storage, "QUERY_BATCH_ROWS", 2)
+    batched = storage.query_df(con, "SELECT * FROM t ORDER BY k")
+    assert list(batched.columns) == ["k", "words", "seen", "note"] and len(batched) == 5
+    assert dict(batched.dtypes) == dict(whole.dtypes)
+    assert [None if w is pd.NA else list(w) for w in batched["words"]] == \
+        [["harga", "beras", "naik"], None, [], ["beras", None, "mahal"], ["banjir"]]
+    pd.testing.assert_frame_equal(batched.drop(columns="words"), whole.drop(columns="words"))
+    assert storage.query_df(con, "SELECT * FROM t WHERE k > 9").empty
