@@ -114,13 +114,15 @@ def plan_table(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.Time
 
 
 def example_posts(con: duckdb.DuckDBPyConnection, filters: Filters, *, per_cell: int = 3) -> pd.DataFrame:
-    """The most engaging posts per issue × province (to answer), as post keys."""
+    """The most engaging posts per issue × province (to answer), as post keys, most engaging first
+    (ties by key, so the same filters always give the same examples)."""
     source, where, params = queries.scoped(con, filters)
+    order = f"{queries.ENGAGEMENT_SQL} DESC, {S.POST_KEY}"
     return storage.query_df(con, f"""SELECT {S.ISSUE_ID}, {S.PROVINCE_CODE}, {S.POST_KEY} AS post_id,
         {queries.ENGAGEMENT_SQL} AS engagement FROM {source} {where}
         {'AND' if where else 'WHERE'} {S.ISSUE_ID} IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY {S.ISSUE_ID}, {S.PROVINCE_CODE}
-                                   ORDER BY {queries.ENGAGEMENT_SQL} DESC) <= {int(per_cell)}""", params)
+        QUALIFY row_number() OVER (PARTITION BY {S.ISSUE_ID}, {S.PROVINCE_CODE} ORDER BY {order}) <= {int(per_cell)}
+        ORDER BY {order}""", params)
 
 
 def cell_posts(con: duckdb.DuckDBPyConnection, filters: Filters, issue_id: str, province_code: str, *,

@@ -217,7 +217,8 @@ def top_accounts(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int
         sum(coalesce({S.VIEWS}, 0)) AS views,
         avg(CASE WHEN {S.SENTIMENT} = 'negative' THEN 1.0 ELSE 0.0 END) AS negative_share,
         avg(CASE WHEN {S.IS_COORDINATED} THEN 1.0 ELSE 0.0 END) AS coordinated_share""",
-        filters, f"GROUP BY ALL HAVING author IS NOT NULL ORDER BY engagement DESC, posts DESC LIMIT {int(limit)}")
+        filters, "GROUP BY ALL HAVING author IS NOT NULL "
+                 f"ORDER BY engagement DESC, posts DESC, author LIMIT {int(limit)}")
 
 
 def reply_edges(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 60) -> pd.DataFrame:
@@ -225,7 +226,7 @@ def reply_edges(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int 
     source, where, params = scoped(con, filters)
     where = _and(where, f"{S.IN_REPLY_TO} IS NOT NULL AND {S.AUTHOR} IS NOT NULL")
     return query_df(con, f"""SELECT {S.AUTHOR} AS source, {S.IN_REPLY_TO} AS target, count(*) AS replies
-        FROM {source} {where} GROUP BY ALL ORDER BY replies DESC LIMIT {int(limit)}""", params)
+        FROM {source} {where} GROUP BY ALL ORDER BY replies DESC, source, target LIMIT {int(limit)}""", params)
 
 
 SAMPLE_COLUMNS = (S.POST_KEY, S.CREATED_AT, S.PLATFORM, S.AUTHOR, S.TEXT, S.CLEAN_TEXT, S.SENTIMENT,
@@ -237,7 +238,8 @@ POST_ONLY_COLUMNS = (S.TEXT, S.URL)  # in posts only, not in the fact table
 def sample_posts(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 50,
                  order: str = "engagement") -> pd.DataFrame:
     """Posts to read: most engaging or newest first."""
-    order_sql = {"engagement": f"{ENGAGEMENT_SQL} DESC", "newest": f"{S.CREATED_AT} DESC"}[order]
+    # the post key settles ties, so the same filters always list the same posts
+    order_sql = {"engagement": f"{ENGAGEMENT_SQL} DESC", "newest": f"{S.CREATED_AT} DESC"}[order] + f", {S.POST_KEY}"
     source, where, params = scoped(con, _within_posts_time(con, filters))
     if source != FACTS_TABLE:
         return query_df(con, f"SELECT {', '.join(SAMPLE_COLUMNS)} FROM {source} {where} "

@@ -228,21 +228,30 @@ def require_admin() -> bool:
     return False
 
 
-def show_posts(posts: pd.DataFrame, *, key: str, limit: int = 10) -> None:
-    """List posts as literal text (never Markdown or HTML): post text is untrusted."""
+def show_posts(posts: pd.DataFrame, *, key: str, limit: int = 10, timezone: str | None = None) -> None:
+    """List posts as literal text (never Markdown or HTML): post text is untrusted.
+
+    ``timezone`` (WIB/WITA/WIT) spares a page that lists many groups of posts a settings read
+    per group; by default the display time zone setting.
+    """
     if posts.empty:
         st.caption("Tidak ada unggahan.")
         return
-    tz_hours = queries.TZ_OFFSETS[app_settings()["display_timezone"]]
+    tz_hours = queries.TZ_OFFSETS[timezone or app_settings()["display_timezone"]]
     for i, row in enumerate(posts.head(limit).itertuples()):
         with st.container(border=True, key=f"{key}_{i}"):
             when = pd.Timestamp(row.created_at) + pd.Timedelta(hours=tz_hours)
-            meta = [f"@{row.author}" if row.author else "(tanpa akun)", f"{when:%d/%m/%Y %H:%M}",
+            author, sentiment, province = (_known(getattr(row, c, None)) for c in ("author", "sentiment", "province"))
+            meta = [f"@{author}" if author else "(tanpa akun)", f"{when:%d/%m/%Y %H:%M}",
                     S.PLATFORM_LABELS.get(row.platform, str(row.platform)),
-                    S.SENTIMENT_LABELS.get(getattr(row, "sentiment", None) or "", "–"),
-                    getattr(row, "province", None) or "lokasi tak diketahui"]
+                    S.SENTIMENT_LABELS.get(sentiment or "", "–"), province or "lokasi tak diketahui"]
             st.text(" · ".join(str(m) for m in meta))
             st.text(str(row.text))
+
+
+def _known(value: Any) -> Any:
+    """None for a missing value (None, NaN, NA: text columns may hold any of them)."""
+    return None if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else value
 
 
 def ensure_frame() -> None:

@@ -47,7 +47,7 @@ for row in rows.itertuples():
         if keys:
             with st.expander("Contoh unggahan untuk ditanggapi"):
                 common.show_posts(examples[examples[S.POST_KEY].isin(keys)], key=f"examples_{region}_{row.rank}",
-                                  limit=3)
+                                  limit=3, timezone=config["display_timezone"])
 
 export = table.drop(columns=[plan.PEAK_HOURS_LOCAL, plan.PLATFORMS, plan.EXAMPLE_POST_IDS], errors="ignore")
 left, right = st.columns(2)

@@ -157,3 +157,48 @@ def test_plan_rows_show_their_own_example_posts(truth_store):
     positions = [shown.index(text) for text in expected]  # every example is on the page, in row order
     assert positions == sorted(positions)
     assert at.get("download_button")
+
+
+def _posts_with_missing_values():
+    import pandas as pd
+    import streamlit as st
+
+    from pages import common
+
+    frame = pd.DataFrame({
+        "created_at": pd.to_datetime(["2026-11-20 01:00", "2026-11-20 02:00"], utc=True),
+        "author": pd.array(["warga_kupang", None], dtype="str"), "platform": ["x", "tiktok"],
+        "sentiment": pd.array([None, "negative"], dtype="str"),
+        "province": pd.array([None, "Nusa Tenggara Timur"], dtype="str"),
+        "text": ["air PDAM mati lg 😡 #KrisisAir", "antre air dr jam 3 subuh"]})
+    st.session_state["_seen"] = frame["province"].isna().tolist()
+    common.show_posts(frame, key="missing")
+
+
+def test_posts_with_missing_account_sentiment_or_place_say_so(truth_store):
+    at = AppTest.from_function(_posts_with_missing_values, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["_seen"] == [True, False]
+    lines = [t.value for t in at.text]
+    assert lines[0] == "@warga_kupang · 20/11/2026 08:00 · X (Twitter) · – · lokasi tak diketahui"
+    assert lines[2] == "(tanpa akun) · 20/11/2026 09:00 · TikTok · negatif · Nusa Tenggara Timur"
+    assert "nan" not in " ".join(lines)
+
+
+def _one_post_in_wit():
+    import pandas as pd
+
+    from pages import common
+
+    common.show_posts(pd.DataFrame({"created_at": pd.to_datetime(["2026-11-20 01:00"], utc=True),
+                                    "author": ["nakes_jayapura"], "platform": ["instagram"],
+                                    "sentiment": ["positive"], "province": ["Papua"],
+                                    "text": ["vaksin keliling sampai distrik 🙏"]}), key="wit", timezone="WIT")
+
+
+def test_posts_can_be_listed_in_a_given_time_zone(truth_store):
+    at = AppTest.from_function(_one_post_in_wit, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.text[0].value == "@nakes_jayapura · 20/11/2026 10:00 · Instagram · positif · Papua"

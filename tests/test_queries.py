@@ -180,3 +180,17 @@ def test_posts_by_key_are_the_keyed_posts_within_the_filters(truth, monkeypatch,
     # the narrowed time range never drops a keyed post
     assert queries._within_posts_time(truth, queries.Filters(post_keys=("nope",))) == \
         queries.Filters(post_keys=("nope",))
+
+
+@pytest.mark.parametrize("filters", FILTERS[:6], ids=range(6))
+def test_example_posts_are_each_cells_most_engaging_most_engaging_first(truth, filters):
+    examples = emerging.example_posts(truth, filters, per_cell=2)
+    where, params = queries.where_clause(filters)
+    where = (where + " AND " if where else "WHERE ") + "issue_id IS NOT NULL"
+    e = queries.ENGAGEMENT_SQL
+    expected = storage.query_df(truth, f"""SELECT issue_id, province_code, post_key AS post_id, {e} AS engagement
+        FROM post_view {where}
+        QUALIFY row_number() OVER (PARTITION BY issue_id, province_code ORDER BY {e} DESC, post_key) <= 2
+        ORDER BY engagement DESC, post_id""", params)
+    pd.testing.assert_frame_equal(examples, expected, check_dtype=False)
+    assert len(examples) and examples["engagement"].is_monotonic_decreasing
