@@ -12,14 +12,18 @@ from monitoring.queries import Filters, scoped
 from monitoring.storage import query_df
 
 
-def change_since_yesterday(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 5) -> dict[str, Any]:
+def change_since_yesterday(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 5,
+                           latest: pd.Timestamp | None = None) -> dict[str, Any]:
     """Posts in the last 24 h vs the previous 24 h, and the issues that grew most.
 
     The window ends at the latest post matching the filters (uploads are often days old),
-    not at the wall clock.
+    not at the wall clock. ``latest`` is that time when the caller knows it, e.g. the last
+    post of a non-empty :func:`monitoring.queries.overview` of the same filters (no post
+    before their start is later); otherwise it is looked up.
     """
-    source, where, params = scoped(con, replace(filters, start=None, end=filters.end))
-    latest = query_df(con, f"SELECT max({S.CREATED_AT}) AS t FROM {source} {where}", params)["t"].iloc[0]
+    if latest is None:
+        source, where, params = scoped(con, replace(filters, start=None, end=filters.end))
+        latest = query_df(con, f"SELECT max({S.CREATED_AT}) AS t FROM {source} {where}", params)["t"].iloc[0]
     empty = {"recent_posts": 0, "previous_posts": 0, "rising": pd.DataFrame(), "now": None}
     if pd.isna(latest):
         return empty

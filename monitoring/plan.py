@@ -164,8 +164,18 @@ def _platform_lists(table: pd.DataFrame) -> pd.Series:
     sums = table.groupby([*keys, schema.PLATFORM])[sg.POSTS].sum().reset_index()
     sums = sums[sums[sg.POSTS] > 0].sort_values([*keys, sg.POSTS], ascending=[True, True, False])
     sums["_share"] = sums[sg.POSTS] / sums.groupby(keys)[sg.POSTS].transform("sum")
-    sums["_pair"] = list(zip(sums[schema.PLATFORM].astype(str), sums["_share"]))
-    return sums.groupby(keys)["_pair"].agg(lambda pairs: list(pairs)[:PLATFORMS_PER_ISSUE])
+    sums = sums[sums.groupby(keys).cumcount() < PLATFORMS_PER_ISSUE]
+    return _lists(sums, keys, list(zip(sums[schema.PLATFORM].astype(str), sums["_share"])))
+
+
+def _lists(table: pd.DataFrame, keys: list[str], values: list) -> pd.Series:
+    """``values`` (one per row of ``table``) gathered into a list per ``keys``, in row order."""
+    lists: dict[tuple, list] = {}
+    for group, value in zip(zip(*(table[k] for k in keys)), values):
+        lists.setdefault(group, []).append(value)
+    index = pd.MultiIndex.from_tuples(list(lists), names=keys) if lists else \
+        pd.MultiIndex.from_arrays([[] for _ in keys], names=keys)
+    return pd.Series(list(lists.values()), index=index, dtype=object)
 
 
 def _platforms(platforms: pd.DataFrame | None, rows: pd.DataFrame, level: str) -> tuple[list, list]:
@@ -183,12 +193,7 @@ def _examples(examples: pd.DataFrame | None, rows: pd.DataFrame, level: str) -> 
         keys = [schema.ISSUE_ID, "_key"]
         ids = table[keys].assign(**{schema.POST_ID: table[schema.POST_ID].astype(str)}).drop_duplicates()
         ids = ids[ids.groupby(keys, sort=False).cumcount() < EXAMPLES_PER_ISSUE]
-        lists: dict[tuple, list[str]] = {}
-        for issue, key, post in zip(ids[schema.ISSUE_ID], ids["_key"], ids[schema.POST_ID]):
-            lists.setdefault((issue, key), []).append(post)
-        index = pd.MultiIndex.from_tuples(list(lists), names=keys) if lists else \
-            pd.MultiIndex.from_arrays([[], []], names=keys)
-        return pd.Series(list(lists.values()), index=index, dtype=object)
+        return _lists(ids, keys, ids[schema.POST_ID].tolist())
 
     regional = _per_row(examples, rows, level, first_ids)
     national_rows = rows.assign(**{REGION_CODE: schema.NATIONAL_CODE,
@@ -207,8 +212,8 @@ def _activity_profiles(hourly_activity: pd.DataFrame) -> tuple[dict[str, np.ndar
     national = national_rows.groupby(HOUR_UTC)[sg.POSTS].sum().reindex(range(24), fill_value=0).to_numpy()
     located = table[~is_national].dropna(subset=[schema.PROVINCE_CODE])
     per = located.groupby([located[schema.PROVINCE_CODE].astype(str), HOUR_UTC])[sg.POSTS].sum()
-    profiles = {code: grp.droplevel(0).reindex(range(24), fill_value=0).to_numpy()
-                for code, grp in per.groupby(level=0)}
+    grid = per.unstack(fill_value=0).reindex(columns=range(24), fill_value=0) if len(per) else None
+    profiles = {} if grid is None else dict(zip(grid.index, grid.to_numpy()))
     return profiles, national
 
 

@@ -25,7 +25,7 @@ cols[3].metric("Sentimen negatif", common.fmt_pct(stats["negative_share"]),
 cols[4].metric("Lokasi diketahui", common.fmt_pct(stats["located_share"]),
                help="Bagian unggahan yang provinsinya diketahui (lokasi profil, teks, atau wilayah bawaan).")
 
-change = common.cached_query(change_since_yesterday, filters)
+change = common.cached_query(change_since_yesterday, filters, latest=stats["last_post"])
 if change["recent_posts"]:
     delta = change["recent_posts"] - change["previous_posts"]
     st.subheader("Yang berubah sejak kemarin")

@@ -241,3 +241,36 @@ def test_example_ids_equal_the_per_group_definition(seed):
     got = pl._examples(examples, rows, pl.LEVEL_PROVINCE)
     assert got == reference_examples(examples, rows, pl.LEVEL_PROVINCE)
     assert any(len(ids) == pl.EXAMPLES_PER_ISSUE for ids in got) and [] in got  # issues I0013/14 have none
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_platform_lists_and_activity_profiles_equal_the_per_group_definitions(seed):
+    rng = np.random.default_rng(seed)
+    n = 2000
+    table = pd.DataFrame({
+        schema.ISSUE_ID: rng.choice(["I0001", "I0002", "I0003"], n),
+        "_key": rng.choice(["31", "32", "94", schema.NATIONAL_CODE], n),
+        schema.PLATFORM: rng.choice(list(schema.PLATFORMS), n),
+        sg.POSTS: rng.integers(0, 4, n),
+    })
+    keys = [schema.ISSUE_ID, "_key"]
+    sums = table.groupby([*keys, schema.PLATFORM])[sg.POSTS].sum().reset_index()
+    sums = sums[sums[sg.POSTS] > 0].sort_values([*keys, sg.POSTS], ascending=[True, True, False])
+    sums["_share"] = sums[sg.POSTS] / sums.groupby(keys)[sg.POSTS].transform("sum")
+    sums["_pair"] = list(zip(sums[schema.PLATFORM].astype(str), sums["_share"]))
+    expected = sums.groupby(keys)["_pair"].agg(lambda pairs: list(pairs)[:pl.PLATFORMS_PER_ISSUE])
+    got = pl._platform_lists(table)
+    assert got.sort_index().to_dict() == expected.to_dict()
+
+    activity = pd.DataFrame({schema.PROVINCE_CODE: rng.choice(["31", "53", "94", None, "ID"], n),
+                             pl.HOUR_UTC: rng.integers(0, 30, n), sg.POSTS: rng.integers(0, 9, n)})
+    profiles, national = pl._activity_profiles(activity)
+    hours = activity[pl.HOUR_UTC] % 24
+    for code in ("31", "53", "94"):
+        rows = activity[activity[schema.PROVINCE_CODE] == code]
+        reference = rows.groupby(hours[rows.index])[sg.POSTS].sum().reindex(range(24), fill_value=0).to_numpy()
+        np.testing.assert_array_equal(profiles[code], reference)
+    assert set(profiles) == {"31", "53", "94"}
+    ids = activity[activity[schema.PROVINCE_CODE] == "ID"]
+    np.testing.assert_array_equal(national, ids.groupby(hours[ids.index])[sg.POSTS].sum().reindex(range(24),
+                                                                                                     fill_value=0))

@@ -194,3 +194,15 @@ def test_example_posts_are_each_cells_most_engaging_most_engaging_first(truth, f
         ORDER BY engagement DESC, post_id""", params)
     pd.testing.assert_frame_equal(examples, expected, check_dtype=False)
     assert len(examples) and examples["engagement"].is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("filters", FILTERS[:7], ids=range(7))
+def test_change_since_yesterday_with_the_overviews_last_post_is_the_same(truth, filters):
+    stats = queries.overview(truth, filters, authors=False)
+    if not stats["posts"]:
+        pytest.skip("the page stops before asking on an empty overview")
+    given = overview.change_since_yesterday(truth, filters, latest=stats["last_post"])
+    looked_up = overview.change_since_yesterday(truth, filters)
+    assert given["now"] == looked_up["now"] and given["recent_posts"] == looked_up["recent_posts"]
+    assert given["previous_posts"] == looked_up["previous_posts"]
+    pd.testing.assert_frame_equal(given["rising"], looked_up["rising"])
