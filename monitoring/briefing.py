@@ -260,14 +260,16 @@ def _emerging(con: duckdb.DuckDBPyConnection, base: Filters, windows: dict[str, 
     level = S.KABKOTA_CODE if region else S.PROVINCE_CODE
     options = dict(now=windows["now"], recent_hours=recent_hours, baseline_days=baseline_days,
                    issue_labels=labels)
-    provinces = sg.emerging_scores(queries.hourly_issue_counts(con, history), **options)
+    sums = sg.window_starts(windows["now"], recent_hours, baseline_days)  # per-window sums: all the scores read
+    provinces = sg.emerging_scores(queries.hourly_issue_counts(con, history, windows=sums), **options)
     provinces = provinces[~provinces[S.ISSUE_ID].astype(str).isin(hidden)]
     top = _top_issues(provinces, S.PROVINCE_CODE, region or S.NATIONAL_CODE, labels, top_n)
     window = replace(base, start=windows["window_start"], end=windows["end"])
     if region is None:
         return top, _top_per_region(provinces, S.PROVINCE_CODE, _region_posts(con, window, None), labels)
     local = replace(history, province_codes=(region,))
-    kabkota = sg.emerging_scores(queries.hourly_issue_counts(con, local, level=level), region=level, **options)
+    kabkota = sg.emerging_scores(queries.hourly_issue_counts(con, local, level=level, windows=sums),
+                                 region=level, **options)
     kabkota = kabkota[~kabkota[S.ISSUE_ID].astype(str).isin(hidden)]
     return top, _top_per_region(kabkota, level, _region_posts(con, window, region), labels)
 

@@ -42,7 +42,8 @@ def emerging_table(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.
     if now is None:
         return pd.DataFrame()
     window = _window_filters(filters, now, recent_hours, baseline_days)
-    counts = queries.hourly_issue_counts(con, window, level=level)
+    counts = queries.hourly_issue_counts(con, window, level=level,
+                                         windows=signals.window_starts(now, recent_hours, baseline_days))
     if counts.empty:
         return pd.DataFrame()
     labels = issue_label_map(con)

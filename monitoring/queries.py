@@ -281,8 +281,17 @@ def post_columns(con: duckdb.DuckDBPyConnection, post_keys: list[str], columns: 
 
 
 def hourly_issue_counts(con: duckdb.DuckDBPyConnection, filters: Filters, *,
-                        since: pd.Timestamp | None = None, level: str = S.PROVINCE_CODE) -> pd.DataFrame:
-    """Counts per issue × region × hour, the input of emerging scores and alerts."""
+                        since: pd.Timestamp | None = None, level: str = S.PROVINCE_CODE,
+                        windows: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
+    """Counts per issue × region × hour, the input of emerging scores and alerts.
+
+    With ``windows`` (the first hour buckets of the baseline and of the recent window, from
+    :func:`monitoring.signals.window_starts`) hours before the baseline are left out and the
+    baseline hours and the recent hours are summed, per issue × region, into one row each whose
+    ``hour`` is the first hour of that part: all :func:`monitoring.signals.emerging_scores`
+    reads (sums per window and the first hour with data), in ~1/50 of the rows at 1M posts.
+    Not for spike alerts, which need days.
+    """
     if level not in (S.PROVINCE_CODE, S.KABKOTA_CODE):
         raise ValueError(level)
     source, where, params = scoped(con, filters)
@@ -290,11 +299,19 @@ def hourly_issue_counts(con: duckdb.DuckDBPyConnection, filters: Filters, *,
     if since is not None:
         conds.append(f"{S.CREATED_AT} >= ?")
         params.append(since.to_pydatetime())
-    return query_df(con, f"""SELECT {S.ISSUE_ID}, {level}, {HOUR_SQL} AS hour,
+    hourly = f"""SELECT {S.ISSUE_ID}, {level}, {HOUR_SQL} AS hour,
         count(*) AS posts, count(*) FILTER (WHERE {S.SENTIMENT} = 'negative') AS negative,
         sum({ENGAGEMENT_SQL}) AS engagement,
         count(*) FILTER (WHERE {S.IS_COORDINATED}) AS coordinated
-        FROM {source} {_and(where, " AND ".join(conds))} GROUP BY ALL""", params)
+        FROM {source} {_and(where, " AND ".join(conds))} GROUP BY ALL"""
+    if windows is None:
+        return query_df(con, hourly, params)
+    baseline_start, recent_start = (t.to_pydatetime() for t in windows)
+    return query_df(con, f"""SELECT {S.ISSUE_ID}, {level}, min(hour) AS hour, CAST(sum(posts) AS BIGINT) AS posts,
+        CAST(sum(negative) AS BIGINT) AS negative, CAST(sum(engagement) AS DOUBLE) AS engagement,
+        CAST(sum(coordinated) AS BIGINT) AS coordinated
+        FROM ({hourly}) WHERE hour >= ? GROUP BY {S.ISSUE_ID}, {level}, hour >= ?""",
+                    [*params, baseline_start, recent_start])
 
 
 def hourly_activity(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

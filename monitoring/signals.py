@@ -100,10 +100,16 @@ def _utc(now: pd.Timestamp) -> pd.Timestamp:
     return now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
 
 
+def window_starts(now: pd.Timestamp, recent_hours: int, baseline_days: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(first hour bucket of the baseline, first hour bucket of the recent window), UTC, for the
+    recent window ending with the bucket that holds ``now``."""
+    recent_start = _utc(now).floor("h") - pd.Timedelta(hours=recent_hours - 1)
+    return recent_start - pd.Timedelta(days=baseline_days), recent_start
+
+
 def _windows(counts: pd.DataFrame, now: pd.Timestamp, recent_hours: int, baseline_days: int) -> _Windows:
     end = _utc(now).floor("h")
-    recent_start = end - pd.Timedelta(hours=recent_hours - 1)
-    baseline_start = recent_start - pd.Timedelta(days=baseline_days)
+    baseline_start, recent_start = window_starts(now, recent_hours, baseline_days)
     first = counts[HOUR].min() if len(counts) else recent_start
     covered_from = max(first, baseline_start)
     hours = max(0.0, (recent_start - covered_from) / pd.Timedelta(hours=1))
@@ -138,12 +144,17 @@ def _surprise_down(x: np.ndarray, mu: np.ndarray, size: float) -> np.ndarray:
 def _surprise_negative(k: np.ndarray, n: np.ndarray, p0: np.ndarray) -> np.ndarray:
     """−log10 P(K >= k) for K ~ BetaBinomial(n, mean p0); 0 when k/n <= p0."""
     p0 = np.clip(p0, 1e-3, 1 - 1e-3)
+    rising = (n > 0) & (k > p0 * n)
+    out = np.zeros(len(k), dtype=float)
+    if not rising.any():  # scipy sums the beta-binomial pmf per cell: only where it can matter
+        return out
+    k, n, p0 = k[rising], n[rising], p0[rising]
     a, b = p0 * NEGATIVE_CONCENTRATION, (1 - p0) * NEGATIVE_CONCENTRATION
-    n_safe = np.maximum(n, 1)
     with np.errstate(divide="ignore", invalid="ignore"):  # underflow: handled by the fallback
-        log_p = _stats().betabinom.logsf(k - 1, n_safe, a, b)
-    log_p = np.where(np.isfinite(log_p), log_p, _stats().betabinom.logpmf(k, n_safe, a, b))
-    return np.where((n > 0) & (k > p0 * n), -log_p / np.log(10), 0.0)
+        log_p = _stats().betabinom.logsf(k - 1, n, a, b)
+    log_p = np.where(np.isfinite(log_p), log_p, _stats().betabinom.logpmf(k, n, a, b))
+    out[rising] = -log_p / np.log(10)
+    return out
 
 
 def _with_national(frame: pd.DataFrame, region: str, include_national: bool) -> pd.DataFrame:

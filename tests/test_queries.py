@@ -206,3 +206,21 @@ def test_change_since_yesterday_with_the_overviews_last_post_is_the_same(truth, 
     assert given["now"] == looked_up["now"] and given["recent_posts"] == looked_up["recent_posts"]
     assert given["previous_posts"] == looked_up["previous_posts"]
     pd.testing.assert_frame_equal(given["rising"], looked_up["rising"])
+
+
+@pytest.mark.parametrize("filters", FILTERS[:6])
+@pytest.mark.parametrize("level", [S.PROVINCE_CODE, S.KABKOTA_CODE])
+def test_emerging_scores_from_per_window_sums_equal_those_from_hourly_counts(truth, filters, level):
+    from monitoring import signals
+
+    now = emerging.reference_time(truth, filters, None)
+    if now is None:
+        pytest.skip("no posts under these filters")
+    window = emerging._window_filters(filters, now, 24, 7)
+    hourly = queries.hourly_issue_counts(truth, window, level=level)
+    split = queries.hourly_issue_counts(truth, window, level=level, windows=signals.window_starts(now, 24, 7))
+    assert len(split) < len(hourly)
+    keys = [S.ISSUE_ID, level]
+    expected = signals.emerging_scores(hourly, now=now, region=level).sort_values(keys, ignore_index=True)
+    actual = signals.emerging_scores(split, now=now, region=level).sort_values(keys, ignore_index=True)
+    pd.testing.assert_frame_equal(actual, expected, check_exact=False, rtol=1e-9)
