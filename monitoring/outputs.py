@@ -33,7 +33,8 @@ def write_posts(con: duckdb.DuckDBPyConnection, path: Path, filters: Filters) ->
     tmp = path.with_name(path.name + ".tmp")
     cursor = con.cursor()
     try:
-        cursor.execute(f"COPY (SELECT * FROM post_view {where} ORDER BY {S.CREATED_AT}) TO '{_sql_path(tmp)}' "
+        cursor.execute(f"COPY (SELECT * EXCLUDE ({S.AUTHOR_KEY}) FROM post_view {where} ORDER BY {S.CREATED_AT}) "
+                       f"TO '{_sql_path(tmp)}' "
                        "(FORMAT parquet)", params)
     finally:
         cursor.close()

@@ -145,10 +145,10 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters, *, authors: bool 
     """Headline numbers of the filtered posts.
 
     ``authors=False`` leaves the number of distinct accounts out (None): counting them is most
-    of the query's cost (~40 ms of ~50 ms at 1M posts), and several callers need only volume,
-    shares and the time span.
+    of the query's cost (~15 ms on the integer ``author_key``, ~35 ms on names, at 1M posts),
+    and several callers need only volume, shares and the time span.
     """
-    authors_sql = f"count(DISTINCT {S.AUTHOR})" if authors else "CAST(NULL AS BIGINT)"
+    authors_sql = f"count(DISTINCT {S.AUTHOR_KEY})" if authors else "CAST(NULL AS BIGINT)"
     frame = _run(con, f"""SELECT count(*) AS posts, {authors_sql} AS authors,
         avg(CASE WHEN {S.SENTIMENT} = 'negative' THEN 1.0 ELSE 0.0 END) AS negative_share,
         avg(CASE WHEN {S.SENTIMENT} = 'positive' THEN 1.0 ELSE 0.0 END) AS positive_share,

@@ -13,6 +13,7 @@ DATASET_ID = "dataset_id"
 PLATFORM = "platform"
 CREATED_AT = "created_at"      # timezone-aware UTC timestamp
 AUTHOR = "author"
+AUTHOR_KEY = "author_key"      # derived: 64-bit md5 of author (counting distinct accounts on integers)
 TEXT = "text"
 LOCATION_RAW = "location_raw"
 LIKES = "likes"

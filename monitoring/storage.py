@@ -120,6 +120,15 @@ MIGRATIONS: tuple[str, ...] = (
     # posts whose text matches a search pattern, per store version (monitoring.facts.keyword_hits_ready);
     # a row with a null post_key marks a pattern as computed
     "CREATE TABLE keyword_hits (pattern VARCHAR, version VARCHAR, post_key VARCHAR);",
+    # an integer per account: counting distinct accounts on 1M posts is ~2.5x faster than on names
+    f"""
+    CREATE OR REPLACE VIEW post_view AS
+    SELECT p.*, e.* EXCLUDE ({S.POST_KEY}), i.* EXCLUDE ({S.POST_KEY}),
+           md5_number_lower(p.{S.AUTHOR}) AS {S.AUTHOR_KEY}
+    FROM posts p
+    LEFT JOIN enrichment e USING ({S.POST_KEY})
+    LEFT JOIN post_issues i USING ({S.POST_KEY});
+    """,
 )
 
 _LOCAL = threading.local()  # per thread: depth of open transactions (see in_transaction)

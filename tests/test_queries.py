@@ -224,3 +224,12 @@ def test_emerging_scores_from_per_window_sums_equal_those_from_hourly_counts(tru
     expected = signals.emerging_scores(hourly, now=now, region=level).sort_values(keys, ignore_index=True)
     actual = signals.emerging_scores(split, now=now, region=level).sort_values(keys, ignore_index=True)
     pd.testing.assert_frame_equal(actual, expected, check_exact=False, rtol=1e-9)
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_account_counts_on_author_keys_equal_counting_names(truth, filters):
+    source, where, params = queries.scoped(truth, filters)
+    names = storage.query_value(truth, f"SELECT count(DISTINCT {S.AUTHOR}) FROM {source} {where}", params)
+    assert queries.overview(truth, filters)["authors"] == names
+    keys = storage.query_value(truth, f"SELECT count(DISTINCT {S.AUTHOR_KEY}) FROM {source} {where}", params)
+    assert keys == names
