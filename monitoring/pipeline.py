@@ -19,7 +19,7 @@ from monitoring import schema as S
 from monitoring import settings, storage
 from monitoring.emerging import refresh_alerts
 from monitoring.enrichment import ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, worker_count
-from monitoring.facts import record_change, refresh_facts
+from monitoring.facts import FACTS_REBUILD_SHARE, record_change, refresh_facts
 from monitoring.issue_store import assign_issues, fit_issues, load_issue_model
 from monitoring.sentiment_store import active_sentiment_model
 
@@ -112,6 +112,9 @@ def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silen
                                   sentiment_model=active_sentiment_model(con),
                                   dataset_defaults=_dataset_default_regions(con))
     workers, total = worker_count(len(pending)), len(pending)
+    # a few new posts: patch their fact rows as they are stored; many: the end of the analysis
+    # rebuilds the fact table anyway, so patching every chunk would only add work
+    patch = total <= FACTS_REBUILD_SHARE * (storage.query_value(con, "SELECT count(*) FROM posts") or 0)
     # chunks of consecutive pending posts (rowid ranges stay valid while chunks are stored),
     # at least one per worker
     size = min(ENRICH_CHUNK, -(-total // max(workers, 1)))
@@ -124,13 +127,14 @@ def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silen
     progress(0.0, f"Memproses teks {0:,}/{total:,} unggahan…".replace(",", "."))
     with EnrichmentPool(settings, workers) as pool:
         for rows, new_stems in pool.map(chunks):
-            _store_enrichment(con, rows, new_stems)
+            _store_enrichment(con, rows, new_stems, patch_facts=patch)
             done += len(rows)
             progress(0.7 * done / total, f"Memproses teks {done:,}/{total:,} unggahan…".replace(",", "."))
     return done
 
 
-def _store_enrichment(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame, new_stems: dict[str, str]) -> None:
+def _store_enrichment(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame, new_stems: dict[str, str], *,
+                      patch_facts: bool = True) -> None:
     # Arrow rather than pandas: DuckDB reads the list<string> token columns without conversion.
     rows = pa.Table.from_pandas(posts.loc[:, list(ENRICHMENT_COLUMNS)], preserve_index=False)
     with storage.transaction(con):
@@ -139,7 +143,10 @@ def _store_enrichment(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame, new_s
             con.execute(f"INSERT INTO enrichment SELECT * FROM new_enrichment n WHERE NOT EXISTS "
                         f"(SELECT 1 FROM enrichment e WHERE e.{S.POST_KEY} = n.{S.POST_KEY})")
             storage.save_stem_cache(con, new_stems)
-            record_change(con, f"{S.POST_KEY} IN (SELECT {S.POST_KEY} FROM new_enrichment)")
+            if patch_facts:
+                record_change(con, f"{S.POST_KEY} IN (SELECT {S.POST_KEY} FROM new_enrichment)")
+            else:
+                storage.bump_version(con)
         finally:
             con.unregister("new_enrichment")
 

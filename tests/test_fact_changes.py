@@ -69,3 +69,14 @@ def test_an_issue_edit_patches_the_facts_of_the_posts_it_moves(demo):
     add_edit(demo, "merge", top[1], target_id=top[0])
     assert is_fresh(demo) and facts_differ_from_view(demo) == 0
     assert storage.query_value(demo, "SELECT count(*) FROM post_facts WHERE issue_id = ?", [top[0]]) == before + moved
+
+
+def test_enriching_most_of_the_store_leaves_the_facts_to_the_rebuild(demo, monkeypatch):
+    facts.facts_source(demo)
+    pipeline.reset_enrichment(demo)
+    facts.facts_source(demo)  # fresh again, with empty enrichment columns
+    patched = []
+    monkeypatch.setattr(pipeline, "record_change", lambda *a, **k: patched.append(a))
+    pipeline.enrich_new_posts(demo)
+    assert patched == [] and not is_fresh(demo)  # every post changed: no row-by-row patching
+    assert facts.facts_source(demo) == facts.FACTS_TABLE and facts_differ_from_view(demo) == 0
