@@ -62,6 +62,8 @@ def token_arrays(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     values = [v if isinstance(v, (list, tuple, np.ndarray)) else () for v in tokens.to_numpy(object)]
     lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if values and all(type(v) is np.ndarray for v in values):  # as the store returns them: ~1/3 faster
+        return np.concatenate(values).astype(object, copy=False), lengths
     flat = np.fromiter(chain.from_iterable(values), dtype=object, count=int(lengths.sum()))
     return flat, lengths
 

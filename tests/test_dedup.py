@@ -114,3 +114,17 @@ def test_many_posts_stay_fast_and_correct():
     groups = duplicate_groups(tokens)
     assert len(np.unique(groups)) == 20_000
     assert (groups[20_000:] == groups[:5000]).all()
+
+
+@pytest.mark.parametrize("rows", [
+    [np.array(["harga", "bbm"], dtype=object), np.array([], dtype=object), np.array(["naik"], dtype=object)],
+    [np.array(["harga", "bbm"]), np.array(["naik", "lagi", "wkwk"])],          # unicode arrays
+    [["harga", "bbm"], None, ("naik",), np.array(["lagi"], dtype=object)],     # mixed, as frames built in code
+])
+def test_token_arrays_flattens_every_kind_of_row(rows):
+    from monitoring.dedup import token_arrays
+
+    flat, lengths = token_arrays(pd.Series(rows, dtype=object))
+    expected = [w for r in rows if r is not None for w in r]
+    assert flat.dtype == object and flat.tolist() == expected
+    assert lengths.tolist() == [0 if r is None else len(r) for r in rows]
