@@ -62,8 +62,11 @@ def enrich_posts(posts: pd.DataFrame, settings: EnrichmentSettings,
     tokens = start_tokens(posts, stem_cache=settings.stem_cache, extra_slang=settings.slang,
                           extra_stopwords=settings.stopwords, processes=processes)
     # sentiment and regions read the raw text: they run while the new words are being stemmed
-    scored = add_regions(add_sentiment(posts, settings.sentiment_model), dataset_defaults=settings.dataset_defaults)
-    posts, new_stems = tokens.result()
+    try:
+        scored = add_regions(add_sentiment(posts, settings.sentiment_model),
+                             dataset_defaults=settings.dataset_defaults)
+    finally:  # also when scoring fails: the stemming workers are always finished
+        posts, new_stems = tokens.result()
     settings.stem_cache.update(new_stems)
     token_columns = [c for c in posts.columns if c not in scored.columns]
     return scored.assign(**{c: posts[c] for c in token_columns}).loc[:, list(ENRICHMENT_COLUMNS)], new_stems

@@ -92,3 +92,24 @@ def test_storing_the_same_rows_twice_keeps_one(store):
     pipeline._store_enrichment(store, rows, stems)
     pipeline._store_enrichment(store, rows, stems)
     assert storage.query_value(store, "SELECT count(*) FROM enrichment") == 3
+
+
+def test_a_failing_sentiment_model_leaves_no_stemming_workers(monkeypatch):
+    from monitoring import enrichment, stemming
+
+    finished = []
+    real_result = stemming.BackgroundStemmer.result
+    monkeypatch.setattr(stemming.BackgroundStemmer, "result",
+                        lambda self: finished.append(True) or real_result(self))
+
+    class Broken:
+        classes_ = ["positive", "neutral", "negative"]
+
+        def predict_proba(self, texts):
+            raise RuntimeError("model rusak")
+
+    posts = pd.DataFrame({"post_key": ["a", "b"], "dataset_id": [1, 1], "text": ["harga beras naik", "banjir lagi"],
+                          "location_raw": [None, "Kupang"]})
+    with pytest.raises(RuntimeError):
+        enrichment.enrich_posts(posts, enrichment.EnrichmentSettings(sentiment_model=Broken()))
+    assert finished == [True]
