@@ -6,9 +6,7 @@ issue model (incremental), so adding a small upload to a large store stays fast.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import duckdb

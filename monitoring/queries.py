@@ -9,7 +9,7 @@ Post texts are fetched for the few posts a list shows, by key, never scanned for
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import duckdb
@@ -319,13 +319,13 @@ def hourly_activity(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     hour_of_day = f"{_floor_us(f'epoch_us({S.CREATED_AT})', 24 * _HOUR_US)}"  # start of the UTC day
     hour_of_day = f"(epoch_us({S.CREATED_AT}) - {hour_of_day}) // {_HOUR_US}"
     return _run(con, f"SELECT {S.PROVINCE_CODE}, {hour_of_day} AS hour_utc, count(*) AS posts",
-                filters, f"GROUP BY ALL")
+                filters, "GROUP BY ALL")
 
 
 def issue_platforms(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Posts per issue × province × platform."""
     return _run(con, f"SELECT {S.ISSUE_ID}, {S.PROVINCE_CODE}, {S.PLATFORM}, count(*) AS posts",
-                filters, f"GROUP BY ALL")
+                filters, "GROUP BY ALL")
 
 
 def issues_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
