@@ -2,13 +2,17 @@
 
     python benchmarks/evaluate_emerging.py [--seeds 1 2 3] [--backgrounds demo mixed] [--split all]
     python benchmarks/evaluate_emerging.py --scale 1000000     # fit + predict time, with and without
+    python benchmarks/evaluate_emerging.py --mode incremental  # the daily scrape: no re-fit
 
 The script sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS to 1 itself (when unset).
 
 For every background x seed a store is built (``storage.connect`` on a temp file, posts imported with
 ``imports.import_posts_frame`` and enriched once), then for every scenario a copy of it gets the
 scenario's posts (:mod:`benchmarks.emerging_corpus`: 40-150 posts in the last 22 hours, located in
-one province through bio locations) and ``pipeline.analyze(con, refit=True)`` runs. Checked:
+one province through bio locations) and ``pipeline.analyze(con, refit=True)`` runs. With
+``--mode incremental`` the store is analysed (fitted) on the background posts older than its last 24
+hours; every scenario then imports those last 24 hours with its posts and runs ``pipeline.analyze(con)``,
+which finds the new window's issues without a re-fit (:mod:`monitoring.issue_refresh`). Checked:
 
 1. the injected issue's cluster (the issue id holding most injected posts) is the top row of
    ``emerging_table`` for the scenario's province;
@@ -67,13 +71,23 @@ def background(name: str, seed: int, n_posts: int) -> tuple[pd.DataFrame, pd.Dat
     return mixed_background(seed, n_posts), pd.DataFrame()
 
 
-def build_base(path: Path, posts: pd.DataFrame) -> None:
+def build_base(path: Path, posts: pd.DataFrame, incremental: bool = False) -> pd.DataFrame:
+    """The scenarios' starting store; returns the background posts each scenario still imports."""
+    later = pd.DataFrame(columns=posts.columns)
+    if incremental:
+        times = pd.to_datetime(posts[S.CREATED_AT], utc=True)
+        recent = times > times.max() - pd.Timedelta(hours=24)
+        posts, later = posts[~recent], posts[recent]
     con = storage.connect(path)
     try:
         import_posts_frame(con, posts, name="background")
-        enrich_new_posts(con)
+        if incremental:
+            analyze(con)
+        else:
+            enrich_new_posts(con)
     finally:
         con.close()
+    return later
 
 
 def evaluate(con, injected: pd.DataFrame | None, province: str | None) -> dict:
@@ -118,7 +132,8 @@ def _rank(frame: pd.DataFrame, issue_id: str | None) -> int:
     return int(hits[0]) + 1 if len(hits) else 999
 
 
-def run(backgrounds: list[str], seeds: list[int], n_posts: int, split: str, workdir: Path) -> pd.DataFrame:
+def run(backgrounds: list[str], seeds: list[int], n_posts: int, split: str, workdir: Path,
+        incremental: bool = False) -> pd.DataFrame:
     names = {"dev": DEV, "holdout": HOLDOUT, "holdout-b": HOLDOUT_B, "holdout-c": HOLDOUT_C,
              "all": DEV + HOLDOUT + HOLDOUT_B + HOLDOUT_C}[split]
     rows = []
@@ -126,7 +141,7 @@ def run(backgrounds: list[str], seeds: list[int], n_posts: int, split: str, work
         for index, seed in enumerate(seeds):
             posts, own = background(name, seed, n_posts)
             base = workdir / f"{name}-{seed}.duckdb"
-            build_base(base, posts)
+            later = build_base(base, posts, incremental)
             end = pd.to_datetime(posts[S.CREATED_AT], utc=True).max()
             scenarios = [("none", None)] + [(k, k) for k in names]
             if len(own):
@@ -140,7 +155,7 @@ def run(backgrounds: list[str], seeds: list[int], n_posts: int, split: str, work
                     province = SCENARIOS[key].province_code
                 else:
                     injected, province = None, None
-                rows.append(_one(base, workdir / "run.duckdb", injected, province) | {
+                rows.append(_one(base, workdir / "run.duckdb", injected, province, later) | {
                     "background": name, "seed": seed, "scenario": label,
                     "split": _split(key)})
                 print(_line(rows[-1]), flush=True)
@@ -156,14 +171,17 @@ def _split(key: str | None) -> str:
     return "dev"
 
 
-def _one(base: Path, path: Path, injected: pd.DataFrame | None, province: str | None) -> dict:
+def _one(base: Path, path: Path, injected: pd.DataFrame | None, province: str | None,
+         later: pd.DataFrame) -> dict:
     shutil.copy(base, path)
     con = storage.connect(path)
     try:
+        if len(later):
+            import_posts_frame(con, later, name="background, last 24 hours")
         if injected is not None:
             import_posts_frame(con, injected, name="injected")
         start = time.perf_counter()
-        report = analyze(con, refit=True)
+        report = analyze(con, refit=not len(later))
         seconds = time.perf_counter() - start
         return evaluate(con, injected, province) | {"analyze s": round(seconds, 1),
                                                     "issues s": report.timings.get("issues")}
@@ -225,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     parser.add_argument("--n-posts", type=int, default=6000, help="background posts")
     parser.add_argument("--split", choices=("dev", "holdout", "holdout-b", "holdout-c", "all"), default="all")
+    parser.add_argument("--mode", choices=("refit", "incremental"), default="refit",
+                        help="refit: analyse each scenario with a full fit; incremental: fit before the last "
+                             "24 hours, then analyse them as a newer upload")
     parser.add_argument("--csv", help="also write the table here")
     parser.add_argument("--no-bursts", action="store_true", help="disable the new-issue stage (before/after)")
     parser.add_argument("--scale", type=int, help="only time fit + predict on this many synthetic posts")
@@ -239,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         from monitoring.issues import IssueModel
         issue_store.IssueModel = functools.partial(IssueModel, burst_hours=None)
     with tempfile.TemporaryDirectory() as tmp:
-        table = run(args.backgrounds, args.seeds, args.n_posts, args.split, Path(tmp))
+        table = run(args.backgrounds, args.seeds, args.n_posts, args.split, Path(tmp), args.mode == "incremental")
     if args.csv:
         table.to_csv(args.csv, index=False)
     scored = table[table["split"] != "-"]

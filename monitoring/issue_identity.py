@@ -17,7 +17,7 @@ Every analysis re-clusters from scratch; this module makes the result feel conti
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -154,6 +154,7 @@ def assign_ids(
     top_terms: Sequence[Sequence[str]],
     *,
     threshold: float = MATCH_THRESHOLD,
+    keep: Collection[str] | None = None,
 ) -> tuple[list[str], IssueRegistry]:
     """Stable id for each new cluster, and the updated registry (the input is not changed).
 
@@ -163,16 +164,21 @@ def assign_ids(
         labels: automatic label per new cluster.
         top_terms: distinctive terms per new cluster.
         threshold: minimum profile similarity for a cluster to inherit an id.
+        keep: for an incremental run that only adds clusters, the ids of the model's other
+            clusters: they cannot be inherited, and every issue's New flag stays as it was (by
+            default, after a full fit, only the clusters without an earlier id are New).
     """
     registry = copy.deepcopy(registry) if registry is not None else IssueRegistry()
-    known = [i for i in registry.issues.values() if not i.manual]
+    taken = set(keep or ())
+    known = [i for i in registry.issues.values() if not i.manual and i.issue_id not in taken]
     similarity = profile_similarity(profiles, [i.terms for i in known])
     inherited: dict[int, Issue] = {}
     if similarity.size:
         rows, cols = linear_sum_assignment(similarity, maximize=True)
         inherited = {r: known[c] for r, c in zip(rows, cols) if similarity[r, c] >= threshold}
-    for issue in registry.issues.values():
-        issue.is_new = False
+    if keep is None:
+        for issue in registry.issues.values():
+            issue.is_new = False
     ids = []
     for cluster, profile in enumerate(profiles):
         issue = inherited.get(cluster)
@@ -292,7 +298,7 @@ def detect_issues(
     groups = posts.loc[first]
     # 2. fit and label the clusters (times and authors let the model find brand-new issues)
     model = (model or IssueModel()).fit(groups[schema.TOKENS], **_fit_context(posts, groups))
-    labels = _labels(groups, model)
+    labels = _labels(groups, model.top_terms_)
     # 3. stable ids, then the analyst's edits
     cluster_ids, registry = assign_ids(registry, model.term_weights_, labels, model.top_terms_)
     by_group = pd.Series(model.labels_, index=groups[schema.DUP_GROUP].to_numpy())
@@ -318,6 +324,60 @@ def assign_posts(
     by_group = pd.Series(model.predict(groups[schema.TOKENS]), index=groups[schema.DUP_GROUP].to_numpy())
     posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
     return apply_edits(posts, registry, edits, normaliser=normaliser)
+
+
+def refresh_detection(
+    posts: pd.DataFrame,
+    baseline: pd.Series,
+    model: IssueModel,
+    cluster_ids: Sequence[str],
+    registry: IssueRegistry,
+    edits: Sequence[IssueEdit] = (),
+    *,
+    normaliser: Normaliser | None = None,
+) -> IssueDetection:
+    """Incremental run with newer posts: the new window's new issues ▸ their ids ▸ assignment ▸ edits.
+
+    Args:
+        posts: the posts of the recent window (the ``model.burst_hours`` before the latest post),
+            plus any other posts to assign; with :data:`schema.TOKENS`, :data:`schema.CREATED_AT`,
+            :data:`schema.TEXT` and :data:`schema.AUTHOR`.
+        baseline: token lists of a sample of earlier documents (one per duplicate group).
+        model: the stored fitted model (not changed: the result holds an updated copy).
+        cluster_ids: issue id of each of its clusters.
+        registry, edits, normaliser: as in :func:`detect_issues`.
+
+    Returns:
+        The posts with :data:`schema.ISSUE_ID`, the registry (new issues are New, other flags
+        stay), the refreshed model (:func:`monitoring.issue_refresh.refresh_recent`) and its ids.
+    """
+    from monitoring.issue_refresh import refresh_recent
+
+    order = _canonical_order(posts)
+    posts = posts.iloc[order]
+    if schema.DUP_GROUP not in posts:
+        posts = add_duplicate_groups(posts)
+    first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
+    groups = posts.loc[first]
+    context = _fit_context(posts, groups)
+    start = context["created_at"].max() - np.timedelta64(int(model.burst_hours * 3600), "s")
+    recent = context["created_at"] > start  # other posts (older, not yet assigned) are only assigned
+    model = copy.deepcopy(model)
+    changed = refresh_recent(model, groups[schema.TOKENS][recent], baseline,
+                             created_at=context["created_at"][recent], authors=context["authors"][recent],
+                             post_counts=context["post_counts"][recent])
+    cluster_ids = list(cluster_ids) + [""] * (model.n_issues_ - len(cluster_ids))
+    if changed:
+        terms = [model.top_terms_[i] for i in changed]
+        kept = [issue for i, issue in enumerate(cluster_ids) if i not in changed and issue]
+        ids, registry = assign_ids(registry, [model.term_weights_[i] for i in changed],
+                                   _labels(groups[recent], terms), terms, keep=kept)
+        for index, issue_id in zip(changed, ids):
+            cluster_ids[index] = issue_id
+    by_group = pd.Series(model.predict(groups[schema.TOKENS]), index=groups[schema.DUP_GROUP].to_numpy())
+    posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
+    posts, registry = apply_edits(posts, registry, edits, normaliser=normaliser)
+    return IssueDetection(posts.iloc[np.argsort(order)], registry, model, cluster_ids)
 
 
 def _canonical_order(posts: pd.DataFrame) -> np.ndarray:
@@ -353,8 +413,8 @@ def _with_issue_ids(posts: pd.DataFrame, clusters: np.ndarray, cluster_ids: Sequ
     return out
 
 
-def _labels(groups: pd.DataFrame, model: IssueModel) -> list[str]:
+def _labels(groups: pd.DataFrame, top_terms: Sequence[Sequence[str]]) -> list[str]:
     sample = groups.iloc[:LABEL_SAMPLE]
-    words = {w for terms in model.top_terms_ for t in terms for w in t.split(" ")}
+    words = {w for terms in top_terms for t in terms for w in t.split(" ")}
     surface = surface_forms(sample[schema.TEXT], sample[schema.TOKENS], words) if schema.TEXT in sample else {}
-    return [readable_label(terms, surface) for terms in model.top_terms_]
+    return [readable_label(terms, surface) for terms in top_terms]

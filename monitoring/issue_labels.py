@@ -92,6 +92,14 @@ def top_terms(
     return result
 
 
+def term_profile(row: np.ndarray, terms: np.ndarray, size: int = 50) -> dict[str, float]:
+    """Top ``size`` terms of a class-TF-IDF row as an L2-normalised {term: weight} dict (an issue's profile)."""
+    order = np.argsort(-row, kind="stable")[:size]
+    order = order[row[order] > 0]
+    norm = float(np.linalg.norm(row[order])) or 1.0
+    return {str(terms[i]): round(float(row[i]) / norm, 6) for i in order}
+
+
 def _showable(term: str, banned: set[str]) -> bool:
     words = term.split(" ")
     return all(len(w) > 1 and w not in banned and not w.startswith(("@", "http")) for w in words)

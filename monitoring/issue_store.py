@@ -17,7 +17,7 @@ from monitoring import schema as S
 from monitoring import storage
 from monitoring.facts import record_change
 from monitoring.issue_identity import (IssueDetection, IssueEdit, IssueRegistry, apply_edits, assign_posts,
-                                       detect_issues, split_edit)
+                                       detect_issues, refresh_detection, split_edit)
 from monitoring.issues import IssueModel
 from monitoring.text import tokenize_query
 
@@ -100,6 +100,47 @@ def assign_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list
     return len(cluster_ids), int(assigned[S.ISSUE_ID].notna().sum())
 
 
+def refresh_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list[str]]) -> tuple[int, int]:
+    """Posts newer than the stored model's window: find the new window's new issues without a
+    re-fit (:func:`monitoring.issue_identity.refresh_detection`), then (re)assign the window's
+    posts and any other unassigned ones. Returns (issues, posts (re)assigned to one)."""
+    model, cluster_ids = stored
+    latest = storage.query_value(con, f"SELECT max({S.CREATED_AT}) FROM posts")
+    start = pd.Timestamp(latest) - pd.Timedelta(hours=model.burst_hours)
+    posts = _load_posts(con, f"WHERE p.{S.CREATED_AT} > ? OR p.{S.POST_KEY} NOT IN "
+                             f"(SELECT {S.POST_KEY} FROM post_issues)", [start])
+    detection = refresh_detection(posts, _baseline_documents(con, start, model.burst_baseline_sample,
+                                                             model.random_state),
+                                  model, cluster_ids, load_registry(con), load_edits(con),
+                                  normaliser=query_normaliser(con))
+    blob = pickle.dumps(detection.model, protocol=pickle.HIGHEST_PROTOCOL)
+    with storage.transaction(con):
+        con.register("refreshed_keys", detection.posts[[S.POST_KEY]])
+        try:
+            con.execute(f"DELETE FROM post_issues WHERE {S.POST_KEY} IN (SELECT {S.POST_KEY} FROM refreshed_keys)")
+            _insert_post_issues(con, detection.posts)
+            storage.save_blob(con, MODEL_BLOB, blob)
+            storage.set_state(con, CLUSTER_IDS_STATE, list(detection.cluster_ids))
+            _save_registry(con, detection.registry, None)
+            record_change(con, f"{S.POST_KEY} IN (SELECT {S.POST_KEY} FROM refreshed_keys)")
+        finally:
+            con.unregister("refreshed_keys")
+    return len(detection.cluster_ids), int(detection.posts[S.ISSUE_ID].notna().sum())
+
+
+def _baseline_documents(con: duckdb.DuckDBPyConnection, before: pd.Timestamp, size: int, seed: int) -> pd.Series:
+    """Token lists of a random sample of at most ``size`` duplicate groups whose first post is at or
+    before ``before`` (the baseline the new window is compared with)."""
+    rows = storage.query_df(con, f"""
+        WITH firsts AS (
+            SELECT arg_min(i.{S.POST_KEY}, p.{S.CREATED_AT}) AS {S.POST_KEY}, min(p.{S.CREATED_AT}) AS first_at
+            FROM posts p JOIN post_issues i USING ({S.POST_KEY}) GROUP BY i.{S.DUP_GROUP}),
+        picked AS (SELECT {S.POST_KEY} FROM (SELECT {S.POST_KEY} FROM firsts WHERE first_at <= ?)
+                   USING SAMPLE reservoir({int(size)} ROWS) REPEATABLE ({int(seed)}))
+        SELECT e.{S.TOKENS} FROM picked JOIN enrichment e USING ({S.POST_KEY}) ORDER BY {S.POST_KEY}""", [before])
+    return rows[S.TOKENS]
+
+
 def _insert_post_issues(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame) -> None:
     frame = pd.DataFrame({
         S.POST_KEY: posts[S.POST_KEY].to_numpy(),
@@ -121,9 +162,9 @@ def _present(posts: pd.DataFrame) -> int:
 def _save_registry(con: duckdb.DuckDBPyConnection, registry: IssueRegistry, posts: pd.DataFrame | None) -> None:
     """Persist the registry and rewrite the ``issues`` table (issues that currently have posts)."""
     storage.set_state(con, REGISTRY_STATE, registry.to_dict())
-    if posts is None:
-        present = set(storage.query_df(con, "SELECT DISTINCT issue_id FROM post_issues WHERE issue_id IS NOT NULL")
-                      ["issue_id"])
+    if posts is None:  # on ``con`` itself: a cursor would not see this transaction's writes
+        present = {row[0] for row in con.execute(
+            "SELECT DISTINCT issue_id FROM post_issues WHERE issue_id IS NOT NULL").fetchall()}
     else:
         present = set(posts[S.ISSUE_ID].dropna())
     rows = [{"issue_id": i.issue_id, "label": i.display_label, "top_terms": ", ".join(i.top_terms),
@@ -187,4 +228,4 @@ def remove_edit(con: duckdb.DuckDBPyConnection, edit_id: int) -> None:
 
 
 __all__ = ["IssueDetection", "add_edit", "assign_issues", "fit_issues", "list_edits", "load_issue_model",
-           "remove_edit"]
+           "refresh_issues", "remove_edit"]

@@ -31,7 +31,9 @@ per duplicate group, see :mod:`monitoring.dedup`), fits on a random sample of at
    of ``n_issues``). The documents holding bursty terms join the vocabulary fit. A global issue
    that was mostly such a group is dropped; others are re-centred without its documents.
    ``bursts_`` describes each new issue and ``window_end_`` is the latest document's time (None
-   without ``created_at``). In ``predict`` a document at least ``burst_thresholds_[j]`` similar
+   without ``created_at``), also kept as ``fitted_until_``. Newer documents get their new issues
+   from :func:`monitoring.issue_refresh.refresh_recent` without a re-fit: it moves ``window_end_``,
+   may add terms (:meth:`IssueModel.learn_terms`) and appends or replaces new issues. In ``predict`` a document at least ``burst_thresholds_[j]`` similar
    to new issue ``j`` goes to it (the most similar such issue); others to the nearest global one.
 
 ``labels_`` holds the issue of each input document, ``top_terms_`` / ``term_weights_`` the
@@ -57,8 +59,8 @@ from sklearn.preprocessing import normalize
 
 from monitoring import bursts as B
 from monitoring.errors import ModelError
-from monitoring.issue_labels import class_tfidf, top_terms
-from monitoring.tfidf import TermEncoder, fit_tfidf
+from monitoring.issue_labels import class_tfidf, term_profile, top_terms
+from monitoring.tfidf import TermEncoder, extend_vocabulary, fit_tfidf
 
 
 class Clusterer:
@@ -185,9 +187,10 @@ class IssueModel:
         # 0. recent window and its bursty terms; the documents holding them join the vocabulary fit
         info, settings = B.DocumentInfo.of(len(tokens), created_at, authors, post_counts), B.BurstSettings.of(self)
         window, seeds = B.recent_seeds(tokens, usable, info, settings, rng=rng)
-        self.window_end_ = None if window is None else window.end
+        self.window_end_ = self.fitted_until_ = None if window is None else window.end
         rows = np.union1d(sample, B.holding_documents(window, seeds, limit=self.fit_sample, rng=rng))
         X_all = self._fit_vectorizer(tokens.iloc[rows])
+        self.vocabulary_docs_ = X_all.shape[0]
         nonempty = X_all.getnnz(axis=1) > 0
         X = X_all[np.isin(rows, sample) & nonempty]
         # 1. over-segment into micro-clusters; incoherent ones (chatter) are noise
@@ -208,7 +211,7 @@ class IssueModel:
                                           settings, min_coherence=min_coherence), X)
         self.n_issues_ = self.centroids_.shape[0]
         self.labels_ = self.predict(tokens)
-        self._describe(X_all[nonempty])
+        self.describe(X_all[nonempty])
         return self
 
     def fit_predict(self, token_lists: Iterable[Sequence[str]] | pd.Series, y=None, **fit_params) -> np.ndarray:
@@ -227,6 +230,23 @@ class IssueModel:
             best = self._classify(np.asarray(X @ self.centroids_.T))
             out[start:start + len(chunk)] = np.where(lengths >= self.min_tokens, best, -1)
         return out
+
+    def classify(self, X: sparse.spmatrix) -> np.ndarray:
+        """Issue per row of a TF-IDF matrix (:meth:`transform`), -1 for noise; no ``min_tokens`` rule."""
+        return self._classify(np.asarray(X @ self.centroids_.T))
+
+    def learn_terms(self, document_frequency: pd.Series) -> int:
+        """Add unknown terms ({term: documents holding it}) to the vocabulary; returns how many.
+
+        The IDF is what the fit would have given them; centroids get zero weight on them.
+        """
+        added = extend_vocabulary(self.vectorizer_, document_frequency,
+                                  getattr(self, "vocabulary_docs_", self.fit_sample))
+        if added:
+            self.centroids_ = np.hstack([self.centroids_, np.zeros((self.centroids_.shape[0], added),
+                                                                   dtype=self.centroids_.dtype)])
+            self._encoder = TermEncoder(self.vectorizer_)
+        return added
 
     def _classify(self, similarity: np.ndarray) -> np.ndarray:
         """Issue per row of a similarity matrix, -1 for noise (see :func:`monitoring.bursts.assign`)."""
@@ -306,13 +326,20 @@ class IssueModel:
             self.centroids_ = np.vstack([B.recentre(self.centroids_, X, found, self.threshold_),
                                          np.array([b.centroid for b in found], dtype=np.float32)])
 
-    def _describe(self, X: sparse.csr_matrix) -> None:
-        classes = self._classify(np.asarray(X @ self.centroids_.T))
+    def describe(self, X: sparse.csr_matrix, issues: Sequence[int] | None = None) -> None:
+        """Set ``top_terms_`` / ``term_weights_`` of ``issues`` (default all) from TF-IDF rows ``X``.
+
+        Every issue and noise are classes of the class-based TF-IDF, so terms all issues use rank low.
+        """
+        classes = self.classify(X)
         classes = np.where(classes >= 0, classes, self.n_issues_)
-        weights = class_tfidf(X, classes, self.n_issues_ + 1)[: self.n_issues_]
+        chosen = list(range(self.n_issues_)) if issues is None else list(issues)
+        weights = class_tfidf(X, classes, self.n_issues_ + 1)[chosen]
         terms = self.vectorizer_.get_feature_names_out()
-        self.top_terms_ = top_terms(weights, terms, n=10, stopwords=self.stopwords)
-        self.term_weights_ = [_profile(row, terms) for row in weights]
+        if issues is None:
+            self.top_terms_, self.term_weights_ = [None] * self.n_issues_, [None] * self.n_issues_
+        for index, row, top in zip(chosen, weights, top_terms(weights, terms, n=10, stopwords=self.stopwords)):
+            self.top_terms_[index], self.term_weights_[index] = top, term_profile(row, terms)
 
 
 def _spherical_kmeans(X: sparse.csr_matrix, assigned: np.ndarray, n_iter: int = 10) -> np.ndarray:
@@ -374,11 +401,3 @@ def _mean_pairwise_similarity(X: sparse.csr_matrix, assigned: np.ndarray) -> np.
     sums = one_hot @ X
     squared = np.asarray(sums.multiply(sums).sum(axis=1)).ravel()
     return np.where(n > 1, (squared - n) / np.maximum(n * (n - 1), 1), 0.0)
-
-
-def _profile(row: np.ndarray, terms: np.ndarray, size: int = 50) -> dict[str, float]:
-    """Top ``size`` terms of a class-TF-IDF row as an L2-normalised {term: weight} dict."""
-    order = np.argsort(-row, kind="stable")[:size]
-    order = order[row[order] > 0]
-    norm = float(np.linalg.norm(row[order])) or 1.0
-    return {str(terms[i]): round(float(row[i]) / norm, 6) for i in order}

@@ -1,8 +1,10 @@
 """The whole analysis, top to bottom. Read :func:`analyze` to learn the system.
 
 Per-post enrichment (text ▸ sentiment ▸ region) is computed once per post and stored; issue
-detection runs over the whole store (full re-fit) or assigns only new posts to the stored
-issue model (incremental), so adding a small upload to a large store stays fast.
+detection runs over the whole store (full re-fit), or, incrementally, looks for the new issues of
+posts newer than the stored model's window (:mod:`monitoring.issue_refresh`) or only assigns new
+posts to the stored issue model, so adding a small upload (or a day's scrape) to a large store
+stays fast.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from monitoring import settings, storage
 from monitoring.emerging import refresh_alerts
 from monitoring.enrichment import ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, worker_count
 from monitoring.facts import FACTS_REBUILD_SHARE, record_change, refresh_facts
-from monitoring.issue_store import assign_issues, fit_issues, load_issue_model
+from monitoring.issue_refresh import REFIT_AFTER
+from monitoring.issue_store import assign_issues, fit_issues, load_issue_model, refresh_issues
 from monitoring.sentiment_store import active_sentiment_model
 
 Progress = Callable[[float, str], None]
@@ -33,6 +36,7 @@ class AnalysisReport:
 
     enriched: int = 0
     refit: bool = False
+    refreshed: bool = False  # newer posts: new issues of the new window, without a re-fit
     issues: int = 0
     assigned: int = 0
     timings: dict[str, float] = field(default_factory=dict)
@@ -52,19 +56,24 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
     _release_memory()  # e.g. what an import just before left on the heap
     with timer("enrich"):
         report.enriched = enrich_new_posts(con, progress)
-    # 2. Decide: full re-fit of the issue model, or assign only the new posts to it.
+    # 2. Decide: full re-fit of the issue model; or, with posts newer than its window, look for
+    #    the new window's new issues; or only assign the new posts to it.
     total = storage.query_value(con, "SELECT count(*) FROM posts") or 0
     unassigned = storage.query_value(
         con, f"SELECT count(*) FROM posts p ANTI JOIN post_issues i USING ({S.POST_KEY})") or 0
     model = None if refit else load_issue_model(con)
+    newer = model is not None and _newer_than_window(con, model[0])
     report.refit = (model is None or (total and unassigned / total > REFIT_SHARE) or n_issues is not None
-                    or _has_newer_window(con, model[0]))
+                    or newer == "refit")
+    report.refreshed = not report.refit and newer == "refresh"
     # 3. Detect issues (dedup ▸ TF-IDF ▸ clustering ▸ labels ▸ stable ids ▸ edits) and store them.
     progress(0.8, "Mendeteksi isu…")
     _release_memory()  # the issue stage holds every post's tokens: start it from a trimmed heap too
     with timer("issues"):
         if report.refit:
             report.issues, report.assigned = fit_issues(con, n_issues=n_issues)
+        elif report.refreshed:
+            report.issues, report.assigned = refresh_issues(con, model)
         elif unassigned:
             report.issues, report.assigned = assign_issues(con, model)
     # 4. Refresh the fact table the pages aggregate (changed rows only, or a sorted rebuild).
@@ -164,16 +173,24 @@ def reset_enrichment(con: duckdb.DuckDBPyConnection) -> None:
         storage.bump_version(con)
 
 
-def _has_newer_window(con: duckdb.DuckDBPyConnection, model) -> bool:
-    """New issues are only found by a fit: re-fit when posts arrived after the model's recent window."""
+def _newer_than_window(con: duckdb.DuckDBPyConnection, model) -> str | None:
+    """"refresh" when posts arrived after the model's recent window (their new issues are only
+    found by looking for them), "refit" when that is ``REFIT_AFTER`` past the last full fit,
+    else None."""
     window_end = getattr(model, "window_end_", None)
-    if window_end is None or pd.isna(window_end):
-        return False
-    latest = storage.query_df(con, f"SELECT max({S.CREATED_AT}) AS t FROM posts")["t"].iloc[0]
-    if pd.isna(latest):
-        return False
-    return pd.Timestamp(latest) > pd.Timestamp(window_end).tz_localize("UTC") + pd.Timedelta(hours=1) \
-        if pd.Timestamp(window_end).tzinfo is None else pd.Timestamp(latest) > pd.Timestamp(window_end) + pd.Timedelta(hours=1)
+    latest = storage.query_value(con, f"SELECT max({S.CREATED_AT}) FROM posts")
+    if window_end is None or pd.isna(window_end) or latest is None:
+        return None
+    latest = _utc(latest)
+    if latest <= _utc(window_end) + pd.Timedelta(hours=1):
+        return None
+    fitted_until = getattr(model, "fitted_until_", None) or window_end  # models before incremental runs
+    return "refit" if latest > _utc(fitted_until) + REFIT_AFTER else "refresh"
+
+
+def _utc(value) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def _release_memory() -> None:

@@ -33,6 +33,53 @@ def fit_tfidf(tokens: pd.Series, *, min_df: int | float = 1, max_df: int | float
     Raises:
         ValueError: no term is left after pruning (as ``TfidfVectorizer.fit`` does).
     """
+    counts, names = _term_counts(tokens)
+    n_docs = counts.shape[0]
+    kept = _pruned_terms(counts, min_df, max_df, max_features)
+    if len(kept) == 0:
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    terms = names(kept)
+    order = np.argsort(terms, kind="stable")  # scikit-learn numbers terms alphabetically
+    counts = counts[:, kept[order]].tocsr()
+    counts.sort_indices()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    vectorizer = TfidfVectorizer(analyzer=document_terms, min_df=min_df, max_df=max_df, max_features=max_features,
+                                 sublinear_tf=True, dtype=np.float32)
+    vectorizer.vocabulary_ = {str(term): i for i, term in enumerate(terms[order])}
+    vectorizer.idf_ = _idf(df, n_docs)
+    return vectorizer, _weigh(counts, vectorizer.idf_)
+
+
+def document_frequencies(tokens: pd.Series, *, min_df: int = 1) -> pd.Series:
+    """Documents holding each unigram / bigram of ``tokens`` (at least ``min_df``), by term."""
+    counts, names = _term_counts(tokens)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    kept = np.flatnonzero(df >= min_df)
+    return pd.Series(df[kept], index=pd.Index(names(kept), dtype=object), dtype=np.int64)
+
+
+def extend_vocabulary(vectorizer: TfidfVectorizer, document_frequency: pd.Series, n_docs: int) -> int:
+    """Append the terms of ``document_frequency`` the vectorizer does not know; returns how many.
+
+    A new term gets the column after the last one and the IDF a fit on ``n_docs`` documents
+    would have given it, so the matrices of known terms keep their columns (the caller pads
+    whatever holds one value per column, e.g. centroids, with zeros).
+    """
+    vocabulary = dict(vectorizer.vocabulary_)
+    new = document_frequency[~document_frequency.index.isin(list(vocabulary))]
+    if new.empty:
+        return 0
+    new = new.sort_index()
+    start = len(vocabulary)
+    vocabulary.update({str(term): start + i for i, term in enumerate(new.index)})
+    vectorizer.vocabulary_ = vocabulary
+    vectorizer.idf_ = np.concatenate([vectorizer.idf_.astype(np.float32),
+                                      _idf(new.to_numpy(), max(int(n_docs), int(new.max())))])
+    return len(new)
+
+
+def _term_counts(tokens: pd.Series):
+    """(document x term count matrix, column numbers -> term strings) over unigrams and bigrams."""
     flat, lengths = token_arrays(tokens)
     n_docs = len(lengths)
     doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
@@ -45,24 +92,21 @@ def fit_tfidf(tokens: pd.Series, *, min_df: int | float = 1, max_df: int | float
     counts = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
                                shape=(n_docs, len(words) + len(pair_index)))
     counts.sum_duplicates()
-    kept = _pruned_terms(counts, min_df, max_df, max_features)
-    if len(kept) == 0:
-        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
     pair_index = np.asarray(pair_index, dtype=np.int64)
-    terms = np.array([words[t] if t < len(words)
-                      else f"{words[pair_index[t - len(words)] // len(words)]} "
-                           f"{words[pair_index[t - len(words)] % len(words)]}" for t in kept], dtype=object)
-    order = np.argsort(terms, kind="stable")  # scikit-learn numbers terms alphabetically
-    counts = counts[:, kept[order]].tocsr()
-    counts.sort_indices()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    vectorizer = TfidfVectorizer(analyzer=document_terms, min_df=min_df, max_df=max_df, max_features=max_features,
-                                 sublinear_tf=True, dtype=np.float32)
-    vectorizer.vocabulary_ = {str(term): i for i, term in enumerate(terms[order])}
-    idf = np.full(len(df), n_docs + 1, dtype=np.float32)  # in float32, as scikit-learn computes it
-    idf /= (df + 1).astype(np.float32)
-    vectorizer.idf_ = np.log(idf) + np.float32(1)
-    return vectorizer, _weigh(counts, vectorizer.idf_)
+
+    def names(columns: np.ndarray) -> np.ndarray:
+        return np.array([words[t] if t < len(words)
+                         else f"{words[pair_index[t - len(words)] // len(words)]} "
+                              f"{words[pair_index[t - len(words)] % len(words)]}" for t in columns], dtype=object)
+
+    return counts, names
+
+
+def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """Smoothed IDF, in float32 as scikit-learn computes it: ln((n + 1) / (df + 1)) + 1."""
+    idf = np.full(len(df), n_docs + 1, dtype=np.float32)
+    idf /= (np.asarray(df) + 1).astype(np.float32)
+    return np.log(idf) + np.float32(1)
 
 
 def _pruned_terms(counts: sparse.csr_matrix, min_df: int | float, max_df: int | float,

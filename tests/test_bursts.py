@@ -215,3 +215,66 @@ def test_two_new_topics_sharing_a_word_are_kept_apart():
     found = find_bursts(X_recent, X_base, [("sopir", np.arange(50)), ("angkot", np.arange(30, 50))],
                         [f"a{i}" for i in range(250)])
     assert [set(b.members) for b in found] == [set(range(30)), set(range(30, 50))]
+
+
+# --- incremental runs: the new window's new issues without a re-fit (monitoring.issue_refresh) ---
+
+@pytest.fixture(scope="module")
+def before_the_fire():
+    """A model fitted on ten days that end a day before END: the fire's words are unknown to it."""
+    older = posts(TOPICS, 150, 10 * 24, 24, seed=11)
+    model = IssueModel().fit(older["tokens"], created_at=older["created_at"], authors=older["author"])
+    return older, model
+
+
+def refresh(model: IssueModel, recent: pd.DataFrame, baseline: pd.DataFrame) -> tuple[IssueModel, list[int]]:
+    from monitoring.issue_refresh import refresh_recent
+
+    model = pickle.loads(pickle.dumps(model))
+    changed = refresh_recent(model, recent["tokens"], baseline["tokens"], created_at=recent["created_at"],
+                             authors=recent["author"])
+    return model, changed
+
+
+def test_refresh_finds_a_new_issue_with_words_the_fit_never_saw(before_the_fire):
+    older, fitted = before_the_fire
+    assert "mardika" not in fitted.vectorizer_.vocabulary_
+    recent = pd.concat([posts(TOPICS, 15, 24, 0, seed=12), posts({"new": NEW}, 40, 20, 0, seed=13)],
+                       ignore_index=True)
+    model, changed = refresh(fitted, recent, older)
+    assert changed == [fitted.n_issues_] and model.n_issues_ == fitted.n_issues_ + 1
+    assert "mardika" in model.vectorizer_.vocabulary_ and "pasar mardika" in model.vectorizer_.vocabulary_
+    assert model.centroids_.shape == (model.n_issues_, len(model.vectorizer_.vocabulary_))
+    np.testing.assert_array_equal(model.centroids_[: fitted.n_issues_, : fitted.centroids_.shape[1]],
+                                  fitted.centroids_)                      # global issues untouched
+    assert model.vectorizer_.idf_[model.vectorizer_.vocabulary_["harga"]] == \
+        fitted.vectorizer_.idf_[fitted.vectorizer_.vocabulary_["harga"]]
+    assert any("mardika" in term for term in model.top_terms_[-1][:5])
+    assert model.term_weights_[-1] and len(model.top_terms_) == model.n_issues_
+    labels = model.predict(recent["tokens"])
+    fire = (recent["topic"] == "new").to_numpy()
+    assert (labels[fire] == model.n_issues_ - 1).mean() >= 0.9
+    assert (labels[~fire] == model.n_issues_ - 1).mean() <= 0.05
+    assert model.window_end_ == recent["created_at"].max() and model.fitted_until_ == fitted.fitted_until_
+    # everyday topics keep their issues
+    np.testing.assert_array_equal(model.predict(older["tokens"]), fitted.predict(older["tokens"]))
+
+
+def test_a_quiet_newer_window_changes_nothing(before_the_fire):
+    older, fitted = before_the_fire
+    model, changed = refresh(fitted, posts(TOPICS, 15, 24, 0, seed=14), older)
+    assert changed == [] and model.n_issues_ == fitted.n_issues_ and model.bursts_ == []
+
+
+def test_refreshing_again_updates_the_same_new_issue(before_the_fire):
+    """An hourly scrape: the fire is found at 12 hours, and again (not twice) later."""
+    older, fitted = before_the_fire
+    first = pd.concat([posts(TOPICS, 8, 24, 12, seed=15), posts({"new": NEW}, 25, 20, 12, seed=16)],
+                      ignore_index=True)
+    model, changed = refresh(fitted, first, older)
+    assert changed == [fitted.n_issues_]
+    second = pd.concat([first, posts(TOPICS, 8, 12, 0, seed=17), posts({"new": NEW}, 25, 12, 0, seed=18)],
+                       ignore_index=True)
+    again, changed = refresh(model, second, older)
+    assert changed == [fitted.n_issues_] and again.n_issues_ == model.n_issues_
+    assert len(again.bursts_) == 1 and again.bursts_[0]["docs"] > model.bursts_[0]["docs"]

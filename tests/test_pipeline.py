@@ -1,12 +1,14 @@
 """The whole analysis on the demo: enrichment, issues, incremental runs, stable ids, alerts."""
 from __future__ import annotations
 
+import pickle
 import shutil
 
 import pandas as pd
+import pytest
 
 from monitoring import pipeline, storage
-from monitoring.demo import EMERGING_PROVINCE_CODE, generate_demo_posts
+from monitoring.demo import EMERGING_ISSUE, EMERGING_PROVINCE_CODE, TRUE_ISSUE, generate_demo_posts
 from monitoring.emerging import emerging_table, stored_alerts
 from monitoring.imports import import_posts_frame
 from monitoring.queries import Filters
@@ -82,3 +84,83 @@ def test_a_store_with_an_older_model_format_is_refitted(demo_db_path, tmp_path):
     assert report.refit
     names = set(storage.query_df(con, "SELECT name FROM blobs")["name"])
     assert MODEL_BLOB in names and not names & set(OLD_MODEL_BLOBS)
+
+
+# --- the daily scrape: posts newer than the model's window -----------------------------------
+
+@pytest.fixture(scope="module")
+def daily_scrape(tmp_path_factory):
+    """A store analysed on demo posts up to a day before their end, and that last day's posts."""
+    posts = generate_demo_posts(seed=5, n_posts=3000)
+    times = pd.to_datetime(posts["created_at"], utc=True)
+    last_day = times > times.max() - pd.Timedelta(hours=24)
+    path = tmp_path_factory.mktemp("daily") / "store.duckdb"
+    con = storage.connect(path)
+    import_posts_frame(con, posts[~last_day], name="sampai kemarin")
+    assert pipeline.analyze(con).refit
+    con.close()
+    return path, posts[last_day]
+
+
+def issue_of_each_post(con) -> pd.DataFrame:
+    return storage.query_df(con, """SELECT p.post_id, i.issue_id, s.is_new, s.label FROM posts p
+        JOIN post_issues i USING (post_key) LEFT JOIN issues s USING (issue_id)""")
+
+
+def test_a_newer_day_gets_its_new_issue_without_a_refit(daily_scrape, tmp_path):
+    from tests.test_facts import facts_differ_from_view
+
+    path, last_day = daily_scrape
+    con = copy_store(path, tmp_path)
+    before = issue_of_each_post(con)
+    import_posts_frame(con, last_day, name="hari ini")
+    report = pipeline.analyze(con)
+    assert report.refreshed and not report.refit
+    after = issue_of_each_post(con)
+    assert len(after) == 3000  # every post has its issue row
+    emerging = after[after["post_id"].isin(last_day.loc[last_day[TRUE_ISSUE] == EMERGING_ISSUE, "post_id"])]
+    counts = emerging["issue_id"].value_counts()
+    new_id = counts.index[0]
+    assert new_id not in set(before["issue_id"]) and counts.iloc[0] >= 0.8 * len(emerging)
+    assert emerging.loc[emerging["issue_id"] == new_id, "is_new"].all()
+    assert "kupang" in dict(zip(after["issue_id"], after["label"]))[new_id].lower()
+    # older posts keep their issues; the fact table the pages read is exact
+    kept = before.merge(after, on="post_id", suffixes=("", "_after"))
+    assert (kept["issue_id"].fillna("") == kept["issue_id_after"].fillna("")).mean() > 0.97
+    assert facts_differ_from_view(con) == 0
+    # nothing newer: the next run neither refreshes nor re-fits
+    again = pipeline.analyze(con)
+    assert not again.refit and not again.refreshed
+
+
+def test_a_quiet_newer_day_adds_no_issue(daily_scrape, tmp_path):
+    path, last_day = daily_scrape
+    con = copy_store(path, tmp_path)
+    issues_before = set(storage.query_df(con, "SELECT issue_id FROM issues")["issue_id"])
+    import_posts_frame(con, last_day[last_day[TRUE_ISSUE] != EMERGING_ISSUE], name="hari ini")
+    assert pipeline.analyze(con).refreshed
+    assert set(storage.query_df(con, "SELECT issue_id FROM issues")["issue_id"]) <= issues_before
+
+
+def test_a_week_after_the_last_fit_the_model_is_refitted(daily_scrape, tmp_path):
+    from monitoring.issue_store import MODEL_BLOB
+
+    path, last_day = daily_scrape
+    con = copy_store(path, tmp_path)
+    model = pickle.loads(storage.load_blob(con, MODEL_BLOB))
+    model.fitted_until_ = model.window_end_ - pd.Timedelta(days=7)  # as if refreshed daily for a week
+    with storage.transaction(con):
+        storage.save_blob(con, MODEL_BLOB, pickle.dumps(model))
+    import_posts_frame(con, last_day, name="hari ini")
+    report = pipeline.analyze(con)
+    assert report.refit and not report.refreshed
+
+
+def test_a_split_issue_is_listed_at_once(demo_db_path, tmp_path):
+    from monitoring.issue_store import add_edit
+
+    con = copy_store(demo_db_path, tmp_path)
+    top = storage.query_df(con, "SELECT issue_id, top_terms FROM issues ORDER BY issue_id").iloc[0]
+    edit = add_edit(con, "split", top["issue_id"], query=top["top_terms"].split(", ")[0], label="Pecahan uji")
+    listed = storage.query_df(con, "SELECT issue_id, label FROM issues")
+    assert "Pecahan uji" in set(listed.loc[listed["issue_id"] == edit.target_id, "label"])
