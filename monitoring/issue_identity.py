@@ -334,6 +334,7 @@ def refresh_detection(
     registry: IssueRegistry,
     edits: Sequence[IssueEdit] = (),
     *,
+    earlier: pd.DataFrame | None = None,
     normaliser: Normaliser | None = None,
 ) -> IssueDetection:
     """Incremental run with newer posts: the new window's new issues ▸ their ids ▸ assignment ▸ edits.
@@ -345,6 +346,9 @@ def refresh_detection(
         baseline: token lists of a sample of earlier documents (one per duplicate group).
         model: the stored fitted model (not changed: the result holds an updated copy).
         cluster_ids: issue id of each of its clusters.
+        earlier: stored posts of the hours before the window, with their :data:`schema.DUP_GROUP`:
+            the window's copies of older posts join those groups (as in a fit over every post) and
+            are then no recent documents; these posts are not returned.
         registry, edits, normaliser: as in :func:`detect_issues`.
 
     Returns:
@@ -353,15 +357,12 @@ def refresh_detection(
     """
     from monitoring.issue_refresh import refresh_recent
 
-    order = _canonical_order(posts)
-    posts = posts.iloc[order]
-    if schema.DUP_GROUP not in posts:
-        posts = add_duplicate_groups(posts)
+    posts, returned = _groups_with_earlier(posts, earlier)
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
     context = _fit_context(posts, groups)
     start = context["created_at"].max() - np.timedelta64(int(model.burst_hours * 3600), "s")
-    recent = context["created_at"] > start  # other posts (older, not yet assigned) are only assigned
+    recent = context["created_at"] > start  # first post in the window (not a copy of an older one)
     model = copy.deepcopy(model)
     changed = refresh_recent(model, groups[schema.TOKENS][recent], baseline,
                              created_at=context["created_at"][recent], authors=context["authors"][recent],
@@ -374,10 +375,34 @@ def refresh_detection(
                                    _labels(groups[recent], terms), terms, keep=kept)
         for index, issue_id in zip(changed, ids):
             cluster_ids[index] = issue_id
+    posts = posts.iloc[returned]
+    groups = posts.loc[~posts[schema.DUP_GROUP].duplicated().to_numpy()]
     by_group = pd.Series(model.predict(groups[schema.TOKENS]), index=groups[schema.DUP_GROUP].to_numpy())
     posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
     posts, registry = apply_edits(posts, registry, edits, normaliser=normaliser)
-    return IssueDetection(posts.iloc[np.argsort(order)], registry, model, cluster_ids)
+    return IssueDetection(posts.sort_values("_position").drop(columns="_position"), registry, model, cluster_ids)
+
+
+def _groups_with_earlier(posts: pd.DataFrame, earlier: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """``earlier`` and ``posts`` in canonical order with duplicate groups computed together, and the
+    positions of ``posts`` (their input order in column ``_position``). A group holding an earlier
+    post takes that post's stored id (as text), so stored groups are continued, not split."""
+    earlier = earlier if earlier is not None else posts.iloc[:0]
+    stored = earlier[schema.DUP_GROUP].astype(str).to_numpy() if schema.DUP_GROUP in earlier else \
+        np.full(len(earlier), "", dtype=object)
+    drop = [c for c in (schema.DUP_GROUP, schema.IS_COORDINATED) if c in posts or c in earlier]
+    both = pd.concat([earlier.drop(columns=drop, errors="ignore"), posts.drop(columns=drop, errors="ignore")],
+                     ignore_index=True)
+    both["_position"] = np.r_[np.full(len(earlier), -1), np.arange(len(posts))]
+    both = add_duplicate_groups(both.iloc[_canonical_order(both)])
+    is_earlier = both["_position"].to_numpy() < 0
+    computed = both[schema.DUP_GROUP].to_numpy()
+    stored_id = pd.Series(np.r_[stored, np.full(len(posts), "", dtype=object)][both.index.to_numpy()][is_earlier],
+                          index=computed[is_earlier])
+    stored_id = stored_id[~stored_id.index.duplicated()]
+    inherited = pd.Series(computed).map(stored_id).to_numpy()
+    both[schema.DUP_GROUP] = np.where(pd.notna(inherited), inherited, computed.astype(str)).astype(object)
+    return both, np.flatnonzero(~is_earlier)
 
 
 def _canonical_order(posts: pd.DataFrame) -> np.ndarray:

@@ -22,6 +22,7 @@ from monitoring.issues import IssueModel
 from monitoring.text import tokenize_query
 
 MODEL_BLOB = "issue_model.pickle"
+LINK_HOURS = 24.0  # stored posts this long before an incremental window link its copies of them
 OLD_MODEL_BLOBS = ("issue_model",)  # joblib blobs of earlier releases: unused, the next fit replaces them
 REGISTRY_STATE = "issue_registry"
 CLUSTER_IDS_STATE = "issue_cluster_ids"
@@ -29,10 +30,11 @@ POST_COLUMNS = (S.POST_KEY, S.TEXT, S.TOKENS, S.CREATED_AT, S.AUTHOR)
 
 
 def _load_posts(con: duckdb.DuckDBPyConnection, condition: str = "", params: list[Any] | None = None, *,
-                unassigned: bool = False) -> pd.DataFrame:
-    """Enriched posts with the issue stage's columns: all, those matching ``condition`` (SQL after
-    the join of ``posts p`` and ``enrichment e``), or only those without an issue row."""
-    columns = ", ".join(f"p.{c}" if c not in (S.TOKENS,) else f"e.{c}" for c in POST_COLUMNS)
+                unassigned: bool = False, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Enriched posts with the issue stage's columns (and ``extra`` SQL columns): all, those matching
+    ``condition`` (SQL after the join of ``posts p`` and ``enrichment e``), or only those without an
+    issue row."""
+    columns = ", ".join([f"p.{c}" if c not in (S.TOKENS,) else f"e.{c}" for c in POST_COLUMNS] + list(extra))
     posts = f"(SELECT * FROM posts ANTI JOIN post_issues USING ({S.POST_KEY}))" if unassigned else "posts"
     return storage.query_df(con, f"SELECT {columns} FROM {posts} p JOIN enrichment e USING ({S.POST_KEY}) "
                                  f"{condition}", params)
@@ -109,9 +111,13 @@ def refresh_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, lis
     start = pd.Timestamp(latest) - pd.Timedelta(hours=model.burst_hours)
     posts = _load_posts(con, f"WHERE p.{S.CREATED_AT} > ? OR p.{S.POST_KEY} NOT IN "
                              f"(SELECT {S.POST_KEY} FROM post_issues)", [start])
+    # the day before the window: copies of older posts in the window join their stored groups
+    earlier = _load_posts(con, f"JOIN post_issues i USING ({S.POST_KEY}) WHERE p.{S.CREATED_AT} > ? "
+                               f"AND p.{S.CREATED_AT} <= ?", [start - pd.Timedelta(hours=LINK_HOURS), start],
+                          extra=(f"i.{S.DUP_GROUP}",))
     detection = refresh_detection(posts, _baseline_documents(con, start, model.burst_baseline_sample,
                                                              model.random_state),
-                                  model, cluster_ids, load_registry(con), load_edits(con),
+                                  model, cluster_ids, load_registry(con), load_edits(con), earlier=earlier,
                                   normaliser=query_normaliser(con))
     blob = pickle.dumps(detection.model, protocol=pickle.HIGHEST_PROTOCOL)
     with storage.transaction(con):

@@ -278,3 +278,30 @@ def test_refreshing_again_updates_the_same_new_issue(before_the_fire):
     again, changed = refresh(model, second, older)
     assert changed == [fitted.n_issues_] and again.n_issues_ == model.n_issues_
     assert len(again.bursts_) == 1 and again.bursts_[0]["docs"] > model.bursts_[0]["docs"]
+
+
+def test_window_copies_of_earlier_posts_continue_their_stored_groups(before_the_fire):
+    """Reposts (one word added) of the fire's first posts of the day before join those posts' groups,
+    as a fit over every post would group them: they are copies of older content, not recent documents."""
+    from monitoring.dedup import add_duplicate_groups
+    from monitoring.issue_identity import assign_ids, refresh_detection
+
+    older, fitted = before_the_fire
+    ids, registry = assign_ids(None, fitted.term_weights_, ["isu"] * fitted.n_issues_, fitted.top_terms_)
+    first_posts = posts({"new": NEW}, 8, 30, 25, seed=19)
+    first_posts = add_duplicate_groups(first_posts.assign(post_key=[f"f{i}" for i in range(len(first_posts))]))
+    first_posts["dup_group"] = "lama-" + first_posts["dup_group"].astype(str)  # as stored
+    reposts = first_posts.loc[first_posts.index.repeat(3), ["topic", "tokens"]].reset_index(drop=True)
+    reposts["tokens"] = [tokens + ["kasian"] for tokens in reposts["tokens"]]
+    reposts["text"] = reposts["tokens"].str.join(" ")
+    reposts["created_at"] = END - pd.to_timedelta(np.linspace(1, 20, len(reposts)), unit="h")
+    reposts["author"] = [f"warga{i}" for i in range(len(reposts))]
+    window = pd.concat([posts(TOPICS, 15, 24, 0, seed=12), reposts], ignore_index=True)
+    window["post_key"] = [f"w{i}" for i in range(len(window))]
+    baseline = pd.concat([older["tokens"], first_posts["tokens"]], ignore_index=True)
+    alone = refresh_detection(window, baseline, fitted, ids, registry)
+    linked = refresh_detection(window, baseline, fitted, ids, registry, earlier=first_posts)
+    copies = linked.posts[linked.posts["topic"] == "new"]
+    assert len(linked.posts) == len(window) and linked.posts["post_key"].tolist() == window["post_key"].tolist()
+    assert copies["dup_group"].isin(set(first_posts["dup_group"])).mean() >= 0.9
+    assert not alone.posts["dup_group"].astype(str).str.startswith("lama-").any()
