@@ -109,8 +109,10 @@ def refresh_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, lis
     model, cluster_ids = stored
     latest = storage.query_value(con, f"SELECT max({S.CREATED_AT}) FROM posts")
     start = pd.Timestamp(latest) - pd.Timedelta(hours=model.burst_hours)
-    posts = _load_posts(con, f"WHERE p.{S.CREATED_AT} > ? OR p.{S.POST_KEY} NOT IN "
-                             f"(SELECT {S.POST_KEY} FROM post_issues)", [start])
+    stored_columns = {S.ISSUE_ID: "_stored_issue", S.DUP_GROUP: "_stored_group", S.IS_COORDINATED: "_stored_flag"}
+    posts = _load_posts(con, f"LEFT JOIN post_issues i USING ({S.POST_KEY}) WHERE p.{S.CREATED_AT} > ? "
+                             f"OR i.{S.POST_KEY} IS NULL", [start],
+                        extra=tuple(f"i.{c} AS {alias}" for c, alias in stored_columns.items()))
     # the day before the window: copies of older posts in the window join their stored groups
     earlier = _load_posts(con, f"JOIN post_issues i USING ({S.POST_KEY}) WHERE p.{S.CREATED_AT} > ? "
                                f"AND p.{S.CREATED_AT} <= ?", [start - pd.Timedelta(hours=LINK_HOURS), start],
@@ -119,19 +121,29 @@ def refresh_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, lis
                                                              model.random_state),
                                   model, cluster_ids, load_registry(con), load_edits(con), earlier=earlier,
                                   normaliser=query_normaliser(con))
+    result = detection.posts
+    # only rows that are new or changed are written (most of the window keeps its issue)
+    changed = result["_stored_group"].isna().to_numpy().copy()  # no stored row yet
+    for column, alias in stored_columns.items():
+        changed |= (_comparable(result[column]) != _comparable(result[alias])).to_numpy()
     blob = pickle.dumps(detection.model, protocol=pickle.HIGHEST_PROTOCOL)
     with storage.transaction(con):
-        con.register("refreshed_keys", detection.posts[[S.POST_KEY]])
+        con.register("refreshed_keys", result.loc[changed, [S.POST_KEY]])
         try:
             con.execute(f"DELETE FROM post_issues WHERE {S.POST_KEY} IN (SELECT {S.POST_KEY} FROM refreshed_keys)")
-            _insert_post_issues(con, detection.posts)
+            _insert_post_issues(con, result.loc[changed])
             storage.save_blob(con, MODEL_BLOB, blob)
             storage.set_state(con, CLUSTER_IDS_STATE, list(detection.cluster_ids))
             _save_registry(con, detection.registry, None)
             record_change(con, f"{S.POST_KEY} IN (SELECT {S.POST_KEY} FROM refreshed_keys)")
         finally:
             con.unregister("refreshed_keys")
-    return len(detection.cluster_ids), int(detection.posts[S.ISSUE_ID].notna().sum())
+    return len(detection.cluster_ids), int(result[S.ISSUE_ID].notna().sum())
+
+
+def _comparable(values: pd.Series) -> pd.Series:
+    """Values as text, nulls as '' (a stored NULL and a new None / NaN compare equal)."""
+    return values.astype(object).where(values.notna(), "").astype(str)
 
 
 def _baseline_documents(con: duckdb.DuckDBPyConnection, before: pd.Timestamp, size: int, seed: int) -> pd.Series:
