@@ -128,9 +128,15 @@ def test_a_newer_day_gets_its_new_issue_without_a_refit(daily_scrape, tmp_path):
     kept = before.merge(after, on="post_id", suffixes=("", "_after"))
     assert (kept["issue_id"].fillna("") == kept["issue_id_after"].fillna("")).mean() > 0.97
     assert facts_differ_from_view(con) == 0
-    # nothing newer: the next run neither refreshes nor re-fits
+    # nothing newer: the next run neither refreshes nor re-fits; refreshing anyway changes nothing
     again = pipeline.analyze(con)
     assert not again.refit and not again.refreshed
+    from monitoring.issue_store import load_issue_model, refresh_issues
+
+    rows = storage.query_df(con, "SELECT * FROM post_issues ORDER BY post_key")
+    refresh_issues(con, load_issue_model(con))
+    pd.testing.assert_frame_equal(storage.query_df(con, "SELECT * FROM post_issues ORDER BY post_key"), rows)
+    assert facts_differ_from_view(con) == 0
 
 
 def test_a_quiet_newer_day_adds_no_issue(daily_scrape, tmp_path):
