@@ -1,7 +1,9 @@
 """Data for the issue cards of the Isu page: a few grouped SQL queries, one frame per facet.
 
-Each query covers every issue at once (window functions keep the top rows per issue), so the
-page costs the same number of queries whatever the number of issues.
+Each query covers every issue at once (a top-n aggregate or a window keeps the top rows per
+issue), so the page costs the same number of queries whatever the number of issues. Representative posts are
+a query of their own (:func:`top_posts_per_issue`): the page reads them only for the cards whose
+list the analyst opens.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from monitoring import schema as S
-from monitoring.queries import ENGAGEMENT_SQL, Filters, post_columns, scoped, utc_bucket_sql
+from monitoring.queries import ENGAGEMENT_SQL, TZ_OFFSETS, Filters, local_bucket_sql, post_columns, scoped
 from monitoring.storage import query_df
 
 
@@ -20,16 +22,15 @@ class IssueCards:
     """Per-issue facets; every frame has an ``issue_id`` column."""
 
     summary: pd.DataFrame      # issue_id, label, top_terms, is_new, posts, previous, negative/neutral/positive, coordinated_share
-    series: pd.DataFrame       # issue_id, bucket, posts
+    series: pd.DataFrame       # issue_id, bucket (local day), posts; every day of the window
     provinces: pd.DataFrame    # issue_id, province, posts
     hashtags: pd.DataFrame     # issue_id, tag, posts
     accounts: pd.DataFrame     # issue_id, author, posts, engagement
-    posts: pd.DataFrame        # issue_id + post columns (representative posts)
 
 
-def _issue_where(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, str, list]:
+def _issue_where(con: duckdb.DuckDBPyConnection, filters: Filters, source: str | None = None) -> tuple[str, str, list]:
     """``(relation, where, params)`` of posts with an issue (see :func:`monitoring.queries.scoped`)."""
-    source, where, params = scoped(con, filters)
+    source, where, params = scoped(con, filters, source=source)
     return source, (where + " AND " if where else "WHERE ") + f"{S.ISSUE_ID} IS NOT NULL", params
 
 
@@ -42,60 +43,93 @@ def _previous_window(filters: Filters) -> Filters | None:
 def issue_summary(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 20) -> pd.DataFrame:
     """Volume, sentiment split and change versus the previous window of equal length, per issue."""
     source, where, params = _issue_where(con, filters)
-    summary = query_df(con, f"""SELECT v.{S.ISSUE_ID} AS issue_id, any_value(i.label) AS label,
-        any_value(i.top_terms) AS top_terms, any_value(i.is_new) AS is_new, count(*) AS posts,
-        count(*) FILTER (WHERE {S.SENTIMENT} = 'negative') AS negative,
-        count(*) FILTER (WHERE {S.SENTIMENT} = 'neutral') AS neutral,
-        count(*) FILTER (WHERE {S.SENTIMENT} = 'positive') AS positive,
-        avg(CASE WHEN {S.IS_COORDINATED} THEN 1.0 ELSE 0.0 END) AS coordinated_share,
-        min({S.CREATED_AT}) AS first_seen, max({S.CREATED_AT}) AS last_seen
-        FROM (SELECT * FROM {source} {where}) v JOIN issues i ON i.issue_id = v.{S.ISSUE_ID}
-        WHERE NOT coalesce(i.hidden, false)
-        GROUP BY ALL ORDER BY posts DESC LIMIT {int(limit)}""", params)
+    # counted per issue first, then joined to the (few) issues for their labels
+    summary = query_df(con, f"""SELECT v.issue_id, i.label, i.top_terms, i.is_new, v.* EXCLUDE (issue_id)
+        FROM (SELECT {S.ISSUE_ID} AS issue_id, count(*) AS posts,
+            count(*) FILTER (WHERE {S.SENTIMENT} = 'negative') AS negative,
+            count(*) FILTER (WHERE {S.SENTIMENT} = 'neutral') AS neutral,
+            count(*) FILTER (WHERE {S.SENTIMENT} = 'positive') AS positive,
+            avg(CASE WHEN {S.IS_COORDINATED} THEN 1.0 ELSE 0.0 END) AS coordinated_share,
+            min({S.CREATED_AT}) AS first_seen, max({S.CREATED_AT}) AS last_seen
+            FROM {source} {where} GROUP BY ALL) v JOIN issues i ON i.issue_id = v.issue_id
+        WHERE NOT coalesce(i.hidden, false) ORDER BY v.posts DESC, v.issue_id LIMIT {int(limit)}""", params)
     previous = _previous_window(filters)
     if previous is None or summary.empty:
         return summary.assign(previous=pd.NA)
-    source, pwhere, pparams = _issue_where(con, previous)
+    source, pwhere, pparams = _issue_where(con, previous, source)
     before = query_df(con, f"SELECT {S.ISSUE_ID} AS issue_id, count(*) AS previous FROM {source} {pwhere} "
                            "GROUP BY ALL", pparams)
     return summary.merge(before, on="issue_id", how="left").fillna({"previous": 0})
 
 
-def _top_per_issue(con, filters: Filters, select: str, order: str, n: int, extra_where: str = "") -> pd.DataFrame:
-    """The first ``n`` groups per issue in ``order``, whose first term is a column ranked descending.
+def _top_per_issue(con: duckdb.DuckDBPyConnection, scope: tuple[str, str, list], group: str, n: int, *,
+                   engagement: bool = False) -> pd.DataFrame:
+    """The ``n`` largest values of ``group`` per issue: ``issue_id, <group>, posts[, engagement]``.
 
-    Ranking every group (~350k issue × author pairs at 1M posts) costs more than grouping; the
-    groups at least as large as each issue's ``n``-th largest value (a top-n aggregate) are
-    few, and only they are ranked.
+    Ranked by posts, or by engagement then posts when ``engagement``; ties by the value itself.
+    One top-n aggregate per issue over the groups (``min(struct, n)`` orders structs field by
+    field) ranks ~300k issue × account groups in one pass, without a window over all of them.
     """
-    source, where, params = _issue_where(con, filters)
-    value = order.split()[0]
-    return query_df(con, f"""WITH grouped AS (SELECT {S.ISSUE_ID} AS issue_id, {select}
-            FROM {source} {where} {extra_where} GROUP BY ALL),
-        floors AS (SELECT issue_id, list_min(max({value}, {int(n)})) AS floor FROM grouped GROUP BY issue_id)
-        SELECT grouped.* FROM grouped JOIN floors USING (issue_id) WHERE {value} >= floor
-        QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY {order}) <= {int(n)}""", params)
+    source, where, params = scope
+    sums = f", sum({ENGAGEMENT_SQL}) AS engagement" if engagement else ""
+    rank = "-engagement, -posts" if engagement else "-posts"
+    fields = ", ".join(f"'f{i}': {term}" for i, term in enumerate([*rank.split(", "), group]))
+    names = [c.strip("-") for c in rank.split(", ")] + [group]
+    top = query_df(con, f"""SELECT * FROM (SELECT issue_id, unnest(min({{{fields}}}, {int(n)}), recursive := true)
+        FROM (SELECT {S.ISSUE_ID} AS issue_id, {group}, count(*) AS posts{sums}
+              FROM {source} {where} AND {group} IS NOT NULL GROUP BY ALL) GROUP BY issue_id)
+        ORDER BY issue_id, {", ".join(f"f{i}" for i in range(len(names)))}""", params)
+    top = top.rename(columns={f"f{i}": name for i, name in enumerate(names)})
+    for column in names[:-1]:
+        top[column] = -top[column].astype("int64")
+    return top.loc[:, ["issue_id", group, "posts", *(["engagement"] if engagement else [])]]
 
 
 def issue_cards(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 12,
-                bucket: str = "day") -> IssueCards:
-    """Everything the issue cards show, for the ``limit`` largest issues in the filters."""
+                timezone: str = "WIB") -> IssueCards:
+    """Everything the issue cards show, for the ``limit`` largest issues in the filters.
+
+    ``series`` has one row per issue and day of the ``timezone`` (WIB/WITA/WIT) from the first
+    to the last day of the window (of the data, without a date filter), zero on quiet days.
+    """
     summary = issue_summary(con, filters, limit=limit)
-    shown = replace(filters, issue_ids=tuple(summary["issue_id"])) if not summary.empty else filters
-    source, where, params = _issue_where(con, shown)
-    series = query_df(con, f"""SELECT {S.ISSUE_ID} AS issue_id,
-        {utc_bucket_sql('hour' if bucket == 'hour' else 'day')} AS bucket,
-        count(*) AS posts FROM {source} {where} GROUP BY ALL ORDER BY bucket""", params)
-    provinces = _top_per_issue(con, shown, f"{S.PROVINCE} AS province, count(*) AS posts", "posts DESC, province",
-                               3, f"AND {S.PROVINCE} IS NOT NULL")
+    if summary.empty:  # nothing to show: spare the facet queries
+        return IssueCards(summary, *(pd.DataFrame(columns=["issue_id", *columns]) for columns in (
+            ("bucket", "posts"), ("province", "posts"), ("tag", "posts"), ("author", "posts", "engagement"))))
+    shown = replace(filters, issue_ids=tuple(summary["issue_id"]))
+    scope = source, where, params = _issue_where(con, shown)  # one freshness check for the four queries
+    series = _daily_series(con, shown, scope, TZ_OFFSETS[timezone])
+    provinces = _top_per_issue(con, scope, S.PROVINCE, 3)
     hashtags = query_df(con, f"""SELECT * FROM (SELECT issue_id, tag, count(*) AS posts FROM (
         SELECT {S.ISSUE_ID} AS issue_id, unnest({S.HASHTAGS}) AS tag FROM {source} {where}) GROUP BY ALL)
-        QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY posts DESC, tag) <= 5""", params)
-    accounts = _top_per_issue(con, shown, f"{S.AUTHOR} AS author, count(*) AS posts, "
-                              f"sum({ENGAGEMENT_SQL}) AS engagement", "engagement DESC, posts DESC, author", 3,
-                              f"AND {S.AUTHOR} IS NOT NULL")
-    posts = _representative_posts(con, source, where, params)
-    return IssueCards(summary, series, provinces, hashtags, accounts, posts)
+        QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY posts DESC, tag) <= 5
+        ORDER BY issue_id, posts DESC, tag""", params)
+    accounts = _top_per_issue(con, scope, S.AUTHOR, 3, engagement=True)
+    return IssueCards(summary, series, provinces, hashtags, accounts)
+
+
+def _daily_series(con: duckdb.DuckDBPyConnection, filters: Filters, scope: tuple[str, str, list],
+                  offset_hours: int) -> pd.DataFrame:
+    """Posts per issue and local day (naive local midnight), every day of the window present."""
+    source, where, params = scope
+    counts = query_df(con, f"""SELECT {S.ISSUE_ID} AS issue_id, {local_bucket_sql('day', offset_hours)} AS bucket,
+        count(*) AS posts FROM {source} {where} GROUP BY ALL""", params)
+    if counts.empty:
+        return counts
+    counts["bucket"] = counts["bucket"].astype("datetime64[us]")
+    first = _local_day(filters.start, offset_hours) if filters.start is not None else counts["bucket"].min()
+    last = _local_day(filters.end - pd.Timedelta(microseconds=1), offset_hours) if filters.end is not None \
+        else counts["bucket"].max()
+    days = pd.MultiIndex.from_product([list(filters.issue_ids), pd.date_range(first, last, freq="D", unit="us")],
+                                      names=["issue_id", "bucket"])
+    return (counts.set_index(["issue_id", "bucket"])["posts"].reindex(days, fill_value=0)
+            .astype("int64").reset_index())
+
+
+def _local_day(stamp: pd.Timestamp, offset_hours: int) -> pd.Timestamp:
+    """Local midnight (naive) of the day ``stamp`` (UTC, aware or naive) falls on."""
+    naive = stamp.tz_convert(None) if stamp.tzinfo is not None else stamp
+    return (naive + pd.Timedelta(hours=offset_hours)).floor("D")
 
 
 REPRESENTATIVES = 5   # posts shown per issue, one per duplicate group
@@ -104,8 +138,18 @@ _REPRESENTATIVE_COLUMNS = ("issue_id", S.POST_KEY, S.CREATED_AT, S.PLATFORM, S.A
                            S.PROVINCE, "engagement", "copy_rank")
 
 
+def top_posts_per_issue(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """The representative posts of the issues in the filters: the 5 most engaging per issue, one
+    per duplicate group (its most engaging post), most engaging first.
+
+    Columns: issue_id, post_key, created_at, platform, author, text, sentiment, province,
+    engagement, copy_rank (always 1).
+    """
+    return _representative_posts(con, *_issue_where(con, filters))
+
+
 def _representative_posts(con: duckdb.DuckDBPyConnection, source: str, where: str, params: list) -> pd.DataFrame:
-    """The 5 most engaging posts per issue, one per duplicate group (its most engaging post).
+    """The 5 most engaging posts per issue, one per duplicate group (see :func:`top_posts_per_issue`).
 
     In the order (engagement desc, key) within an issue, the answer is the first post of each
     of the first 5 duplicate groups: it lies among the posts at least as engaging as the
@@ -125,9 +169,12 @@ def _representative_posts(con: duckdb.DuckDBPyConnection, source: str, where: st
     # (every column of every post) for both uses, ~3x slower
     values = ", ".join("(?, ?)" for _ in range(len(floors)))
     floor_params = [v for row in floors.itertuples(index=False) for v in (row.issue_id, int(row.floor))]
+    # the lowest floor, a plain filter, drops most posts before the join reads their other columns
     candidates = query_df(con, f"""SELECT f.*, count(*) OVER (PARTITION BY f.issue_id) AS n
-        FROM (SELECT {columns} FROM {source} {where}) f JOIN (VALUES {values}) floors(issue_id, floor)
-        ON floors.issue_id = f.issue_id AND f.engagement >= floors.floor {first_of_group}""", params + floor_params)
+        FROM (SELECT {columns} FROM {source} {where} AND {ENGAGEMENT_SQL} >= ?) f
+        JOIN (VALUES {values}) floors(issue_id, floor)
+        ON floors.issue_id = f.issue_id AND f.engagement >= floors.floor {first_of_group}""",
+                          params + [int(floors["floor"].min())] + floor_params)
     found = candidates.groupby("issue_id")["n"].agg(["size", "first"])
     redo = found.index[(found["size"] < REPRESENTATIVES) & (found["first"] >= _CANDIDATES)].tolist()
     if redo:  # copies filled the candidates: rank every post of these issues

@@ -95,13 +95,17 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def scoped(con: duckdb.DuckDBPyConnection, filters: Filters, *, alias: str = "") -> tuple[str, str, list[Any]]:
+def scoped(con: duckdb.DuckDBPyConnection, filters: Filters, *, alias: str = "",
+           source: str | None = None) -> tuple[str, str, list[Any]]:
     """``(relation, where, params)`` of a page query: ``post_facts`` when fresh, else ``post_view``.
 
     Both relations have every column of :data:`monitoring.facts.FACT_COLUMNS`; the keyword
-    filter goes through ``posts`` so it works on either.
+    filter goes through ``posts`` so it works on either. ``source``: the relation a previous
+    call returned, for a function that runs several queries (one freshness check, not one each).
     """
-    source = facts_source(con)
+    if source not in (None, FACTS_TABLE, "post_view"):
+        raise ValueError(f"not a posts relation: {source}")
+    source = source or facts_source(con)
     keyword = filters.keyword.strip()
     pattern = "%" + _escape_like(keyword) + "%"
     if keyword and keyword_hits_ready(con, pattern):

@@ -202,3 +202,37 @@ def test_posts_can_be_listed_in_a_given_time_zone(truth_store):
     at.run()
     assert not at.exception, at.exception
     assert at.text[0].value == "@nakes_jayapura · 20/11/2026 10:00 · Instagram · positif · Papua"
+
+
+def test_issue_cards_show_volume_facets_and_read_posts_only_when_opened(truth_store):
+    import pandas as pd
+
+    from monitoring import issue_cards, queries
+
+    at = open_with_params("pages/isu.py", mulai="2026-10-01", sampai="2026-11-30")
+    assert not at.exception, at.exception
+    con = storage.connect(truth_store)
+    counts = storage.query_df(con, "SELECT issue_id, count(*) AS n FROM post_view WHERE issue_id IS NOT NULL "
+                                   "GROUP BY ALL ORDER BY n DESC, issue_id LIMIT 12")
+    # one metric per card, largest issue first, with its change against the window before
+    assert [m.value for m in at.metric] == [f"{n:,}".replace(",", ".") for n in counts["n"]]
+    assert all(str(m.proto.delta).endswith("vs sebelumnya") for m in at.metric)
+    facets = [t.value for t in at.text if t.value.startswith("Provinsi teratas: ")]
+    assert len(facets) == len(counts) and all("\nTagar: #" in f and "\nAkun: @" in f for f in facets)
+    # representative posts are read for an opened card only
+    first = counts["issue_id"].iloc[0]
+
+    def listed() -> list[str]:
+        return [t.value for t in next(e for e in at.expander if e.key == f"rep_{first}").text]
+
+    assert listed() == [] and all(not e.proto.expanded for e in at.expander)
+    at.session_state[f"rep_{first}"] = True
+    at.run()
+    assert not at.exception, at.exception
+    filters = queries.Filters(start=pd.Timestamp("2026-09-30 17:00", tz="UTC"), issue_ids=(first,))
+    expected = issue_cards.top_posts_per_issue(con, filters)
+    con.close()
+    assert len(expected) == 5 and listed()[1::2] == expected["text"].tolist()
+    assert all(line.count(" · ") == 4 for line in listed()[::2])  # account · time · platform · sentiment · place
+    others = [e for e in at.expander if e.key and e.key.startswith("rep_") and e.key != f"rep_{first}"]
+    assert others and all(not e.text for e in others)

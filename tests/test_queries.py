@@ -120,9 +120,9 @@ def reference_representatives(con, filters: queries.Filters) -> list[str]:
 
 @pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
 def test_representative_posts_are_the_five_most_engaging_groups(truth, filters):
-    cards = issue_cards.issue_cards(truth, filters, limit=1000)
-    assert cards.posts[S.POST_KEY].tolist() == reference_representatives(truth, filters)
-    assert cards.posts[S.TEXT].notna().all()
+    posts = issue_cards.top_posts_per_issue(truth, filters)
+    assert posts[S.POST_KEY].tolist() == reference_representatives(truth, filters)
+    assert posts[S.TEXT].notna().all()
 
 
 def test_representatives_when_copies_fill_the_most_engaging_posts(truth):
@@ -134,8 +134,7 @@ def test_representatives_when_copies_fill_the_most_engaging_posts(truth):
         truth.execute("""INSERT INTO post_issues SELECT 'copy' || i, 'I0003', 'viral', true FROM range(60) t(i)""")
         storage.bump_version(truth)
     filters = queries.Filters(issue_ids=("I0003",))
-    cards = issue_cards.issue_cards(truth, filters)
-    keys = cards.posts[S.POST_KEY].tolist()
+    keys = issue_cards.top_posts_per_issue(truth, filters)[S.POST_KEY].tolist()
     assert keys == reference_representatives(truth, filters)
     assert len(keys) == 5 and sum(k.startswith("copy") for k in keys) == 1
 
@@ -150,21 +149,63 @@ def reference_top(con, filters: queries.Filters, select: str, order: str, n: int
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
-def test_top_accounts_and_provinces_per_issue_equal_ranking_every_group(truth, filters):
+def test_card_facets_equal_ranking_every_group_in_rank_order(truth, filters):
     cards = issue_cards.issue_cards(truth, filters, limit=1000)
     e = queries.ENGAGEMENT_SQL
     accounts = reference_top(truth, filters, f"author, count(*) AS posts, sum({e}) AS engagement",
                              "engagement DESC, posts DESC, author", 3, "author IS NOT NULL")
     provinces = reference_top(truth, filters, "province, count(*) AS posts", "posts DESC, province", 3,
                               "province IS NOT NULL")
-    got_accounts = cards.accounts.sort_values(["issue_id", "engagement", "posts", "author"],
-                                              ascending=[True, False, False, True], ignore_index=True)
-    got_provinces = cards.provinces.sort_values(["issue_id", "posts", "province"], ascending=[True, False, True],
-                                                ignore_index=True)
-    pd.testing.assert_frame_equal(got_accounts, accounts, check_dtype=False)
-    pd.testing.assert_frame_equal(got_provinces, provinces, check_dtype=False)
+    where, params = queries.where_clause(filters)
+    where = (where + " AND " if where else "WHERE ") + "issue_id IS NOT NULL"
+    hashtags = storage.query_df(truth, f"""SELECT issue_id, tag, count(*) AS posts FROM (
+        SELECT issue_id, unnest(hashtags) AS tag FROM post_view {where}) GROUP BY issue_id, tag
+        QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY posts DESC, tag) <= 5
+        ORDER BY issue_id, posts DESC, tag""", params)
+    # the cards list each facet best first: the frames come in the ranking's own order
+    for got, expected in ((cards.accounts, accounts), (cards.provinces, provinces), (cards.hashtags, hashtags)):
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_dtype=False)
     if not filters.keyword:
         assert len(accounts) and (accounts.groupby("issue_id").size() <= 3).all()
+
+
+@pytest.mark.parametrize("timezone", ["WIB", "WITA", "WIT"])
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_card_series_counts_every_local_day_of_the_window(truth, filters, timezone):
+    cards = issue_cards.issue_cards(truth, filters, limit=1000, timezone=timezone)
+    if cards.summary.empty:
+        assert cards.series.empty and cards.accounts.empty
+        return
+    where, params = queries.where_clause(filters)
+    posts = storage.query_df(truth, f"SELECT issue_id, created_at FROM post_view {where}", params)
+    local = posts["created_at"].dt.tz_convert(None) + pd.Timedelta(hours=queries.TZ_OFFSETS[timezone])
+    expected = posts.assign(bucket=local.dt.floor("D")).groupby(["issue_id", "bucket"]).size()
+    series = cards.series.set_index(["issue_id", "bucket"])["posts"]
+    shown = set(cards.summary["issue_id"])
+    assert set(series.index.get_level_values("issue_id")) == shown
+    # every shown issue has the same consecutive days, zero where nothing was posted
+    days = series.groupby(level="issue_id").apply(lambda s: tuple(s.index.get_level_values("bucket")))
+    assert days.nunique() == 1
+    first, last = days.iloc[0][0], days.iloc[0][-1]
+    assert list(days.iloc[0]) == list(pd.date_range(first, last, freq="D"))
+    if filters.start is not None:  # the window's days in the display time zone, not the data's
+        offset = pd.Timedelta(hours=queries.TZ_OFFSETS[timezone])
+        assert first == (filters.start.tz_convert(None) + offset).floor("D")
+        assert last == (filters.end.tz_convert(None) + offset - pd.Timedelta(microseconds=1)).floor("D")
+    expected = expected[expected.index.get_level_values("issue_id").isin(shown)]
+    assert (series[series > 0].sort_index() == expected.sort_index()).all()
+    assert len(series[series > 0]) == len(expected)
+    totals = series.groupby(level="issue_id").sum()
+    assert (totals == cards.summary.set_index("issue_id")["posts"].reindex(totals.index)).all()
+
+
+def test_cards_of_no_issue_are_empty_frames(truth, monkeypatch):
+    calls = []
+    monkeypatch.setattr(issue_cards, "query_df", lambda *a, **k: calls.append(a[1]) or storage.query_df(*a, **k))
+    cards = issue_cards.issue_cards(truth, queries.Filters(keyword="tidak-ada-yang-menulis-ini"))
+    assert cards.summary.empty and len(calls) == 1  # the summary only: no facet query for no card
+    assert list(cards.accounts.columns) == ["issue_id", "author", "posts", "engagement"]
+    assert list(cards.series.columns) == ["issue_id", "bucket", "posts"]
 
 
 @pytest.mark.parametrize("window", [{}, WINDOW, dict(start=pd.Timestamp("2026-11-15", tz="UTC")),
