@@ -1,54 +1,32 @@
 """PantauIsu entry point: ``streamlit run dashboard.py``.
 
-Page config, optional login gate, global filters in the sidebar, and navigation.
+Every session runs ``navigation.py`` (page config, login gate, sidebar filters, navigation).
+This file only starts the server with a lifespan hook: at server start a background thread
+imports what the first page needs (pandas, DuckDB, Plotly, the dashboard modules), so the first
+visitor does not wait for those imports (~0.4 s of the first page).
 """
 from __future__ import annotations
 
-import logging
+import threading
+from contextlib import asynccontextmanager
 
 import streamlit as st
 
-from pages import common
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _warm_up() -> None:
+    """Import the first page's modules; the first script run finds them in ``sys.modules``."""
+    import duckdb  # noqa: F401
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
 
-st.set_page_config(page_title="PantauIsu", page_icon="📡", layout="wide",
-                   initial_sidebar_state="expanded")
+    from monitoring import charts, maps, overview  # noqa: F401
+    from pages import common  # noqa: F401
 
-if common.login_configured() and not getattr(st.user, "is_logged_in", False):
-    st.title("PantauIsu")
-    st.write("Masuk dengan akun instansi Anda untuk melihat dasbor.")
-    if st.button("Masuk", key="login", type="primary"):
-        st.login()
-    st.stop()
 
-PAGES = {
-    "Pantauan": [
-        st.Page("pages/ringkasan.py", title="Ringkasan", icon="🏠", default=True),
-        st.Page("pages/isu.py", title="Isu", icon="🗂️"),
-        st.Page("pages/isu_naik.py", title="Isu Naik", icon="📈"),
-        st.Page("pages/wilayah.py", title="Wilayah", icon="🗺️"),
-        st.Page("pages/sentimen.py", title="Sentimen", icon="💬"),
-        st.Page("pages/akun_tagar.py", title="Akun & Tagar", icon="👥"),
-    ],
-    "Tindak lanjut": [
-        st.Page("pages/perencanaan.py", title="Perencanaan Diseminasi", icon="🎯"),
-        st.Page("pages/briefing.py", title="Briefing Harian", icon="📰"),
-    ],
-    "Kelola": [
-        st.Page("pages/data.py", title="Data", icon="📥"),
-        st.Page("pages/pengaturan.py", title="Pengaturan", icon="⚙️"),
-    ],
-}
+@asynccontextmanager
+async def lifespan(app):
+    threading.Thread(target=_warm_up, name="pantauisu-warm-up", daemon=True).start()
+    yield
 
-page = st.navigation(PAGES)
-with st.sidebar:
-    st.markdown("**📡 PantauIsu**")
-    if common.login_configured():
-        st.caption(f"Masuk sebagai {st.user.get('email', '')}")
-        if st.button("Keluar", key="logout"):
-            st.logout()
-    else:
-        st.caption("Mode lokal: login tidak dikonfigurasi.")
-common.run_safely(common.sidebar_filters)
-common.run_in_frame(page)
+
+app = st.App("navigation.py", lifespan=lifespan)

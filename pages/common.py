@@ -1,6 +1,6 @@
 """Streamlit glue shared by every page: cached resources, global filters, access, errors.
 
-The only place (with dashboard.py and the page scripts) that imports Streamlit. Caches are
+The only place (with dashboard.py, navigation.py and the page scripts) that imports Streamlit. Caches are
 keyed on the store version and the filters, never on hashing a DataFrame.
 """
 from __future__ import annotations
@@ -255,7 +255,7 @@ def _known(value: Any) -> Any:
 
 
 def ensure_frame() -> None:
-    """Make a deep link (e.g. /isu_naik on a freshly started server) run inside dashboard.py.
+    """Make a deep link (e.g. /isu_naik on a freshly started server) run inside navigation.py.
 
     Streamlit treats a ``pages/`` folder as a legacy multipage app until some session has run
     ``st.navigation``; until then a deep link runs the page script alone, without the sidebar
@@ -280,7 +280,7 @@ def _under_app_test() -> bool:
 
 
 def run_in_frame(page) -> None:
-    """Run the selected page from dashboard.py, marking that the frame is around it."""
+    """Run the selected page from navigation.py, marking that the frame is around it."""
     st.session_state[IN_FRAME] = True
     try:
         page.run()

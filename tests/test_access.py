@@ -22,7 +22,7 @@ def store(truth_db_path, tmp_path, monkeypatch):
 
 
 def test_nothing_is_visible_before_login(store):
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
     at.secrets["auth"] = AUTH
     at.run()
     assert not at.exception
@@ -33,7 +33,7 @@ def test_nothing_is_visible_before_login(store):
 
 
 def test_without_login_config_the_app_says_it_runs_locally(store):
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
     at.run()
     assert not at.exception
     assert any("login tidak dikonfigurasi" in c.value for c in at.caption)

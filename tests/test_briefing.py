@@ -299,7 +299,7 @@ def test_page_smoke_shows_key_numbers(page_db, national):
     from streamlit.testing.v1 import AppTest
 
     root = Path(__file__).resolve().parent.parent
-    at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(root / "navigation.py"), default_timeout=60).run()
     at.switch_page("pages/briefing.py").run()
     assert not at.exception
     expected = [briefing.fmt_int(national.posts), briefing.fmt_pct(national.negative_share),

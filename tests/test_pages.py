@@ -33,7 +33,7 @@ def empty_store(tmp_path, monkeypatch):
 
 
 def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=90)
     at.run()
     if page != "pages/ringkasan.py":
         at.switch_page(page)
@@ -65,7 +65,7 @@ def test_smoke_every_page_on_empty_store(empty_store, page):
 def open_with_params(page: str, **params: str) -> AppTest:
     # AppTest (1.67) drops sidebar widgets from its tree on reruns under st.navigation, so
     # filters are driven through the URL, which is also how analysts share a view.
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=90)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

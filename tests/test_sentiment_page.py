@@ -30,7 +30,7 @@ def db_path(truth_db_path, tmp_path, monkeypatch):
 
 
 def open_sentiment_page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
