@@ -20,7 +20,7 @@ def with_template(fig: go.Figure, name: str = TEMPLATE) -> go.Figure:
     """Put the registered template ``name`` on ``fig``; same figure as ``update_layout(template=name)``.
 
     Plotly copies and validates a template set by name, property by property (~10 ms a figure: a page
-    with a dozen sparklines spent a tenth of a second on it); a registered template is valid
+    with a dozen small charts spent a tenth of a second on it); a registered template is valid
     already, and Plotly itself applies its default template with validation switched off.
     The layout gets its own copy, as with ``update_layout``.
     """
@@ -102,16 +102,6 @@ def sentiment_donut(counts: dict[str, int], title: str) -> go.Figure:
                            marker_colors=[S.SENTIMENT_COLORS[s] for s in S.SENTIMENTS], sort=False,
                            hovertemplate="%{label}: %{value:,} (%{percent})<extra></extra>"))
     return _layout(fig, title, height=300)
-
-
-def sparkline(series: pd.DataFrame, *, x: str = "bucket", y: str = "posts") -> go.Figure:
-    """A tiny trend line for issue cards."""
-    # one constructor call: a page draws a dozen of these
-    fig = go.Figure(go.Scatter(x=series[x], y=series[y], mode="lines", line=dict(color="#1f5fa8", width=2),
-                               fill="tozeroy", hovertemplate="%{x}<br>%{y:,}<extra></extra>"),
-                    layout=dict(height=90, margin=dict(l=0, r=0, t=0, b=0), showlegend=False, separators=SEPARATORS,
-                                xaxis=dict(visible=False), yaxis=dict(visible=False)))
-    return with_template(fig)
 
 
 def heat_table(frame: pd.DataFrame, *, rows: str, columns: str, values: str, row_names: dict[str, str],

@@ -20,9 +20,8 @@ SPLIT = pd.DataFrame({"key": ["I0001", "I0001", "I0002"], "sentiment": ["negativ
     lambda: charts.volume_chart(VOLUME, "Volume unggahan per hari menurut sentimen (WIB)"),
     lambda: charts.sentiment_bars(SPLIT, {"I0001": "Harga beras"}, "Sentimen per isu"),
     lambda: charts.sentiment_donut({"positive": 3, "neutral": 5, "negative": 9}, "Komposisi sentimen"),
-    lambda: charts.sparkline(VOLUME),
     lambda: charts.empty_figure("Isu teratas"),
-], ids=["volume", "bars", "donut", "sparkline", "empty"])
+], ids=["volume", "bars", "donut", "empty"])
 def test_charts_carry_the_plotly_white_template_as_plotly_would_set_it(build):
     fig = build()
     validated = go.Figure(fig)
@@ -41,9 +40,10 @@ def test_a_figures_template_is_its_own_copy():
         fig.update_layout(height="tinggi")
 
 
-def test_sparkline_is_one_line_without_axes():
-    data = charts.sparkline(VOLUME).to_dict()
-    assert [t["type"] for t in data["data"]] == ["scatter"] and data["data"][0]["fill"] == "tozeroy"
-    assert data["layout"]["height"] == 90 and data["layout"]["xaxis"]["visible"] is False
-    assert list(charts.sparkline(VOLUME).data[0].y) == VOLUME["posts"].tolist()
-    assert data["layout"]["separators"] == charts.SEPARATORS  # Indonesian decimal comma, thousands dot
+@pytest.mark.parametrize("build", [
+    lambda: charts.volume_chart(VOLUME, "Volume"),
+    lambda: charts.sentiment_bars(SPLIT, {"I0001": "Harga beras"}, "Sentimen per isu"),
+    lambda: charts.sentiment_donut({"positive": 3, "neutral": 5, "negative": 9}, "Komposisi sentimen"),
+])
+def test_charts_write_numbers_the_indonesian_way(build):
+    assert build().to_dict()["layout"]["separators"] == ",."  # decimal comma, thousands dot
