@@ -154,7 +154,21 @@ def record_change(con: duckdb.DuckDBPyConnection, changed: str, params: list | N
     if not was_fresh:
         return
     params = params or []
-    columns = ", ".join(FACT_COLUMNS)
     con.execute(f"DELETE FROM {FACTS_TABLE} WHERE {changed}", params)
-    con.execute(f"INSERT INTO {FACTS_TABLE} SELECT {columns} FROM post_view WHERE {changed}", params)
+    con.execute(f"INSERT INTO {FACTS_TABLE} {_CHANGED_ROWS_SQL.format(changed=changed)}", params)
     _stamp(con)
+
+
+# post_view's rows of the changed posts, with the key filter on each of its tables: DuckDB does not
+# push it through the view's joins (10k posts of a 1M store: 0.23 s instead of 0.76 s). The fact
+# table tests compare the result with post_view itself.
+_CHANGED_ROWS_SQL = f"""
+    WITH changed AS MATERIALIZED (SELECT {S.POST_KEY} FROM posts WHERE {{changed}})
+    SELECT {", ".join(FACT_COLUMNS)} FROM (
+        SELECT p.*, e.* EXCLUDE ({S.POST_KEY}), i.* EXCLUDE ({S.POST_KEY}),
+               md5_number_lower(p.{S.AUTHOR}) AS {S.AUTHOR_KEY}
+        FROM (SELECT * FROM posts WHERE {S.POST_KEY} IN (SELECT {S.POST_KEY} FROM changed)) p
+        LEFT JOIN (SELECT * FROM enrichment WHERE {S.POST_KEY} IN (SELECT {S.POST_KEY} FROM changed)) e
+            USING ({S.POST_KEY})
+        LEFT JOIN (SELECT * FROM post_issues WHERE {S.POST_KEY} IN (SELECT {S.POST_KEY} FROM changed)) i
+            USING ({S.POST_KEY}))"""
