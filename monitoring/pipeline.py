@@ -37,7 +37,8 @@ class AnalysisReport:
     enriched: int = 0
     refit: bool = False
     refreshed: bool = False  # newer posts: new issues of the new window, without a re-fit
-    issues: int = 0
+    issues: int = 0  # issues shown after the run (not hidden)
+    new_issues: int = 0  # of which marked New (Baru)
     assigned: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -71,11 +72,11 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
     _release_memory()  # the issue stage holds every post's tokens: start it from a trimmed heap too
     with timer("issues"):
         if report.refit:
-            report.issues, report.assigned = fit_issues(con, n_issues=n_issues)
+            _, report.assigned = fit_issues(con, n_issues=n_issues)
         elif report.refreshed:
-            report.issues, report.assigned = refresh_issues(con, model)
+            _, report.assigned = refresh_issues(con, model)
         elif unassigned:
-            report.issues, report.assigned = assign_issues(con, model)
+            _, report.assigned = assign_issues(con, model)
     # 4. Refresh the fact table the pages aggregate (changed rows only, or a sorted rebuild).
     progress(0.9, "Memperbarui ringkasan dasbor…")
     with timer("facts"), storage.transaction(con):
@@ -86,6 +87,8 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
         values = settings.load_settings(storage.stored_settings(con))
         with storage.transaction(con):
             refresh_alerts(con, k=values["alert_k"], baseline_days=values["baseline_days"])
+    report.issues, report.new_issues = con.cursor().execute(
+        "SELECT count(*), count(*) FILTER (is_new) FROM issues WHERE NOT coalesce(hidden, false)").fetchall()[0]
     progress(1.0, "Analisis selesai.")
     return report
 

@@ -21,10 +21,22 @@ def load_demo_with_progress(con):
     return summary
 
 
-def analyse_with_progress(con) -> None:
+def analyse_with_progress(con) -> pipeline.AnalysisReport:
     bar = st.progress(0.0, text="Menganalisis…")
-    pipeline.analyze(con, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+    report = pipeline.analyze(con, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
     bar.empty()
+    return report
+
+
+def analysis_message(report: pipeline.AnalysisReport) -> str:
+    """What the analysis did, for the analyst."""
+    done = f"Analisis selesai: {common.fmt_int(report.enriched)} unggahan baru diproses"
+    issues = f"{common.fmt_int(report.issues)} isu, {common.fmt_int(report.new_issues)} bertanda Baru."
+    if report.refit:
+        return f"{done}; isu dikelompokkan ulang dari semua unggahan · {issues}"
+    if report.refreshed:
+        return f"{done}; hari terbaru diperiksa untuk isu baru tanpa mengelompokkan ulang · {issues}"
+    return f"{done} dan dimasukkan ke isu yang ada · {issues}"
 
 
 def _prepare(con, file, encoding: str | None, delimiter: str | None):
@@ -102,6 +114,6 @@ def _do_import(con, prepared, mapping, platform, region) -> None:
         st.success(f"{common.fmt_int(summary.rows_imported)} unggahan diimpor · "
                    f"{common.fmt_int(summary.duplicates)} duplikat dilewati · "
                    f"{common.fmt_int(summary.rows_rejected)} baris ditolak.")
-        analyse_with_progress(con)
+        st.info(analysis_message(analyse_with_progress(con)))
     except UserError as err:
         st.error(str(err))

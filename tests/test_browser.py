@@ -133,6 +133,7 @@ def test_upload_and_walk_every_page(app_url, upload_file):
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload_file))
         page.get_by_role("button", name="Impor berkas ini").click(timeout=60_000)
         page.get_by_text("unggahan diimpor").wait_for(timeout=180_000)
+        page.get_by_text("Analisis selesai").wait_for(timeout=180_000)
         _settle(page)
         _assert_clean(page, "data after upload")
         _full_screenshot(page, "00_upload")

@@ -116,6 +116,8 @@ def test_a_newer_day_gets_its_new_issue_without_a_refit(daily_scrape, tmp_path):
     import_posts_frame(con, last_day, name="hari ini")
     report = pipeline.analyze(con)
     assert report.refreshed and not report.refit
+    listed = storage.query_df(con, "SELECT is_new FROM issues WHERE NOT hidden")
+    assert (report.issues, report.new_issues) == (len(listed), int(listed["is_new"].sum())) and report.new_issues >= 1
     after = issue_of_each_post(con)
     assert len(after) == 3000  # every post has its issue row
     emerging = after[after["post_id"].isin(last_day.loc[last_day[TRUE_ISSUE] == EMERGING_ISSUE, "post_id"])]
