@@ -11,7 +11,7 @@ from dataclasses import replace
 import duckdb
 import pandas as pd
 
-from monitoring import queries, schema as S, signals, storage
+from monitoring import queries, schema as S, signals, spikes, storage
 from monitoring.plan import dissemination_plan
 from monitoring.queries import Filters
 
@@ -73,10 +73,10 @@ def refresh_alerts(con: duckdb.DuckDBPyConnection, *, k: float = 3.0, baseline_d
     counts = queries.hourly_issue_counts(con, _window_filters(filters, now, 24, baseline_days))
     if counts.empty:
         return pd.DataFrame()
-    fresh = signals.spike_alerts(counts, now=now, k=k, baseline_days=baseline_days,
+    fresh = spikes.spike_alerts(counts, now=now, k=k, baseline_days=baseline_days,
                                  issue_labels=issue_label_map(con))
     previous = stored_alerts(con)
-    merged = signals.merge_alerts(previous if not previous.empty else None, fresh)
+    merged = spikes.merge_alerts(previous if not previous.empty else None, fresh)
     storage.set_state(con, ALERTS_STATE, merged.to_json(orient="records", date_format="iso"))
     return merged
 
@@ -89,7 +89,7 @@ def stored_alerts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None
     if not raw:
         return pd.DataFrame()
     alerts = pd.read_json(io.StringIO(raw), orient="records", dtype={S.PROVINCE_CODE: str, S.ISSUE_ID: str})
-    for column in (signals.FIRST_SEEN, signals.LAST_SEEN):
+    for column in (spikes.FIRST_SEEN, spikes.LAST_SEEN):
         if column in alerts:
             alerts[column] = pd.to_datetime(alerts[column], utc=True)
     if filters is not None and filters.province_codes:

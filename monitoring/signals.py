@@ -1,4 +1,5 @@
-"""Emerging-issue scores and spike alerts per issue × region, from hourly counts (pure pandas).
+"""Emerging-issue scores per issue × region, from hourly counts (pure pandas); spike alerts on the
+same counts are in :mod:`monitoring.spikes`.
 
 Input: the hourly count frame the store's SQL produces, one row per issue × region × hour::
 
@@ -73,19 +74,6 @@ SCORE_EXPLANATION = (
     "masih terlalu sedikit."
 )
 
-# --- spike alert columns ---------------------------------------------------------------------------
-RECENT_MEAN = "recent_mean"
-BASELINE_MEAN = "baseline_mean"
-BASELINE_SD = "baseline_sd"
-THRESHOLD = "threshold"
-BASELINE_DAYS_USED = "baseline_days_used"
-FIRST_SEEN = "first_seen"
-LAST_SEEN = "last_seen"
-ALERT_COUNT = "count"
-IS_NEW = "is_new"
-ACTIVE = "active"
-
-
 @dataclass(frozen=True)
 class _Windows:
     end: pd.Timestamp            # last hour bucket included (the one holding `now`)
@@ -95,7 +83,8 @@ class _Windows:
     baseline_hours: float        # baseline buckets covered by data (0 when the data starts later)
 
 
-def _utc(now: pd.Timestamp) -> pd.Timestamp:
+def as_utc(now: pd.Timestamp) -> pd.Timestamp:
+    """``now`` as a UTC timestamp (a naive one is taken as UTC)."""
     now = pd.Timestamp(now)
     return now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
 
@@ -103,12 +92,12 @@ def _utc(now: pd.Timestamp) -> pd.Timestamp:
 def window_starts(now: pd.Timestamp, recent_hours: int, baseline_days: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """(first hour bucket of the baseline, first hour bucket of the recent window), UTC, for the
     recent window ending with the bucket that holds ``now``."""
-    recent_start = _utc(now).floor("h") - pd.Timedelta(hours=recent_hours - 1)
+    recent_start = as_utc(now).floor("h") - pd.Timedelta(hours=recent_hours - 1)
     return recent_start - pd.Timedelta(days=baseline_days), recent_start
 
 
 def _windows(counts: pd.DataFrame, now: pd.Timestamp, recent_hours: int, baseline_days: int) -> _Windows:
-    end = _utc(now).floor("h")
+    end = as_utc(now).floor("h")
     baseline_start, recent_start = window_starts(now, recent_hours, baseline_days)
     first = counts[HOUR].min() if len(counts) else recent_start
     covered_from = max(first, baseline_start)
@@ -116,7 +105,8 @@ def _windows(counts: pd.DataFrame, now: pd.Timestamp, recent_hours: int, baselin
     return _Windows(end, recent_start, baseline_start, recent_hours, hours)
 
 
-def _check_columns(counts: pd.DataFrame, region: str) -> pd.DataFrame:
+def check_counts(counts: pd.DataFrame, region: str) -> pd.DataFrame:
+    """A copy of hourly counts with UTC hours and int64 counts (``ValueError`` when columns are missing)."""
     missing = [c for c in (schema.ISSUE_ID, region, HOUR, *COUNT_COLUMNS) if c not in counts.columns]
     if missing:
         raise ValueError(f"hourly counts lack columns {missing}")
@@ -157,7 +147,7 @@ def _surprise_negative(k: np.ndarray, n: np.ndarray, p0: np.ndarray) -> np.ndarr
     return out
 
 
-def _with_national(frame: pd.DataFrame, region: str, include_national: bool) -> pd.DataFrame:
+def with_national(frame: pd.DataFrame, region: str, include_national: bool) -> pd.DataFrame:
     """Rows with a known region, plus (optionally) every row again under the national code."""
     levels = [frame.dropna(subset=[region])]
     if include_national:
@@ -167,7 +157,7 @@ def _with_national(frame: pd.DataFrame, region: str, include_national: bool) -> 
 
 def _cells(frame: pd.DataFrame, region: str, win: _Windows, include_national: bool) -> pd.DataFrame:
     """Recent sums and baseline posts/negatives per issue × region (+ national rows)."""
-    stacked = _with_national(frame, region, include_national)
+    stacked = with_national(frame, region, include_national)
     is_recent = stacked[HOUR] >= win.recent_start
     keys = [schema.ISSUE_ID, region]
     now_sums = stacked[is_recent].groupby(keys)[list(COUNT_COLUMNS)].sum()
@@ -248,11 +238,12 @@ def region_name(code: object) -> str:
     return wilayah.wilayah_name(code) or code
 
 
-def _where(code: object) -> str:
+def where_text(code: object) -> str:
+    """'tingkat nasional' or the region's name, for explanations."""
     return "tingkat nasional" if str(code) == schema.NATIONAL_CODE else region_name(code)
 
 
-def _fmt(value: float) -> str:
+def fmt_number(value: float) -> str:
     """Indonesian number: 1.234 and 0,4."""
     text = f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:,.1f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
@@ -281,9 +272,9 @@ def _surprise_local(cells: pd.DataFrame, region: str) -> tuple[np.ndarray, np.nd
 def _emerging_explanation(row: dict, region: str, recent_hours: int, baseline_days: int,
                           min_support: int, labels: Mapping[str, str] | None) -> str:
     issue = (labels or {}).get(row[schema.ISSUE_ID], row[schema.ISSUE_ID])
-    where, posts = _where(row[region]), _fmt(row[POSTS])
+    where, posts = where_text(row[region]), fmt_number(row[POSTS])
     window = f"{posts} unggahan dalam {recent_hours} jam terakhir"
-    usual = f"rata-rata {_fmt(row[BASELINE])} per {recent_hours} jam pada {baseline_days} hari sebelumnya"
+    usual = f"rata-rata {fmt_number(row[BASELINE])} per {recent_hours} jam pada {baseline_days} hari sebelumnya"
     status = row[STATUS]
     if pd.isna(row[BASELINE]):
         text = f"Isu {issue} di {where}: {window}; belum ada data sebelumnya sebagai pembanding"
@@ -300,7 +291,7 @@ def _emerging_explanation(row: dict, region: str, recent_hours: int, baseline_da
     if row[SCORE_LOCAL] >= SIGNIFICANT:
         text += ("; terpusat di sini: semua unggahan isu ini yang lokasinya diketahui berasal dari wilayah ini"
                  if row[ISSUE_LOCATED] <= row[POSTS] else
-                 f"; terpusat di sini: {posts} dari {_fmt(row[ISSUE_LOCATED])} unggahan isu ini yang "
+                 f"; terpusat di sini: {posts} dari {fmt_number(row[ISSUE_LOCATED])} unggahan isu ini yang "
                  "lokasinya diketahui")
     if row[NEGATIVE_ALERT]:
         text += (f", dan porsi sentimen negatif naik menjadi {_pct(row[NEGATIVE_SHARE])} "
@@ -355,7 +346,7 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
         posts, baseline, expected, score, score_volume, score_negative, score_local, issue_located, status, negative, negative_share,
         negative_share_baseline, negative_alert, engagement, coordinated and explanation; sorted by score.
     """
-    frame = _check_columns(counts, region)
+    frame = check_counts(counts, region)
     win = _windows(frame, now, recent_hours, baseline_days)
     frame = frame[(frame[HOUR] >= win.baseline_start) & (frame[HOUR] <= win.end)]
     national = region == schema.PROVINCE_CODE if include_national is None else include_national
@@ -386,100 +377,3 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
                                               issue_labels) for row in out.to_dict("records")]
     out = out.drop(columns=["base_" + POSTS, "base_" + NEGATIVE])
     return out.sort_values([SCORE, POSTS], ascending=False, ignore_index=True)
-
-
-# --- spike alerts ----------------------------------------------------------------------------------
-def _daily_matrix(frame: pd.DataFrame, region: str, now: pd.Timestamp, baseline_days: int
-                  ) -> tuple[pd.DataFrame, pd.Series, int]:
-    """Posts per issue × region × rolling 24-h day (column 0 = last 24 h), recent negatives, days covered."""
-    end = _utc(now).floor("h")
-    day = (end - frame[HOUR]) // pd.Timedelta(hours=24)
-    frame = frame.assign(_day=day)[(day >= 0) & (day <= baseline_days)]
-    span_days = ((end - frame[HOUR].min()) / pd.Timedelta(hours=1) + 1) // 24 if len(frame) else 0
-    covered = int(min(baseline_days, max(span_days - 1, 0)))
-    keys = [schema.ISSUE_ID, region]
-    matrix = (frame.groupby([*keys, "_day"])[POSTS].sum().unstack("_day", fill_value=0)
-              .reindex(columns=range(covered + 1), fill_value=0))
-    negatives = frame[frame["_day"] == 0].groupby(keys)[NEGATIVE].sum()
-    return matrix, negatives.reindex(matrix.index, fill_value=0), covered
-
-
-def spike_alerts(hourly_counts: pd.DataFrame, *, now: pd.Timestamp, k: float = 3.0,
-                 baseline_days: int = 7, min_posts: int = 10, min_baseline_days: int = 3,
-                 region: str = schema.PROVINCE_CODE, include_national: bool | None = None,
-                 issue_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Spikes: last-24-h posts above the baseline daily mean + ``k`` × sd, per issue × region.
-
-    Buckets are rolling 24-h days aligned to ``now`` (day 0 = the 24 hour buckets ending with the one
-    holding ``now``, days 1..``baseline_days`` before it; days with no posts count as 0; only days fully
-    covered by data are used). Daily rather than hourly buckets, so the day/night cycle does not inflate the sd.
-    The sd is floored at sqrt(mean) (Poisson noise: a calm week must not make 3 extra posts a spike) and at 1.
-    A spike also needs ``min_posts`` posts in the last 24 h. With fewer than ``min_baseline_days`` covered
-    baseline days nothing is reported. ``recent_mean`` equals ``posts`` (one recent day), kept as evidence.
-
-    Returns:
-        One row per alert: issue_id, the region column, posts, recent_mean, baseline_mean, baseline_sd (as
-        used, after flooring), threshold, baseline_days_used, negative_share, first_seen = last_seen = now,
-        count = 1 and explanation; sorted by posts / threshold. Feed it to :func:`merge_alerts`.
-    """
-    frame = _check_columns(hourly_counts, region)
-    national = region == schema.PROVINCE_CODE if include_national is None else include_national
-    matrix, negatives, covered = _daily_matrix(_with_national(frame, region, national), region, now,
-                                               baseline_days)
-    columns = [schema.ISSUE_ID, region, POSTS, RECENT_MEAN, BASELINE_MEAN, BASELINE_SD, THRESHOLD,
-               BASELINE_DAYS_USED, NEGATIVE_SHARE, FIRST_SEEN, LAST_SEEN, ALERT_COUNT, EXPLANATION]
-    if covered < min_baseline_days or matrix.empty:
-        return pd.DataFrame(columns=columns)
-    base = matrix[list(range(1, covered + 1))]
-    mean = base.mean(axis=1)
-    sd = np.maximum(np.maximum(base.std(axis=1, ddof=1), np.sqrt(mean)), 1.0)
-    out = pd.DataFrame({POSTS: matrix[0], RECENT_MEAN: matrix[0].astype(float), BASELINE_MEAN: mean,
-                        BASELINE_SD: sd, THRESHOLD: mean + k * sd, BASELINE_DAYS_USED: covered,
-                        NEGATIVE_SHARE: negatives / matrix[0].where(matrix[0] > 0)})
-    out = out[(out[POSTS] > out[THRESHOLD]) & (out[POSTS] >= min_posts)].reset_index()
-    stamp = _utc(now)
-    out[FIRST_SEEN], out[LAST_SEEN], out[ALERT_COUNT] = stamp, stamp, 1
-    out[EXPLANATION] = [_spike_explanation(row, region, k, issue_labels) for row in out.to_dict("records")]
-    order = (out[POSTS] / out[THRESHOLD]).sort_values(ascending=False).index
-    return out.loc[order, columns].reset_index(drop=True)
-
-
-def _spike_explanation(row: dict, region: str, k: float, labels: Mapping[str, str] | None) -> str:
-    issue = (labels or {}).get(row[schema.ISSUE_ID], row[schema.ISSUE_ID])
-    return (f"Lonjakan isu {issue} di {_where(row[region])}: {_fmt(row[POSTS])} unggahan dalam 24 jam "
-            f"terakhir, melewati ambang {_fmt(row[THRESHOLD])} (rata-rata harian {_fmt(row[BASELINE_MEAN])} "
-            f"+ {_fmt(k)} × simpangan baku {_fmt(row[BASELINE_SD])} selama {row[BASELINE_DAYS_USED]} hari).")
-
-
-def merge_alerts(previous: pd.DataFrame | None, new: pd.DataFrame, *, region: str = schema.PROVINCE_CODE,
-                 rearm_after: pd.Timedelta = pd.Timedelta(days=3)) -> pd.DataFrame:
-    """Merge a new run of :func:`spike_alerts` into the alert history: one row per issue × region.
-
-    An alert seen again within ``rearm_after`` of its ``last_seen`` keeps ``first_seen``, gets the new
-    evidence and ``last_seen`` and its ``count`` (runs it fired in) goes up by one; merging the same run
-    twice changes nothing. After a longer quiet gap it starts over as a new episode. Alerts not in ``new``
-    stay, with ``active`` False. ``is_new`` is True for alerts first seen in this run (notify only these).
-    """
-    keys = [schema.ISSUE_ID, region]
-    if previous is None or previous.empty:
-        out = new.copy()
-        out[IS_NEW], out[ACTIVE] = True, True
-        return out.reset_index(drop=True)
-    prev = previous.drop(columns=[IS_NEW, ACTIVE], errors="ignore")
-    merged = new.merge(prev[[*keys, FIRST_SEEN, LAST_SEEN, ALERT_COUNT]], on=keys, how="left",
-                       suffixes=("", "_prev"))
-    last_prev = merged[LAST_SEEN + "_prev"]
-    gap = merged[LAST_SEEN] - last_prev
-    continuing = last_prev.notna() & (gap <= rearm_after)
-    same_run = continuing & (gap <= pd.Timedelta(0))
-    merged[FIRST_SEEN] = merged[FIRST_SEEN + "_prev"].where(continuing, merged[FIRST_SEEN])
-    merged[LAST_SEEN] = merged[LAST_SEEN].where(~same_run, last_prev)
-    bumped = merged[ALERT_COUNT + "_prev"].fillna(0).astype("int64") + 1
-    merged[ALERT_COUNT] = np.where(same_run, bumped - 1, np.where(continuing, bumped, 1))
-    merged = merged.drop(columns=[c + "_prev" for c in (FIRST_SEEN, LAST_SEEN, ALERT_COUNT)])
-    merged[ACTIVE] = True
-    stale = prev.merge(new[keys], on=keys, how="left", indicator=True)
-    stale = stale[stale["_merge"] == "left_only"].drop(columns="_merge").assign(**{ACTIVE: False})
-    out = pd.concat([merged, stale.sort_values(LAST_SEEN, ascending=False)], ignore_index=True)
-    out[IS_NEW] = out[ACTIVE] & (out[FIRST_SEEN] == out[LAST_SEEN])
-    return out

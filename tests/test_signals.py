@@ -7,6 +7,7 @@ import pytest
 
 from monitoring import schema
 from monitoring import signals as sg
+from monitoring import spikes as sp
 
 NOW = pd.Timestamp("2024-05-08 13:40", tz="UTC")
 END = NOW.floor("h")
@@ -220,59 +221,59 @@ def spiked(bg: pd.DataFrame, end: pd.Timestamp = END) -> pd.DataFrame:
 
 
 def test_spike_fires_with_evidence(bg):
-    alerts = sg.spike_alerts(spiked(bg), now=NOW)
+    alerts = sp.spike_alerts(spiked(bg), now=NOW)
     cell = alerts[(alerts[schema.ISSUE_ID] == "I0001") & (alerts[schema.PROVINCE_CODE] == "73")]
     assert len(cell) == 1
     alert = cell.iloc[0]
-    assert alert[sg.POSTS] > alert[sg.THRESHOLD]
-    assert alert[sg.THRESHOLD] == pytest.approx(alert[sg.BASELINE_MEAN] + 3.0 * alert[sg.BASELINE_SD])
-    assert alert[sg.BASELINE_DAYS_USED] == 7
-    assert alert[sg.RECENT_MEAN] == alert[sg.POSTS]
-    assert alert[sg.FIRST_SEEN] == alert[sg.LAST_SEEN] == NOW and alert[sg.ALERT_COUNT] == 1
+    assert alert[sg.POSTS] > alert[sp.THRESHOLD]
+    assert alert[sp.THRESHOLD] == pytest.approx(alert[sp.BASELINE_MEAN] + 3.0 * alert[sp.BASELINE_SD])
+    assert alert[sp.BASELINE_DAYS_USED] == 7
+    assert alert[sp.RECENT_MEAN] == alert[sg.POSTS]
+    assert alert[sp.FIRST_SEEN] == alert[sp.LAST_SEEN] == NOW and alert[sp.ALERT_COUNT] == 1
     assert alert[sg.EXPLANATION].startswith("Lonjakan isu I0001 di Sulawesi Selatan")
 
 
 def test_no_spike_in_background_noise(bg):
-    assert sg.spike_alerts(bg, now=NOW).empty
+    assert sp.spike_alerts(bg, now=NOW).empty
 
 
 @pytest.mark.parametrize(("k", "fires"), [(3.0, True), (40.0, False)])
 def test_spike_threshold_k(bg, k, fires):
-    alerts = sg.spike_alerts(spiked(bg), now=NOW, k=k)
+    alerts = sp.spike_alerts(spiked(bg), now=NOW, k=k)
     assert bool((alerts[schema.PROVINCE_CODE] == "73").any()) is fires
 
 
 def test_spike_needs_enough_baseline_days():
     short = _daily("I0070", "31", 5, 80, days=2)
-    assert sg.spike_alerts(short, now=NOW).empty
+    assert sp.spike_alerts(short, now=NOW).empty
     longer = _daily("I0070", "31", 5, 80, days=7)
-    assert len(sg.spike_alerts(longer, now=NOW, include_national=False)) == 1
+    assert len(sp.spike_alerts(longer, now=NOW, include_national=False)) == 1
 
 
 def test_repeated_spike_alerts_are_merged(bg):
     history = None
     for hour in range(3):
         now = NOW + pd.Timedelta(hours=hour)
-        run = sg.spike_alerts(spiked(bg, now.floor("h")), now=now)
-        history = sg.merge_alerts(history, run)
+        run = sp.spike_alerts(spiked(bg, now.floor("h")), now=now)
+        history = sp.merge_alerts(history, run)
         key = (history[schema.ISSUE_ID] == "I0001") & (history[schema.PROVINCE_CODE] == "73")
         assert key.sum() == 1
-        assert bool(history.loc[key, sg.IS_NEW].iloc[0]) is (hour == 0)
+        assert bool(history.loc[key, sp.IS_NEW].iloc[0]) is (hour == 0)
     merged = history[key].iloc[0]
-    assert merged[sg.ALERT_COUNT] == 3
-    assert merged[sg.FIRST_SEEN] == NOW and merged[sg.LAST_SEEN] == NOW + pd.Timedelta(hours=2)
-    again = sg.merge_alerts(history, run)  # the same run merged twice changes nothing
-    assert again[key][sg.ALERT_COUNT].iloc[0] == 3
+    assert merged[sp.ALERT_COUNT] == 3
+    assert merged[sp.FIRST_SEEN] == NOW and merged[sp.LAST_SEEN] == NOW + pd.Timedelta(hours=2)
+    again = sp.merge_alerts(history, run)  # the same run merged twice changes nothing
+    assert again[key][sp.ALERT_COUNT].iloc[0] == 3
 
 
 def test_merge_keeps_quiet_alerts_inactive_and_rearms_after_gap(bg):
-    first = sg.spike_alerts(spiked(bg), now=NOW)
-    quiet = sg.merge_alerts(first, first.iloc[:0])
-    assert len(quiet) == len(first) and not quiet[sg.ACTIVE].any()
-    later = first.assign(**{sg.FIRST_SEEN: NOW + pd.Timedelta(days=5), sg.LAST_SEEN: NOW + pd.Timedelta(days=5)})
-    rearmed = sg.merge_alerts(first, later)
-    assert (rearmed[sg.ALERT_COUNT] == 1).all() and rearmed[sg.IS_NEW].all()
-    assert (rearmed[sg.FIRST_SEEN] == NOW + pd.Timedelta(days=5)).all()
+    first = sp.spike_alerts(spiked(bg), now=NOW)
+    quiet = sp.merge_alerts(first, first.iloc[:0])
+    assert len(quiet) == len(first) and not quiet[sp.ACTIVE].any()
+    later = first.assign(**{sp.FIRST_SEEN: NOW + pd.Timedelta(days=5), sp.LAST_SEEN: NOW + pd.Timedelta(days=5)})
+    rearmed = sp.merge_alerts(first, later)
+    assert (rearmed[sp.ALERT_COUNT] == 1).all() and rearmed[sp.IS_NEW].all()
+    assert (rearmed[sp.FIRST_SEEN] == NOW + pd.Timedelta(days=5)).all()
 
 
 def test_a_local_story_outranks_a_national_one_of_the_same_size_in_its_province(bg):
