@@ -79,10 +79,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from monitoring.outputs import write_analysis
     from monitoring.pipeline import analyze
 
+    since, until, now = parse_now(args.since), parse_now(args.until), parse_now(args.now)  # bad dates: before the work
     con = _open(args)
-    analyze(con, refit=args.refit, n_issues=args.issues)
-    written = write_analysis(con, Path(args.out), since=parse_now(args.since), until=parse_now(args.until),
-                             now=parse_now(args.now))
+    report = analyze(con, refit=args.refit, n_issues=args.issues)
+    print(report.message(), file=sys.stderr)
+    written = write_analysis(con, Path(args.out), since=since, until=until, now=now)
     for path in written:
         print(path)
     return 0

@@ -42,6 +42,20 @@ class AnalysisReport:
     assigned: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
+    def message(self) -> str:
+        """What the run did, for the analyst (Bahasa Indonesia)."""
+        done = f"Analisis selesai: {_count(self.enriched)} unggahan baru diproses"
+        issues = f"{_count(self.issues)} isu, {_count(self.new_issues)} bertanda Baru."
+        if self.refit:
+            return f"{done}; isu dikelompokkan ulang dari semua unggahan · {issues}"
+        if self.refreshed:
+            return f"{done}; hari terbaru diperiksa untuk isu baru tanpa mengelompokkan ulang · {issues}"
+        return f"{done} dan dimasukkan ke isu yang ada · {issues}"
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
 
 def _silent(fraction: float, message: str) -> None:
     return None
@@ -134,12 +148,12 @@ def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silen
              f"ANTI JOIN enrichment e USING ({S.POST_KEY}) WHERE p.rowid >= ? AND p.rowid < ?", [lo, hi])
         for lo, hi in zip(bounds[:-1], bounds[1:]))
     done = 0
-    progress(0.0, f"Memproses teks {0:,}/{total:,} unggahan…".replace(",", "."))
+    progress(0.0, f"Memproses teks 0/{_count(total)} unggahan…")
     with EnrichmentPool(settings, workers) as pool:
         for rows, new_stems in pool.map(chunks):
             _store_enrichment(con, rows, new_stems, patch_facts=patch)
             done += len(rows)
-            progress(0.7 * done / total, f"Memproses teks {done:,}/{total:,} unggahan…".replace(",", "."))
+            progress(0.7 * done / total, f"Memproses teks {_count(done)}/{_count(total)} unggahan…")
     return done
 
 

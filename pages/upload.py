@@ -28,17 +28,6 @@ def analyse_with_progress(con) -> pipeline.AnalysisReport:
     return report
 
 
-def analysis_message(report: pipeline.AnalysisReport) -> str:
-    """What the analysis did, for the analyst."""
-    done = f"Analisis selesai: {common.fmt_int(report.enriched)} unggahan baru diproses"
-    issues = f"{common.fmt_int(report.issues)} isu, {common.fmt_int(report.new_issues)} bertanda Baru."
-    if report.refit:
-        return f"{done}; isu dikelompokkan ulang dari semua unggahan · {issues}"
-    if report.refreshed:
-        return f"{done}; hari terbaru diperiksa untuk isu baru tanpa mengelompokkan ulang · {issues}"
-    return f"{done} dan dimasukkan ke isu yang ada · {issues}"
-
-
 def _prepare(con, file, encoding: str | None, delimiter: str | None):
     key = ("prepared", file.file_id, encoding, delimiter)
     if key not in st.session_state:
@@ -114,6 +103,6 @@ def _do_import(con, prepared, mapping, platform, region) -> None:
         st.success(f"{common.fmt_int(summary.rows_imported)} unggahan diimpor · "
                    f"{common.fmt_int(summary.duplicates)} duplikat dilewati · "
                    f"{common.fmt_int(summary.rows_rejected)} baris ditolak.")
-        st.info(analysis_message(analyse_with_progress(con)))
+        st.info(analyse_with_progress(con).message())
     except UserError as err:
         st.error(str(err))

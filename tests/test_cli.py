@@ -77,9 +77,10 @@ def test_usage_errors_are_one_line(tmp_path, capsys, args, message):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
-def test_analyze_writes_outputs(demo_db_path, tmp_path):
+def test_analyze_writes_outputs(demo_db_path, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["analyze", "--db", str(demo_db_path), "--out", str(out)]) == 0
+    assert "Analisis selesai" in capsys.readouterr().err  # what the analysis did, in one line
     posts = pd.read_parquet(out / "posts.parquet")
     for column in ("post_id", "text", "tokens", "sentiment", "province_code", "kabkota_code", "region_source",
                    "region_confidence", "issue_id"):

@@ -237,14 +237,3 @@ def test_issue_cards_show_volume_facets_and_read_posts_only_when_opened(truth_st
     others = [e for e in at.expander if e.key and e.key.startswith("rep_") and e.key != f"rep_{first}"]
     assert others and all(not e.text for e in others)
 
-
-def test_the_analysis_message_says_what_was_done():
-    from monitoring.pipeline import AnalysisReport
-    from pages.upload import analysis_message
-
-    refit = analysis_message(AnalysisReport(enriched=1200, refit=True, issues=14, new_issues=2))
-    refreshed = analysis_message(AnalysisReport(enriched=10000, refreshed=True, issues=15, new_issues=1))
-    assigned = analysis_message(AnalysisReport(enriched=300, issues=14))
-    assert refit.startswith("Analisis selesai: 1.200 unggahan baru") and "dikelompokkan ulang" in refit
-    assert "hari terbaru diperiksa untuk isu baru" in refreshed and "10.000" in refreshed and "1 bertanda Baru" in refreshed
-    assert "dimasukkan ke isu yang ada" in assigned and "14 isu" in assigned

@@ -172,3 +172,12 @@ def test_a_split_issue_is_listed_at_once(demo_db_path, tmp_path):
     edit = add_edit(con, "split", top["issue_id"], query=top["top_terms"].split(", ")[0], label="Pecahan uji")
     listed = storage.query_df(con, "SELECT issue_id, label FROM issues")
     assert "Pecahan uji" in set(listed.loc[listed["issue_id"] == edit.target_id, "label"])
+
+
+def test_the_analysis_message_says_what_was_done():
+    refit = pipeline.AnalysisReport(enriched=1200, refit=True, issues=14, new_issues=2).message()
+    refreshed = pipeline.AnalysisReport(enriched=10000, refreshed=True, issues=15, new_issues=1).message()
+    assigned = pipeline.AnalysisReport(enriched=300, issues=14).message()
+    assert refit.startswith("Analisis selesai: 1.200 unggahan baru") and "dikelompokkan ulang" in refit
+    assert "hari terbaru diperiksa untuk isu baru" in refreshed and "10.000" in refreshed and "1 bertanda Baru" in refreshed
+    assert "dimasukkan ke isu yang ada" in assigned and "14 isu" in assigned
