@@ -181,3 +181,22 @@ def test_the_analysis_message_says_what_was_done():
     assert refit.startswith("Analisis selesai: 1.200 unggahan baru") and "dikelompokkan ulang" in refit
     assert "hari terbaru diperiksa untuk isu baru" in refreshed and "10.000" in refreshed and "1 bertanda Baru" in refreshed
     assert "dimasukkan ke isu yang ada" in assigned and "14 isu" in assigned
+
+
+def test_analyst_edits_hold_through_a_newer_day(daily_scrape, tmp_path):
+    from monitoring.issue_store import add_edit
+
+    path, last_day = daily_scrape
+    con = copy_store(path, tmp_path)
+    top = storage.query_df(con, "SELECT issue_id, count(*) AS n FROM post_issues WHERE issue_id IS NOT NULL "
+                                "GROUP BY ALL ORDER BY n DESC, issue_id LIMIT 3")["issue_id"].tolist()
+    add_edit(con, "hide", top[0])
+    add_edit(con, "merge", top[2], target_id=top[1])
+    add_edit(con, "rename", top[1], label="Gabungan uji")
+    import_posts_frame(con, last_day, name="hari ini")
+    assert pipeline.analyze(con).refreshed
+    ids = set(storage.query_df(con, "SELECT DISTINCT issue_id FROM post_issues")["issue_id"].dropna())
+    assert top[0] not in ids and top[2] not in ids and top[1] in ids
+    label = storage.query_value(con, "SELECT label FROM issues WHERE issue_id = ?", [top[1]])
+    assert label == "Gabungan uji"
+    assert storage.query_value(con, "SELECT hidden FROM issues WHERE issue_id = ?", [top[0]])
