@@ -24,6 +24,7 @@ import lokal
 import pandas as pd
 
 from monitoring import plan, queries, schema as S, signals as sg
+from monitoring.dates import as_utc
 from monitoring.errors import UserError
 from monitoring.queries import Filters
 from monitoring.storage import query_df
@@ -173,9 +174,7 @@ def fmt_score(value: object) -> str:
 
 def local_time(stamp: pd.Timestamp, timezone: str) -> pd.Timestamp:
     """UTC time -> naive wall-clock time in WIB/WITA/WIT."""
-    stamp = pd.Timestamp(stamp)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return stamp.tz_localize(None) + pd.Timedelta(hours=queries.TZ_OFFSETS[timezone])
+    return as_utc(stamp).tz_localize(None) + pd.Timedelta(hours=queries.TZ_OFFSETS[timezone])
 
 
 def long_date(stamp: pd.Timestamp, timezone: str) -> str:
@@ -191,16 +190,11 @@ def short_time(stamp: pd.Timestamp, timezone: str) -> str:
 
 
 # --- building -----------------------------------------------------------------------------------------
-def _utc(stamp: pd.Timestamp) -> pd.Timestamp:
-    stamp = pd.Timestamp(stamp)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-
-
 def _reference_time(latest: pd.Timestamp, date: dt.date | None, now: pd.Timestamp | None,
                     timezone: str) -> pd.Timestamp:
     """``now`` if given; else the end of ``date`` (local day) or the latest post, whichever is earlier."""
     if now is not None:
-        return _utc(now)
+        return as_utc(now)
     if date is None:
         return latest
     day_end = pd.Timestamp(dt.datetime.combine(date + dt.timedelta(days=1), dt.time()), tz="UTC")
@@ -379,7 +373,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, *, date: dt.date | None = Non
         region=region, region_name=sg.region_name(region) if region else "Nasional", timezone=timezone,
         now=windows["now"], window_start=windows["window_start"], previous_start=windows["previous_start"],
         baseline_start=windows["baseline_start"],
-        generated_at=_utc(generated_at) if generated_at is not None else pd.Timestamp.now(tz="UTC"),
+        generated_at=as_utc(generated_at) if generated_at is not None else pd.Timestamp.now(tz="UTC"),
         recent_hours=recent_hours, baseline_days=baseline_days, posts=int(stats["posts"] or 0),
         previous_posts=int(previous["posts"] or 0), negative_share=stats["negative_share"],
         previous_negative_share=previous["negative_share"], accounts=int(stats["authors"] or 0),

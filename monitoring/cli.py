@@ -13,6 +13,7 @@ from typing import Sequence
 import pandas as pd
 
 from monitoring import settings, storage
+from monitoring.dates import as_utc
 from monitoring.errors import UserError
 
 
@@ -33,7 +34,7 @@ def parse_now(value: str | None) -> pd.Timestamp | None:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError) as err:
         raise UserError(f"Waktu '{value}' tidak dikenali. Gunakan format ISO, mis. 2024-05-01T08:00+07:00.") from err
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return as_utc(stamp)
 
 
 def _open(args: argparse.Namespace):

@@ -117,7 +117,7 @@ def parse_datetimes(values: pd.Series, *, now: pd.Timestamp, naive_tz: str = "UT
         A series with the index and name of ``values`` and dtype ``datetime64[us, UTC]``;
         ``NaT`` where a value is missing or not recognised.
     """
-    now = _as_utc(pd.Timestamp(now))
+    now = as_utc(now)
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     parsed = _parse_distinct(np.asarray(uniques, dtype=object), now, naive_tz, dayfirst)
     lookup = np.append(parsed, np.datetime64("NaT", "us"))   # code -1 (missing) -> NaT
@@ -125,7 +125,9 @@ def parse_datetimes(values: pd.Series, *, now: pd.Timestamp, naive_tz: str = "UT
     return utc.dt.tz_localize("UTC")
 
 
-def _as_utc(stamp: pd.Timestamp) -> pd.Timestamp:
+def as_utc(value) -> pd.Timestamp:
+    """``value`` as a UTC timestamp; a naive one is taken as UTC."""
+    stamp = pd.Timestamp(value)
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
@@ -148,7 +150,7 @@ def _parse_distinct(uniques: np.ndarray, now: pd.Timestamp, naive_tz: str,
                 positions.append(i)
             elif isinstance(value, (dt.datetime, dt.date, np.datetime64)):
                 stamp = pd.Timestamp(value)
-                stamp = _as_utc(stamp) if stamp.tzinfo else stamp.tz_localize(naive_tz).tz_convert("UTC")
+                stamp = as_utc(stamp) if stamp.tzinfo else stamp.tz_localize(naive_tz).tz_convert("UTC")
                 out[i] = np.datetime64(stamp.tz_localize(None), "us")
             elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
                 if np.isfinite(value):   # epoch numbers go through the string families

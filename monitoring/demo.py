@@ -23,6 +23,7 @@ from lokal import PROVINCES
 
 from monitoring import demo_corpus as C
 from monitoring import schema as S
+from monitoring.dates import as_utc
 from monitoring.demo_corpus import PostWriter
 
 # Ground truth (not part of the canonical schema; never written to the CSV).
@@ -119,9 +120,7 @@ def write_demo_csv(path: str | Path, **kwargs) -> pd.DataFrame:
 # --- plan: what each post is about ---------------------------------------------------------------
 
 def _utc_end(end: pd.Timestamp | None) -> pd.Timestamp:
-    stamp = DEFAULT_END if end is None else pd.Timestamp(end)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return stamp.floor("s")
+    return as_utc(DEFAULT_END if end is None else end).floor("s")
 
 
 def _plan_posts(rng: np.random.Generator, n: int) -> pd.DataFrame:

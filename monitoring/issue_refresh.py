@@ -88,9 +88,9 @@ def _merge_new_issues(model, found: list[B.Burst]) -> list[int]:
     centroids = [row for row in model.centroids_]
     changed: list[int] = []
     for burst in found:
-        earlier = np.array(centroids[first_new:first_new + len(thresholds)], dtype=np.float32)
+        earlier = np.array(centroids[first_new:], dtype=np.float32)  # every new issue so far, this run's too
         similarity = earlier @ burst.centroid if len(earlier) else np.zeros(0)
-        similarity[[i - first_new for i in changed if i - first_new < len(similarity)]] = -1.0
+        similarity[[i - first_new for i in changed]] = -1.0  # one group per issue and run
         if len(similarity) and similarity.max() >= SAME_ISSUE:
             index = first_new + int(similarity.argmax())
             centroids[index] = burst.centroid

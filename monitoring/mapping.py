@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from monitoring import schema as S
-from monitoring.dates import parse_datetimes
+from monitoring.dates import as_utc, parse_datetimes
 from monitoring.errors import MappingError
 
 SOURCE_ROW = "source_row"        # 1-based data row in the file (lead: candidate for schema.py)
@@ -436,8 +436,7 @@ def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str], *, platform: str
         MappingError: No text column, an unknown field, or a column not in the file.
     """
     columns = _resolve_mapping(frame, mapping, platform)
-    now = pd.Timestamp(now)
-    now = (now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")).floor("us").as_unit("us")
+    now = as_utc(now).floor("us").as_unit("us")
     notes: list[str] = []
     text = _verbatim(frame[columns[S.TEXT]])
     created, bad_dates = _created_at(frame, columns.get(S.CREATED_AT), now, naive_tz, notes)

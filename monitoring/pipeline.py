@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from monitoring import schema as S
 from monitoring import settings, storage
+from monitoring.dates import as_utc
 from monitoring.emerging import refresh_alerts
 from monitoring.enrichment import ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, worker_count
 from monitoring.facts import FACTS_REBUILD_SHARE, record_change, refresh_facts
@@ -198,16 +199,11 @@ def _newer_than_window(con: duckdb.DuckDBPyConnection, model) -> str | None:
     latest = storage.query_value(con, f"SELECT max({S.CREATED_AT}) FROM posts")
     if window_end is None or pd.isna(window_end) or latest is None:
         return None
-    latest = _utc(latest)
-    if latest <= _utc(window_end) + pd.Timedelta(hours=1):
+    latest = as_utc(latest)
+    if latest <= as_utc(window_end) + pd.Timedelta(hours=1):
         return None
     fitted_until = getattr(model, "fitted_until_", None) or window_end  # models before incremental runs
-    return "refit" if latest > _utc(fitted_until) + REFIT_AFTER else "refresh"
-
-
-def _utc(value) -> pd.Timestamp:
-    stamp = pd.Timestamp(value)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return "refit" if latest > as_utc(fitted_until) + REFIT_AFTER else "refresh"
 
 
 def _release_memory() -> None:

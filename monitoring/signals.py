@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from monitoring import schema
+from monitoring.dates import as_utc
 
 def _stats():
     from scipy import stats  # ~1 s to import: only when scores are computed
@@ -81,12 +82,6 @@ class _Windows:
     baseline_start: pd.Timestamp  # first bucket of the baseline window
     recent_hours: int
     baseline_hours: float        # baseline buckets covered by data (0 when the data starts later)
-
-
-def as_utc(now: pd.Timestamp) -> pd.Timestamp:
-    """``now`` as a UTC timestamp (a naive one is taken as UTC)."""
-    now = pd.Timestamp(now)
-    return now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
 
 
 def window_starts(now: pd.Timestamp, recent_hours: int, baseline_days: int) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from monitoring import schema
-from monitoring.signals import (EXPLANATION, HOUR, NEGATIVE, NEGATIVE_SHARE, POSTS, as_utc, check_counts,
-                                fmt_number, where_text, with_national)
+from monitoring.dates import as_utc
+from monitoring.signals import (EXPLANATION, HOUR, NEGATIVE, NEGATIVE_SHARE, POSTS, check_counts, fmt_number,
+                                where_text, with_national)
 
 # --- alert columns (beside schema.ISSUE_ID, the region column, POSTS, NEGATIVE_SHARE, EXPLANATION) ----
 RECENT_MEAN = "recent_mean"

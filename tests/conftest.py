@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pandas as pd
 import pytest
@@ -19,6 +20,23 @@ def store(tmp_path):
     con = storage.connect(tmp_path / "store.duckdb")
     yield con
     con.close()
+
+
+@pytest.fixture
+def copy_of(tmp_path):
+    """Open a writable copy of a session-wide store: ``con = copy_of(demo_db_path)`` (closed after the test);
+    ``name`` is the copy's file name in ``tmp_path``."""
+    opened = []
+
+    def open_copy(source, name: str | None = None):
+        target = tmp_path / (name or f"copy{len(opened)}.duckdb")
+        shutil.copy(source, target)
+        opened.append(storage.connect(target))
+        return opened[-1]
+
+    yield open_copy
+    for con in opened:
+        con.close()
 
 
 @pytest.fixture(scope="session")

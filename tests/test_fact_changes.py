@@ -1,7 +1,6 @@
 """Writes that know which posts they changed keep the fact table fresh without a full comparison."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -15,12 +14,8 @@ FRESH = f"SELECT coalesce((SELECT value FROM store_state WHERE key = '{facts.FAC
 
 
 @pytest.fixture
-def demo(demo_db_path, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db_path, path)
-    con = storage.connect(path)
-    yield con
-    con.close()
+def demo(demo_db_path, copy_of):
+    return copy_of(demo_db_path)
 
 
 def is_fresh(con) -> bool:

@@ -1,7 +1,6 @@
 """The fact table (post_facts), the keyword-match cache and query_df's text-list columns."""
 from __future__ import annotations
 
-import shutil
 import threading
 
 import numpy as np
@@ -15,12 +14,8 @@ COLUMNS = ", ".join(facts.FACT_COLUMNS)
 
 
 @pytest.fixture
-def truth(truth_db_path, tmp_path):
-    path = tmp_path / "truth.duckdb"
-    shutil.copy(truth_db_path, path)
-    con = storage.connect(path)
-    yield con
-    con.close()
+def truth(truth_db_path, copy_of):
+    return copy_of(truth_db_path)
 
 
 def facts_differ_from_view(con) -> int:

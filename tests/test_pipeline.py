@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pickle
-import shutil
 
 import pandas as pd
 import pytest
@@ -14,14 +13,8 @@ from monitoring.imports import import_posts_frame
 from monitoring.queries import Filters
 
 
-def copy_store(path, tmp_path):
-    target = tmp_path / "copy.duckdb"
-    shutil.copy(path, target)
-    return storage.connect(target)
-
-
-def test_every_post_is_enriched(demo_db_path, tmp_path):
-    con = copy_store(demo_db_path, tmp_path)
+def test_every_post_is_enriched(demo_db_path, copy_of):
+    con = copy_of(demo_db_path)
     counts = storage.query_df(con, """SELECT count(*) AS posts, count(e.post_key) AS enriched,
         count(i.post_key) AS with_issue_row, count(DISTINCT i.issue_id) AS issues,
         avg(CASE WHEN e.province_code IS NOT NULL THEN 1.0 ELSE 0 END) AS located
@@ -34,8 +27,8 @@ def test_every_post_is_enriched(demo_db_path, tmp_path):
     assert storage.query_value(con, "SELECT count(*) FROM stem_cache") > 500
 
 
-def test_incremental_run_keeps_ids_and_assigns_new_posts(demo_db_path, tmp_path):
-    con = copy_store(demo_db_path, tmp_path)
+def test_incremental_run_keeps_ids_and_assigns_new_posts(demo_db_path, copy_of):
+    con = copy_of(demo_db_path)
     before = storage.query_df(con, "SELECT issue_id, label FROM issues ORDER BY issue_id")
     extra = generate_demo_posts(seed=99, n_posts=400)
     extra["post_id"] = "new-" + extra["post_id"].astype(str)
@@ -51,8 +44,8 @@ def test_incremental_run_keeps_ids_and_assigns_new_posts(demo_db_path, tmp_path)
     assert len(set(before["issue_id"]) & set(kept)) >= 0.6 * len(before)
 
 
-def test_emerging_province_shows_up_as_emerging(demo_db_path, tmp_path):
-    con = copy_store(demo_db_path, tmp_path)
+def test_emerging_province_shows_up_as_emerging(demo_db_path, copy_of):
+    con = copy_of(demo_db_path)
     scores = emerging_table(con, Filters())
     province = scores[scores["province_code"] == EMERGING_PROVINCE_CODE].sort_values("score", ascending=False)
     assert province.iloc[0]["status"] in ("Baru", "Naik")
@@ -61,18 +54,18 @@ def test_emerging_province_shows_up_as_emerging(demo_db_path, tmp_path):
     assert isinstance(stored_alerts(con), pd.DataFrame)
 
 
-def test_reset_enrichment_then_reanalyse(demo_db_path, tmp_path):
-    con = copy_store(demo_db_path, tmp_path)
+def test_reset_enrichment_then_reanalyse(demo_db_path, copy_of):
+    con = copy_of(demo_db_path)
     pipeline.reset_enrichment(con)
     assert storage.query_value(con, "SELECT count(*) FROM enrichment") == 0
     report = pipeline.analyze(con)
     assert report.enriched == 2500 and report.refit
 
 
-def test_a_store_with_an_older_model_format_is_refitted(demo_db_path, tmp_path):
+def test_a_store_with_an_older_model_format_is_refitted(demo_db_path, copy_of):
     from monitoring.issue_store import MODEL_BLOB, OLD_MODEL_BLOBS
 
-    con = copy_store(demo_db_path, tmp_path)
+    con = copy_of(demo_db_path)
     with storage.transaction(con):  # as an earlier release left it: a joblib blob under the old name
         blob = storage.load_blob(con, MODEL_BLOB)
         con.execute("DELETE FROM blobs WHERE name = ?", [MODEL_BLOB])
@@ -107,11 +100,11 @@ def issue_of_each_post(con) -> pd.DataFrame:
         JOIN post_issues i USING (post_key) LEFT JOIN issues s USING (issue_id)""")
 
 
-def test_a_newer_day_gets_its_new_issue_without_a_refit(daily_scrape, tmp_path):
+def test_a_newer_day_gets_its_new_issue_without_a_refit(daily_scrape, copy_of):
     from tests.test_facts import facts_differ_from_view
 
     path, last_day = daily_scrape
-    con = copy_store(path, tmp_path)
+    con = copy_of(path)
     before = issue_of_each_post(con)
     import_posts_frame(con, last_day, name="hari ini")
     report = pipeline.analyze(con)
@@ -141,20 +134,20 @@ def test_a_newer_day_gets_its_new_issue_without_a_refit(daily_scrape, tmp_path):
     assert facts_differ_from_view(con) == 0
 
 
-def test_a_quiet_newer_day_adds_no_issue(daily_scrape, tmp_path):
+def test_a_quiet_newer_day_adds_no_issue(daily_scrape, copy_of):
     path, last_day = daily_scrape
-    con = copy_store(path, tmp_path)
+    con = copy_of(path)
     issues_before = set(storage.query_df(con, "SELECT issue_id FROM issues")["issue_id"])
     import_posts_frame(con, last_day[last_day[TRUE_ISSUE] != EMERGING_ISSUE], name="hari ini")
     assert pipeline.analyze(con).refreshed
     assert set(storage.query_df(con, "SELECT issue_id FROM issues")["issue_id"]) <= issues_before
 
 
-def test_a_week_after_the_last_fit_the_model_is_refitted(daily_scrape, tmp_path):
+def test_a_week_after_the_last_fit_the_model_is_refitted(daily_scrape, copy_of):
     from monitoring.issue_store import MODEL_BLOB
 
     path, last_day = daily_scrape
-    con = copy_store(path, tmp_path)
+    con = copy_of(path)
     model = pickle.loads(storage.load_blob(con, MODEL_BLOB))
     model.fitted_until_ = model.window_end_ - pd.Timedelta(days=7)  # as if refreshed daily for a week
     with storage.transaction(con):
@@ -164,10 +157,10 @@ def test_a_week_after_the_last_fit_the_model_is_refitted(daily_scrape, tmp_path)
     assert report.refit and not report.refreshed
 
 
-def test_a_split_issue_is_listed_at_once(demo_db_path, tmp_path):
+def test_a_split_issue_is_listed_at_once(demo_db_path, copy_of):
     from monitoring.issue_store import add_edit
 
-    con = copy_store(demo_db_path, tmp_path)
+    con = copy_of(demo_db_path)
     top = storage.query_df(con, "SELECT issue_id, top_terms FROM issues ORDER BY issue_id").iloc[0]
     edit = add_edit(con, "split", top["issue_id"], query=top["top_terms"].split(", ")[0], label="Pecahan uji")
     listed = storage.query_df(con, "SELECT issue_id, label FROM issues")
@@ -183,11 +176,11 @@ def test_the_analysis_message_says_what_was_done():
     assert "dimasukkan ke isu yang ada" in assigned and "14 isu" in assigned
 
 
-def test_analyst_edits_hold_through_a_newer_day(daily_scrape, tmp_path):
+def test_analyst_edits_hold_through_a_newer_day(daily_scrape, copy_of):
     from monitoring.issue_store import add_edit
 
     path, last_day = daily_scrape
-    con = copy_store(path, tmp_path)
+    con = copy_of(path)
     top = storage.query_df(con, "SELECT issue_id, count(*) AS n FROM post_issues WHERE issue_id IS NOT NULL "
                                 "GROUP BY ALL ORDER BY n DESC, issue_id LIMIT 3")["issue_id"].tolist()
     add_edit(con, "hide", top[0])

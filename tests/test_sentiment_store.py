@@ -5,7 +5,6 @@ Plus the Sentimen page's queries (monitoring.sentiment_queries) and quality char
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -23,12 +22,8 @@ DEV = Path(__file__).resolve().parent / "data" / "sentiment_dev.csv"
 
 
 @pytest.fixture
-def db(truth_db_path, tmp_path):
-    path = tmp_path / "pantau.duckdb"
-    shutil.copy(truth_db_path, path)
-    con = storage.connect(path)
-    yield con
-    con.close()
+def db(truth_db_path, copy_of):
+    return copy_of(truth_db_path, "pantau.duckdb")  # the model registry is named after the file
 
 
 def post_keys(con, n: int) -> list[str]:
