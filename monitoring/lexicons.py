@@ -123,26 +123,51 @@ def default_slang() -> dict[str, str]:
         collapsed = collapse_runs(key)
         if collapsed != key and collapsed in overrides and key not in overrides:
             merged[key] = overrides[collapsed]
+    kept = {key: key for key, value in merged.items() if key not in overrides and spells_out(key, value)}
+    merged.update(kept)
     merged.update(overrides)
-    _contract_kept_acronyms(merged, overrides)
+    _contract_kept_acronyms(merged, {**kept, **overrides})
     resolved = _resolve_chains(merged, overrides)
     # Identity entries carry no information at run time (a word maps to itself anyway).
     return {k: v for k, v in resolved.items() if k != v}
 
 
-def _contract_kept_acronyms(merged: dict[str, str], overrides: Mapping[str, str]) -> None:
-    """Where the base spells out an acronym the overrides keep (``kpk,kpk``), put the acronym
-    back into the other values too: base ``savekpk -> save komisi pemberantasan korupsi``
-    becomes ``save kpk``."""
-    base = base_slang()
-    expansions = {base[k]: k for k, v in overrides.items()
-                  if k == v and " " in base.get(k, "")}
+# Words skipped when reading an acronym off its expansion ("fakultas ilmu sosial dan ilmu politik").
+_ACRONYM_FILLERS = frozenset({"dan", "di", "ke", "dari", "untuk", "atas", "of", "for", "the", "and"})
+
+
+def spells_out(key: str, value: str) -> bool:
+    """Whether a base entry expands an acronym (``kpu -> komisi pemilihan umum``).
+
+    The acronym is what analysts write and search for, and a single distinctive token clusters
+    and labels better than common words (the base also has typos there: "komisi pemelihan
+    umum"), so :func:`default_slang` keeps acronyms as written, as the overrides do for bbm or kpk.
+    Abbreviations that should still expand (``dll``) are listed in the overrides.
+    """
+    words = value.split()
+    if len(words) < 2 or len(key) < 2 or not key.isalpha():
+        return False
+    initials = "".join(w[0] for w in words)
+    content = "".join(w[0] for w in words if w not in _ACRONYM_FILLERS)
+    return key in (initials, content) or (len(key) >= 3 and initials.startswith(key))
+
+
+def _contract_kept_acronyms(merged: dict[str, str], kept: Mapping[str, str]) -> None:
+    """Where the base spells out an acronym that is kept (``kpk,kpk``; 3+ letters, 3+ words),
+    put the acronym back into the other values too: base ``savekpk -> save komisi
+    pemberantasan korupsi`` becomes ``save kpk``."""
+    base, overrides = base_slang(), slang_overrides()
+    expansions: dict[str, str] = {}
+    for key in sorted((k for k, v in kept.items() if k == v), key=len, reverse=True):  # shortest wins
+        words = base.get(key, "").split()
+        if len(words) >= 2 and (key in overrides or (len(key) >= 3 and len(words) >= 3)):
+            expansions[" ".join(words)] = key
     if not expansions:
         return
     pattern = re.compile(r"\b(?:" + "|".join(
         map(re.escape, sorted(expansions, key=len, reverse=True))) + r")\b")
     for key, value in merged.items():
-        if key not in overrides and " " in value:
+        if key not in kept and " " in value:
             merged[key] = pattern.sub(lambda m: expansions[m.group()], value)
 
 

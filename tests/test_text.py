@@ -149,6 +149,45 @@ def test_acronyms_and_particles_are_not_rewritten(word):
 
 def test_base_expansion_of_kept_acronym_is_contracted_elsewhere():
     assert lexicons.default_slang()["savekpk"] == "save kpk"
+    assert lexicons.default_slang()["waspadapki"] == "waspada pki"   # kept by the acronym rule
+
+
+# Acronyms the base spells out (kpu -> "komisi pemelihan umum", with its typo) stay as written:
+# analysts search for them, and one distinctive token clusters and labels better.
+@pytest.mark.parametrize("word", ["kpu", "tps", "pki", "fpi", "bps", "ite", "opm", "lsm", "tki", "ihsg",
+                                  "paud", "fisip", "kuhp", "tmmd"])
+def test_acronyms_the_base_spells_out_stay_as_written(word):
+    assert word not in lexicons.default_slang()
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("kpu", "komisi pemilihan umum", True),
+    ("fisip", "fakultas ilmu sosial dan ilmu politik", True),     # fillers skipped
+    ("bkipm", "badan karantina ikan pengendalian mutu dan keamanan hasil perikanan", True),
+    ("yg", "yang", False),                                         # one word: a spelling
+    ("gatau", "tidak tahu", False),
+    ("mantul", "mantap betul", False),
+    ("g30s", "gerakan 30 september", False),                       # not letters only
+])
+def test_spells_out(key, value, expected):
+    assert lexicons.spells_out(key, value) is expected
+
+
+# Base entries that are wrong for social-media text: a surname, a city, a party, English words.
+@pytest.mark.parametrize("word", ["breaking", "trending", "ginting", "nanjing", "aho", "hti", "ping"])
+def test_wrong_base_rewrites_are_overridden(word):
+    assert word not in lexicons.default_slang()
+
+
+def test_chat_abbreviations_still_expand():
+    assert lexicons.default_slang()["dll"] == "dan lain lain"
+    assert lexicons.default_slang()["ngetren"] == "trending"
+
+
+def test_news_headline_keeps_breaking_and_acronyms():
+    result = analyse("BREAKING: KPU umumkan jumlah TPS, HTI dan PKI jadi trending")
+    assert result["clean"] == "breaking kpu umumkan jumlah tps hti dan pki jadi trending"
+    assert {"kpu", "tps", "hti", "pki"} <= set(result["tokens"])
 
 
 def test_user_slang_wins_and_can_disable_an_entry():
