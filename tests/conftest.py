@@ -59,7 +59,9 @@ def fill_ground_truth(con, posts: pd.DataFrame) -> None:
     """
     from monitoring import schema as S, storage
     from monitoring.issue_identity import Issue, IssueRegistry
+    from monitoring.enrichment import rules_fingerprint
     from monitoring.issue_store import REGISTRY_STATE
+    from monitoring.pipeline import RULES_STATE
     from monitoring.demo import TRUE_COORDINATED, TRUE_ISSUE, TRUE_PROVINCE_CODE, TRUE_SENTIMENT
 
     keys = storage.query_df(con, "SELECT post_key, post_id, platform FROM posts")
@@ -92,6 +94,8 @@ def fill_ground_truth(con, posts: pd.DataFrame) -> None:
         registry = IssueRegistry(issues={r.issue_id: Issue(r.issue_id, label=r.label, top_terms=[r.label])
                                          for r in issues.itertuples()}, next_number=len(issue_ids) + 1)
         storage.set_state(con, REGISTRY_STATE, registry.to_dict())
+        # as if the pipeline had made it: an analysis keeps this enrichment
+        storage.set_state(con, RULES_STATE, rules_fingerprint())
         storage.bump_version(con)
 
 
