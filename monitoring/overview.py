@@ -36,6 +36,8 @@ def change_since_yesterday(con: duckdb.DuckDBPyConnection, filters: Filters, *, 
         FROM (SELECT * FROM {source} {where}) v LEFT JOIN issues i ON i.issue_id = v.{S.ISSUE_ID}
         GROUP BY ALL""", [(now - pd.Timedelta(hours=24)).to_pydatetime()] * 2 + params)
     rising = frame[frame["issue_id"].notna()].assign(change=lambda f: f["recent"] - f["previous"])
-    rising = rising[rising["change"] > 0].nlargest(limit, "change")[["label", "recent", "previous", "change"]]
+    # ties in a fixed order (the query's row order varies): the same list on every render
+    rising = rising[rising["change"] > 0].sort_values(["change", "recent", "label"], ascending=[False, False, True])
+    rising = rising.head(limit)[["label", "recent", "previous", "change"]]
     return {"recent_posts": int(frame["recent"].sum()), "previous_posts": int(frame["previous"].sum()),
             "rising": rising.reset_index(drop=True), "now": now}
