@@ -206,17 +206,22 @@ def _forget_stale_enrichment(con: duckdb.DuckDBPyConnection) -> bool:
     """Forget enrichment made under other built-in rules (:func:`rules_fingerprint`: an upgrade
     changed the code, the team's word lists or a package's); True when it did. Issue ids, names
     and edits are kept: the re-fit that follows maps the issues onto them."""
-    current = rules_fingerprint()
-    stored = storage.get_state(con, RULES_STATE)
-    if stored == current:
+    if storage.get_state(con, RULES_STATE) == rules_fingerprint():
         return False
-    # no fingerprint but enrichment rows: made by a release before fingerprints
-    stale = stored is not None or bool(storage.query_value(con, "SELECT count(*) FROM enrichment"))
+    stale = enrichment_is_stale(con)
     with storage.transaction(con):
         if stale:
             _delete_enrichment(con)
-        storage.set_state(con, RULES_STATE, current)
+        storage.set_state(con, RULES_STATE, rules_fingerprint())
     return stale
+
+
+def enrichment_is_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether stored enrichment was made under other built-in rules than this release's (or by
+    a release before fingerprints): the next :func:`analyze` re-processes every post."""
+    if storage.get_state(con, RULES_STATE) == rules_fingerprint():
+        return False
+    return bool(storage.query_value(con, "SELECT count(*) FROM enrichment"))
 
 
 def _newer_than_window(con: duckdb.DuckDBPyConnection, model) -> str | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitoring import imports
+from monitoring import imports, pipeline
 from monitoring.exports import to_safe_csv
 from monitoring.quality import data_quality
 from pages import common, upload
@@ -19,6 +19,15 @@ if st.button("Muat data contoh", key="load_demo", help="Membuat ±6.000 unggahan
         summary = common.run_safely(lambda: upload.load_demo_with_progress(con))
     if summary:
         st.success(f"Data contoh dimuat: {common.fmt_int(summary.rows_imported)} unggahan.")
+
+if pipeline.enrichment_is_stale(con):
+    st.warning("PantauIsu telah diperbarui dan aturan pemrosesan teks, sentimen atau wilayahnya berubah. "
+               "Hasil analisis tersimpan masih memakai aturan lama sampai semua unggahan diproses ulang "
+               "(±1 menit per 1 juta unggahan; id, nama dan suntingan isu tetap).")
+    if st.button("Proses ulang dengan aturan baru", key="renew_enrichment") and common.require_admin():
+        report = common.run_safely(lambda: upload.analyse_with_progress(con))
+        if report is not None:
+            st.success(report.message())
 
 st.header("Unggah berkas")
 files = st.file_uploader(

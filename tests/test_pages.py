@@ -114,6 +114,25 @@ def test_load_demo_from_the_data_page(empty_store):
     con.close()
 
 
+def test_data_page_offers_to_redo_an_analysis_made_under_older_rules(demo_db_path, tmp_path, monkeypatch):
+    from monitoring import pipeline
+
+    path = tmp_path / "upgraded.duckdb"
+    shutil.copy(demo_db_path, path)
+    con = storage.connect(path)
+    with storage.transaction(con):               # as the previous release left it
+        storage.set_state(con, pipeline.RULES_STATE, "an-older-release")
+    con.close()
+    monkeypatch.setenv("PANTAUISU_DB_PATH", str(path))
+    at = open_page("pages/data.py")
+    assert any("aturan pemrosesan teks" in w.value for w in at.warning)
+    at.button(key="renew_enrichment").click()
+    at.run(timeout=240)
+    assert not at.exception
+    assert any("semua unggahan diproses ulang" in s.value for s in at.success)
+    assert not any("aturan pemrosesan teks" in w.value for w in open_page("pages/data.py").warning)
+
+
 def test_issue_rename_from_the_isu_page(truth_store):
     at = open_page("pages/isu.py")
     at.selectbox(key="edit_issue").set_value("I0001")
