@@ -160,6 +160,8 @@ def _baseline_documents(con: duckdb.DuckDBPyConnection, before: pd.Timestamp, si
 
 
 def _insert_post_issues(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame) -> None:
+    """Add issue rows; posts that already have one keep it (post_issues has no key index: a
+    concurrent run may have stored the same posts since they were loaded)."""
     frame = pd.DataFrame({
         S.POST_KEY: posts[S.POST_KEY].to_numpy(),
         S.ISSUE_ID: posts[S.ISSUE_ID].astype(object).to_numpy(),
@@ -168,7 +170,8 @@ def _insert_post_issues(con: duckdb.DuckDBPyConnection, posts: pd.DataFrame) -> 
     })
     con.register("incoming_issues", frame)
     try:
-        con.execute("INSERT INTO post_issues SELECT * FROM incoming_issues ON CONFLICT DO NOTHING")
+        con.execute(f"INSERT INTO post_issues SELECT * FROM incoming_issues n WHERE NOT EXISTS "
+                    f"(SELECT 1 FROM post_issues i WHERE i.{S.POST_KEY} = n.{S.POST_KEY})")
     finally:
         con.unregister("incoming_issues")
 

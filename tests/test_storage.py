@@ -32,6 +32,25 @@ def test_migrations_are_idempotent(tmp_path):
     assert con.execute("SELECT count(*) FROM schema_version").fetchall()[0][0] == version
 
 
+def test_issue_rows_survive_dropping_their_key_index(tmp_path):
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))          # a store of the release before
+    con.execute("CREATE TABLE schema_version (version INTEGER)")
+    for version, sql in enumerate(storage.MIGRATIONS[:-1], start=1):
+        con.execute(sql)
+        con.execute("INSERT INTO schema_version VALUES (?)", [version])
+    con.execute("INSERT INTO posts (post_key, text) VALUES ('x:1', 'harga beras naik')")
+    con.execute("INSERT INTO post_issues VALUES ('x:1', 'I0001', 'g1', false)")
+    con.close()
+    con = storage.connect(tmp_path / "old.duckdb")
+    assert con.execute("SELECT issue_id FROM post_view WHERE post_key = 'x:1'").fetchall() == [("I0001",)]
+    keys = con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'post_issues' "
+                       "AND constraint_type = 'PRIMARY KEY'").fetchall()[0][0]
+    assert keys == 0
+    con.close()
+
+
 def test_import_counts_rejects_and_duplicates(store):
     summary = imports.import_file(store, CSV, "harvest.csv", now=NOW)
     assert (summary.rows_read, summary.rows_imported, summary.rows_rejected, summary.duplicates) == (4, 2, 1, 1)
