@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from monitoring.dedup import token_arrays
+from monitoring.token_codes import TokenCodes
 
 RECENT_HOURS = 24.0
 MIN_DOCS = 5          # distinct documents (duplicate groups) a new issue needs
@@ -159,7 +159,7 @@ def holding_documents(window: Window, seeds: pd.DataFrame, *, limit: int,
     return holding
 
 
-def bursty_terms(tokens: pd.Series, window: Window, authors: Sequence | None = None, *,
+def bursty_terms(tokens: TokenCodes | pd.Series, window: Window, authors: Sequence | None = None, *,
                  min_docs: int = MIN_DOCS, min_authors: int = MIN_AUTHORS, min_ratio: float = MIN_RATIO,
                  min_surprise: float = MIN_SURPRISE, smoothing: float = SMOOTHING) -> pd.DataFrame:
     """Tokens much more common in the recent window than in the baseline, strongest first.
@@ -182,8 +182,9 @@ def bursty_terms(tokens: pd.Series, window: Window, authors: Sequence | None = N
     n_recent, n_base = len(window.recent), len(window.baseline)
     if n_recent < min_docs or n_base == 0:
         return pd.DataFrame(columns=columns)
-    flat, lengths = token_arrays(tokens.iloc[np.concatenate([window.recent, window.baseline])])
-    codes, terms = pd.factorize(flat)
+    documents = TokenCodes.of(tokens).take(np.concatenate([window.recent, window.baseline]))
+    codes, terms = documents.local()
+    lengths = documents.lengths
     holds = sparse.csr_matrix((np.ones(len(codes), dtype=np.float32),
                                (np.repeat(np.arange(len(lengths)), lengths), codes)),
                               shape=(len(lengths), len(terms)))  # duplicates summed: term counts
@@ -391,7 +392,7 @@ def recentre(centroids: np.ndarray, X: sparse.csr_matrix, bursts: Sequence[Burst
     return np.array(out, dtype=np.float32).reshape(len(out), centroids.shape[1])
 
 
-def recent_seeds(tokens: pd.Series, usable: np.ndarray, info: DocumentInfo, settings: BurstSettings, *,
+def recent_seeds(tokens: TokenCodes | pd.Series, usable: np.ndarray, info: DocumentInfo, settings: BurstSettings, *,
                  rng: np.random.Generator | None = None) -> tuple[Window | None, pd.DataFrame | None]:
     """Steps 1-2: the window and its bursty terms; (None, None) without times or when disabled."""
     if info.created_at is None or not settings.hours:
@@ -403,13 +404,13 @@ def recent_seeds(tokens: pd.Series, usable: np.ndarray, info: DocumentInfo, sett
     return window, seeds
 
 
-def new_issues(transform, tokens: pd.Series, window: Window | None, seeds: pd.DataFrame | None, info: DocumentInfo,
+def new_issues(rows, window: Window | None, seeds: pd.DataFrame | None, info: DocumentInfo,
                settings: BurstSettings, *, min_coherence: float = 0.0) -> list[Burst]:
-    """Steps 3-4 on the documents of :func:`recent_seeds`; ``transform`` gives their TF-IDF rows."""
+    """Steps 3-4 on the documents of :func:`recent_seeds`; ``rows(positions)`` gives their TF-IDF rows."""
     if window is None or seeds is None or seeds.empty:
         return []
     return find_bursts(
-        transform(tokens.iloc[window.recent]), transform(tokens.iloc[window.baseline]),
+        rows(window.recent), rows(window.baseline),
         list(zip(seeds["term"], seeds["rows"])), *info.recent(window), min_docs=settings.min_docs,
         min_posts=settings.min_posts, min_authors=settings.min_authors, min_ratio=settings.ratio,
         min_similarity=settings.min_similarity, min_coherence=min_coherence,

@@ -28,14 +28,13 @@ when the frame has no ``created_at`` column at all. Every post of a flagged grou
 """
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from monitoring import schema
+from monitoring.token_codes import TokenCodes
 
 MIN_COPIES = 5       # N: original posts in a group before it counts as coordinated
 MIN_AUTHORS = 3      # M: distinct authors among those originals
@@ -50,24 +49,6 @@ _RETWEET = r"^\s*[Rr][Tt]\s+@"
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-def token_arrays(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Flatten a column of token lists into one object array and per-document lengths.
-
-    Args:
-        tokens: Series whose values are lists (or arrays / tuples) of str; other values
-            (None, NaN) count as empty documents.
-
-    Returns:
-        ``(flat, lengths)``: all tokens in document order, and the token count per document.
-    """
-    values = [v if isinstance(v, (list, tuple, np.ndarray)) else () for v in tokens.to_numpy(object)]
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    if values and all(type(v) is np.ndarray for v in values):  # as the store returns them: ~1/3 faster
-        return np.concatenate(values).astype(object, copy=False), lengths
-    flat = np.fromiter(chain.from_iterable(values), dtype=object, count=int(lengths.sum()))
-    return flat, lengths
-
-
 def add_duplicate_groups(
     posts: pd.DataFrame,
     *,
@@ -77,6 +58,7 @@ def add_duplicate_groups(
     threshold: float = THRESHOLD,
     window: str | pd.Timedelta = WINDOW,
     seed: int = 0,
+    codes: TokenCodes | None = None,
 ) -> pd.DataFrame:
     """Add :data:`schema.DUP_GROUP` and :data:`schema.IS_COORDINATED` to a posts frame.
 
@@ -89,6 +71,8 @@ def add_duplicate_groups(
         threshold: minimum estimated Jaccard similarity for near-duplicates, in (0, 1].
         window: the N copies and M authors must fall inside one window of this length.
         seed: seed of the MinHash functions.
+        codes: the posts' tokens as :class:`TokenCodes` when the caller has them (else read
+            from :data:`schema.TOKENS`).
 
     Returns:
         A new frame. ``dup_group`` is an int64 id: the hash of the normalised token sequence of
@@ -97,7 +81,8 @@ def add_duplicate_groups(
         ``is_coordinated`` is a bool, judged on the posts of this call.
     """
     keys = posts[schema.POST_KEY] if schema.POST_KEY in posts else None
-    groups, lengths = _groups_and_lengths(posts[schema.TOKENS], min_tokens, threshold, seed, keys)
+    groups, lengths = _groups_and_lengths(codes if codes is not None else posts[schema.TOKENS], min_tokens,
+                                          threshold, seed, keys)
     out = posts.copy()
     out[schema.DUP_GROUP] = groups
     out[schema.IS_COORDINATED] = _coordinated(out, lengths, min_copies, min_authors, pd.Timedelta(window))
@@ -105,21 +90,22 @@ def add_duplicate_groups(
 
 
 def duplicate_groups(
-    tokens: pd.Series, *, min_tokens: int = MIN_TOKENS, threshold: float = THRESHOLD, seed: int = 0
+    tokens: TokenCodes | pd.Series, *, min_tokens: int = MIN_TOKENS, threshold: float = THRESHOLD, seed: int = 0
 ) -> np.ndarray:
     """Group id per document (int64 content hash, see :func:`add_duplicate_groups`)."""
     return _groups_and_lengths(tokens, min_tokens, threshold, seed)[0]
 
 
 def _groups_and_lengths(
-    tokens: pd.Series, min_tokens: int, threshold: float, seed: int, post_keys: pd.Series | None = None
+    tokens: TokenCodes | pd.Series, min_tokens: int, threshold: float, seed: int,
+    post_keys: pd.Series | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     min_tokens = max(min_tokens, 2)  # MinHash below needs at least one bigram per document
-    flat, lengths = token_arrays(tokens)
-    if not len(lengths):
-        return np.zeros(0, dtype=np.int64), lengths
-    codes, uniques = pd.factorize(flat)
-    codes, lengths = _drop_chatter(codes, uniques, lengths)
+    tokens = TokenCodes.of(tokens)
+    if not len(tokens):
+        return np.zeros(0, dtype=np.int64), tokens.lengths
+    uniques = tokens.vocabulary
+    codes, lengths = _drop_chatter(tokens.codes, uniques, tokens.lengths)
     # 1. exact groups; empty documents (emoji only, links only) stay singletons
     # token hashes from the strings (not the call's codes) so ids agree between calls
     stable = pd.util.hash_array(np.asarray(uniques, dtype=object).astype(str).astype(object))

@@ -29,6 +29,7 @@ from monitoring.dedup import add_duplicate_groups
 from monitoring.errors import UserError
 from monitoring.issue_labels import readable_label, surface_forms
 from monitoring.issues import IssueModel
+from monitoring.token_codes import TokenCodes
 from monitoring.watchlist import Normaliser, match_watchlist, parse_query
 
 LABEL_SAMPLE = 20_000  # posts read to find display forms of label words
@@ -291,13 +292,14 @@ def detect_issues(
     # 0. a canonical order (by post key): the same posts give the same issues in whatever order they come
     order = _canonical_order(posts)
     posts = posts.iloc[order]
+    tokens = TokenCodes.of(posts[schema.TOKENS])  # once for dedup, the fit and its assignment
     if schema.DUP_GROUP not in posts:
-        posts = add_duplicate_groups(posts)
+        posts = add_duplicate_groups(posts, codes=tokens)
     # 1. one document per duplicate group: copies count for volume, not for clustering
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
     # 2. fit and label the clusters (times and authors let the model find brand-new issues)
-    model = (model or IssueModel()).fit(groups[schema.TOKENS], **_fit_context(posts, groups))
+    model = (model or IssueModel()).fit(tokens.take(np.flatnonzero(first)), **_fit_context(posts, groups))
     labels = _labels(groups, model.top_terms_)
     # 3. stable ids, then the analyst's edits
     cluster_ids, registry = assign_ids(registry, model.term_weights_, labels, model.top_terms_)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from monitoring import bursts as B
 from monitoring.tfidf import document_frequencies
+from monitoring.token_codes import TokenCodes
 
 SAME_ISSUE = 0.5  # a group this similar to an earlier new issue's centroid is that issue
 REFIT_AFTER = pd.Timedelta(days=7)  # newer posts this long after the last full fit: re-fit instead
@@ -52,7 +53,7 @@ def refresh_recent(model, recent: pd.Series, baseline: pd.Series, *, created_at:
         sorted; their ``top_terms_`` and ``term_weights_`` are up to date. ``window_end_`` is
         the latest document's time.
     """
-    tokens = pd.concat([recent, baseline], ignore_index=True)
+    tokens = TokenCodes.of(pd.concat([recent, baseline], ignore_index=True))
     times = pd.to_datetime(pd.Series(created_at), utc=True).reset_index(drop=True)
     before = times.max() - pd.Timedelta(hours=model.burst_hours or 0) - pd.Timedelta(hours=1)
     info = B.DocumentInfo.of(len(tokens), pd.concat([times, pd.Series(before, index=baseline.index)],
@@ -61,7 +62,7 @@ def refresh_recent(model, recent: pd.Series, baseline: pd.Series, *, created_at:
                              None if post_counts is None else [*post_counts, *[1] * len(baseline)])
     settings = B.BurstSettings.of(model)
     rng = np.random.default_rng(model.random_state)
-    usable = np.flatnonzero(tokens.map(len).to_numpy() >= model.min_tokens)
+    usable = np.flatnonzero(tokens.lengths >= model.min_tokens)
     window, seeds = B.recent_seeds(tokens, usable, info, settings, rng=rng)
     if window is None or not len(window.recent):
         return []
@@ -69,11 +70,10 @@ def refresh_recent(model, recent: pd.Series, baseline: pd.Series, *, created_at:
     holding = B.holding_documents(window, seeds, limit=model.fit_sample, rng=rng)
     if len(holding):  # step 2
         min_df = model.min_df if isinstance(model.min_df, (int, np.integer)) else 2
-        model.learn_terms(document_frequencies(tokens.iloc[holding], min_df=min_df))
+        model.learn_terms(document_frequencies(tokens.take(holding), min_df=min_df))
     min_coherence = model.coherence_ratio * float(np.median(model.micro_coherence_))
-    X = model.transform(tokens)  # once: rows are looked up by position (the index of ``tokens``)
-    found = B.new_issues(lambda part: X[part.index.to_numpy()], tokens, window, seeds, info, settings,
-                         min_coherence=min_coherence)
+    X = model.transform(tokens)  # once: the window's rows are looked up by position
+    found = B.new_issues(lambda part: X[part], window, seeds, info, settings, min_coherence=min_coherence)
     changed = _merge_new_issues(model, found)
     if changed:  # step 4: every issue and noise are classes, over the recent and baseline documents
         model.describe(X[np.concatenate([window.recent, window.baseline])], changed)

@@ -61,6 +61,7 @@ from monitoring import bursts as B
 from monitoring.errors import ModelError
 from monitoring.issue_labels import class_tfidf, term_profile, top_terms
 from monitoring.tfidf import TermEncoder, extend_vocabulary, fit_tfidf
+from monitoring.token_codes import TokenCodes
 
 
 class Clusterer:
@@ -165,7 +166,7 @@ class IssueModel:
         self.burst_min_similarity = burst_min_similarity
         self.burst_baseline_sample = burst_baseline_sample
 
-    def fit(self, token_lists: Iterable[Sequence[str]] | pd.Series, y=None, *,
+    def fit(self, token_lists: TokenCodes | Iterable[Sequence[str]] | pd.Series, y=None, *,
             created_at: Sequence | pd.Series | None = None, authors: Sequence | pd.Series | None = None,
             post_counts: Sequence[int] | None = None) -> IssueModel:
         """Learn the vocabulary, the number of issues and the centroids; returns self.
@@ -180,16 +181,16 @@ class IssueModel:
         Raises:
             ModelError: too few usable documents to find issues.
         """
-        tokens = _as_series(token_lists)
+        tokens = TokenCodes.of(token_lists)
         rng = np.random.default_rng(self.random_state)
-        usable = np.flatnonzero(tokens.map(len).to_numpy() >= self.min_tokens)
+        usable = np.flatnonzero(tokens.lengths >= self.min_tokens)
         sample = np.sort(rng.choice(usable, size=min(self.fit_sample, len(usable)), replace=False))
         # 0. recent window and its bursty terms; the documents holding them join the vocabulary fit
         info, settings = B.DocumentInfo.of(len(tokens), created_at, authors, post_counts), B.BurstSettings.of(self)
         window, seeds = B.recent_seeds(tokens, usable, info, settings, rng=rng)
         self.window_end_ = self.fitted_until_ = None if window is None else window.end
         rows = np.union1d(sample, B.holding_documents(window, seeds, limit=self.fit_sample, rng=rng))
-        X_all = self._fit_vectorizer(tokens.iloc[rows])
+        X_all = self._fit_vectorizer(tokens.take(rows))
         self.vocabulary_docs_ = X_all.shape[0]
         nonempty = X_all.getnnz(axis=1) > 0
         X = X_all[np.isin(rows, sample) & nonempty]
@@ -207,25 +208,25 @@ class IssueModel:
         )
         # 5. new issues: coherent groups concentrated in the recent window get centroids of their own
         min_coherence = self.coherence_ratio * float(np.median(self.micro_coherence_))
-        self._add_new_issues(B.new_issues(lambda t: self._encoder.transform(t)[0], tokens, window, seeds, info,
+        self._add_new_issues(B.new_issues(lambda part: self._encoder.transform(tokens.take(part))[0], window, seeds, info,
                                           settings, min_coherence=min_coherence), X)
         self.n_issues_ = self.centroids_.shape[0]
         self.labels_ = self.predict(tokens)
         self.describe(X_all[nonempty])
         return self
 
-    def fit_predict(self, token_lists: Iterable[Sequence[str]] | pd.Series, y=None, **fit_params) -> np.ndarray:
+    def fit_predict(self, token_lists: TokenCodes | Iterable[Sequence[str]] | pd.Series, y=None, **fit_params) -> np.ndarray:
         """``fit(token_lists, **fit_params).labels_``."""
         return self.fit(token_lists, **fit_params).labels_
 
-    def predict(self, token_lists: Iterable[Sequence[str]] | pd.Series, *, chunk_size: int = 200_000) -> np.ndarray:
+    def predict(self, token_lists: TokenCodes | Iterable[Sequence[str]] | pd.Series, *, chunk_size: int = 200_000) -> np.ndarray:
         """Issue index per document, or -1 for noise (too few tokens / far from every centroid)."""
         if not hasattr(self, "centroids_"):
             raise NotFittedError("IssueModel belum dilatih: panggil fit() sebelum predict().")
-        tokens = _as_series(token_lists)
+        tokens = TokenCodes.of(token_lists)
         out = np.full(len(tokens), -1, dtype=np.int64)
         for start in range(0, len(tokens), chunk_size):
-            chunk = tokens.iloc[start:start + chunk_size]
+            chunk = tokens.slice(start, start + chunk_size)
             X, lengths = self._encoder.transform(chunk)
             best = self._classify(np.asarray(X @ self.centroids_.T))
             out[start:start + len(chunk)] = np.where(lengths >= self.min_tokens, best, -1)
@@ -252,14 +253,14 @@ class IssueModel:
         """Issue per row of a similarity matrix, -1 for noise (see :func:`monitoring.bursts.assign`)."""
         return B.assign(similarity, self.threshold_, getattr(self, "burst_thresholds_", np.zeros(0)))
 
-    def transform(self, token_lists: Iterable[Sequence[str]] | pd.Series) -> sparse.csr_matrix:
+    def transform(self, token_lists: TokenCodes | Iterable[Sequence[str]] | pd.Series) -> sparse.csr_matrix:
         """TF-IDF matrix of the documents (same as ``vectorizer_.transform`` on their terms)."""
         if not hasattr(self, "_encoder"):
             raise NotFittedError("IssueModel belum dilatih: panggil fit() sebelum transform().")
-        return self._encoder.transform(_as_series(token_lists))[0]
+        return self._encoder.transform(TokenCodes.of(token_lists))[0]
 
     # -- fitting steps ---------------------------------------------------------------------
-    def _fit_vectorizer(self, tokens: pd.Series) -> sparse.csr_matrix:
+    def _fit_vectorizer(self, tokens: TokenCodes) -> sparse.csr_matrix:
         if len(tokens) < 2:
             raise ModelError("Terlalu sedikit unggahan berisi teks untuk mencari isu (minimal 2).")
         try:
@@ -373,12 +374,6 @@ def _noise_threshold(similarity: np.ndarray, coherent: np.ndarray, floor: float 
     best = int(np.argmin(coherent_below + incoherent_above))
     cut = min(similarity[order][min(best, len(order) - 1)], np.quantile(similarity[coherent], max_loss))
     return float(max(cut, floor))
-
-
-def _as_series(token_lists) -> pd.Series:
-    if isinstance(token_lists, pd.Series):
-        return token_lists.reset_index(drop=True).map(lambda t: t if isinstance(t, (list, tuple, np.ndarray)) else [])
-    return pd.Series([list(t) if t is not None else [] for t in token_lists], dtype=object)
 
 
 def _centroids(X: sparse.csr_matrix, assigned: np.ndarray) -> np.ndarray:

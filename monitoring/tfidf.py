@@ -18,11 +18,11 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from monitoring.dedup import token_arrays
 from monitoring.issue_labels import document_terms
+from monitoring.token_codes import TokenCodes
 
 
-def fit_tfidf(tokens: pd.Series, *, min_df: int | float = 1, max_df: int | float = 1.0,
+def fit_tfidf(tokens: TokenCodes | pd.Series, *, min_df: int | float = 1, max_df: int | float = 1.0,
               max_features: int | None = None) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
     """Fit a sublinear, L2-normalised TF-IDF on the unigrams and bigrams of ``tokens``.
 
@@ -50,7 +50,7 @@ def fit_tfidf(tokens: pd.Series, *, min_df: int | float = 1, max_df: int | float
     return vectorizer, _weigh(counts, vectorizer.idf_)
 
 
-def document_frequencies(tokens: pd.Series, *, min_df: int = 1) -> pd.Series:
+def document_frequencies(tokens: TokenCodes | pd.Series, *, min_df: int = 1) -> pd.Series:
     """Documents holding each unigram / bigram of ``tokens`` (at least ``min_df``), by term."""
     counts, names = _term_counts(tokens)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
@@ -78,13 +78,12 @@ def extend_vocabulary(vectorizer: TfidfVectorizer, document_frequency: pd.Series
     return len(new)
 
 
-def _term_counts(tokens: pd.Series):
+def _term_counts(tokens: TokenCodes | pd.Series):
     """(document x term count matrix, column numbers -> term strings) over unigrams and bigrams."""
-    flat, lengths = token_arrays(tokens)
-    n_docs = len(lengths)
-    doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    word, words = pd.factorize(flat)
-    word = word.astype(np.int64)
+    tokens = TokenCodes.of(tokens)
+    n_docs = len(tokens)
+    doc = tokens.documents
+    word, words = tokens.local()  # columns in order of first appearance, whatever the vocabulary
     pair = doc[1:] == doc[:-1]
     pair_keys, pair_index = pd.factorize(word[:-1][pair] * len(words) + word[1:][pair])
     rows = np.concatenate([doc, doc[:-1][pair]])
@@ -149,12 +148,12 @@ class TermEncoder:
         self.idf = vectorizer.idf_.astype(np.float32)
         self.n_terms = len(vocabulary)
 
-    def transform(self, tokens: pd.Series) -> tuple[sparse.csr_matrix, np.ndarray]:
+    def transform(self, tokens: TokenCodes | pd.Series) -> tuple[sparse.csr_matrix, np.ndarray]:
         """(TF-IDF matrix, token count per document)."""
-        flat, lengths = token_arrays(tokens)
-        doc = np.repeat(np.arange(len(lengths)), lengths)
-        codes, uniques = pd.factorize(flat)
-        word = self.words.get_indexer(uniques)[codes] if len(flat) else np.zeros(0, dtype=np.int64)
+        tokens = TokenCodes.of(tokens)
+        lengths, doc = tokens.lengths, tokens.documents
+        word = (self.words.get_indexer(tokens.vocabulary)[tokens.codes] if len(tokens.codes)
+                else np.zeros(0, dtype=np.int64))
         uni = np.where(word >= 0, self.unigram_column[word], -1)
         same_doc = doc[1:] == doc[:-1]
         both = same_doc & (word[1:] >= 0) & (word[:-1] >= 0)

@@ -122,7 +122,7 @@ def test_many_posts_stay_fast_and_correct():
     [["harga", "bbm"], None, ("naik",), np.array(["lagi"], dtype=object)],     # mixed, as frames built in code
 ])
 def test_token_arrays_flattens_every_kind_of_row(rows):
-    from monitoring.dedup import token_arrays
+    from monitoring.token_codes import token_arrays
 
     flat, lengths = token_arrays(pd.Series(rows, dtype=object))
     expected = [w for r in rows if r is not None for w in r]
