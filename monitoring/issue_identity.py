@@ -273,6 +273,7 @@ def detect_issues(
     edits: Sequence[IssueEdit] = (),
     model: IssueModel | None = None,
     normaliser: Normaliser | None = None,
+    tokens: TokenCodes | None = None,
 ) -> IssueDetection:
     """The issue stage: dedup ▸ fit on one post per group ▸ labels ▸ stable ids ▸ edits.
 
@@ -284,6 +285,8 @@ def detect_issues(
         edits: analyst edits, oldest first.
         model: an unfitted, configured :class:`IssueModel` (default settings when None).
         normaliser: keyword normaliser for split queries (``monitoring.text.tokenize_query``).
+        tokens: the posts' :data:`schema.TOKENS` as :class:`TokenCodes` (rows in ``posts`` order)
+            when the caller has them (e.g. :func:`monitoring.storage.query_df_with_codes`).
 
     Returns:
         Posts with :data:`schema.ISSUE_ID` (null = noise), the updated registry, the fitted
@@ -292,7 +295,8 @@ def detect_issues(
     # 0. a canonical order (by post key): the same posts give the same issues in whatever order they come
     order = _canonical_order(posts)
     posts = posts.iloc[order]
-    tokens = TokenCodes.of(posts[schema.TOKENS])  # once for dedup, the fit and its assignment
+    # once for dedup, the fit and its assignment
+    tokens = TokenCodes.of(posts[schema.TOKENS]) if tokens is None else tokens.take(order).renumbered()
     if schema.DUP_GROUP not in posts:
         posts = add_duplicate_groups(posts, codes=tokens)
     # 1. one document per duplicate group: copies count for volume, not for clustering

@@ -34,10 +34,13 @@ def _load_posts(con: duckdb.DuckDBPyConnection, condition: str = "", params: lis
     """Enriched posts with the issue stage's columns (and ``extra`` SQL columns): all, those matching
     ``condition`` (SQL after the join of ``posts p`` and ``enrichment e``), or only those without an
     issue row."""
+    return storage.query_df(con, _posts_sql(condition, unassigned, extra), params)
+
+
+def _posts_sql(condition: str = "", unassigned: bool = False, extra: tuple[str, ...] = ()) -> str:
     columns = ", ".join([f"p.{c}" if c not in (S.TOKENS,) else f"e.{c}" for c in POST_COLUMNS] + list(extra))
     posts = f"(SELECT * FROM posts ANTI JOIN post_issues USING ({S.POST_KEY}))" if unassigned else "posts"
-    return storage.query_df(con, f"SELECT {columns} FROM {posts} p JOIN enrichment e USING ({S.POST_KEY}) "
-                                 f"{condition}", params)
+    return f"SELECT {columns} FROM {posts} p JOIN enrichment e USING ({S.POST_KEY}) {condition}"
 
 
 def load_registry(con: duckdb.DuckDBPyConnection) -> IssueRegistry:
@@ -65,10 +68,10 @@ def query_normaliser(con: duckdb.DuckDBPyConnection):
 
 def fit_issues(con: duckdb.DuckDBPyConnection, *, n_issues: int | None = None) -> tuple[int, int]:
     """Re-cluster every enriched post; returns (issues, posts assigned to an issue)."""
-    posts = _load_posts(con)
+    posts, tokens = storage.query_df_with_codes(con, _posts_sql())
     if posts.empty:
         return 0, 0
-    detection = detect_issues(posts, registry=load_registry(con), edits=load_edits(con),
+    detection = detect_issues(posts, tokens=tokens, registry=load_registry(con), edits=load_edits(con),
                               model=IssueModel(n_issues=n_issues or None), normaliser=query_normaliser(con))
     blob = pickle.dumps(detection.model, protocol=pickle.HIGHEST_PROTOCOL)  # ~7x faster than joblib here
     with storage.transaction(con):

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from monitoring import schema as S
 from monitoring.errors import UserError
+from monitoring.token_codes import TokenCodes
 
 # Serialises every write in this process (imports, analysis, settings edits).
 WRITE_LOCK = threading.RLock()
@@ -224,26 +225,40 @@ def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None 
     object array of str per row, but every distinct word is one shared str object: for 1M posts
     with 23M tokens that is ~0.3 GB instead of ~2 GB of separate strings.
     """
+    return _query(con, sql, params)[0]
+
+
+def query_df_with_codes(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None, *,
+                        column: str = S.TOKENS) -> tuple[pd.DataFrame, TokenCodes]:
+    """:func:`query_df`, and the text-list ``column`` also as :class:`TokenCodes` (rows in the
+    frame's order), read off the same dictionary encoding: no second pass over the words."""
+    frame, codes = _query(con, sql, params, codes_of=column)
+    return frame, codes if codes is not None else TokenCodes.of(frame[column])
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None,
+           codes_of: str | None = None) -> tuple[pd.DataFrame, TokenCodes | None]:
     cursor = con.cursor()
     try:
         if not sql.lstrip().upper().startswith(("SELECT", "WITH", "FROM")):
-            return cursor.execute(sql, params or []).df()
+            return cursor.execute(sql, params or []).df(), None
         relation = cursor.sql(sql, params=params or None)
         lists = [name for name, kind in zip(relation.columns, relation.types) if str(kind) == "VARCHAR[]"]
         if not lists:
-            return relation.df()
+            return relation.df(), None
         # in batches: the whole result never exists twice (DuckDB/Arrow and pandas) at once,
         # which for the issue stage's 1M posts peaked at ~1.2 GB above the frame itself
         converter = con.cursor()  # the reader keeps `cursor` busy until its last batch
+        encoded: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         try:
-            parts = [_batch_frame(converter, batch, lists)
+            parts = [_batch_frame(converter, batch, lists, codes_of, encoded)
                      for batch in relation.to_arrow_reader(QUERY_BATCH_ROWS)]
         finally:
             converter.close()
         if not parts:
-            return relation.df()
+            return relation.df(), None
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        return frame.loc[:, list(relation.columns)]
+        return frame.loc[:, list(relation.columns)], _merged_codes(encoded) if encoded else None
     finally:
         cursor.close()
 
@@ -251,25 +266,30 @@ def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None 
 QUERY_BATCH_ROWS = 200_000
 
 
-def _batch_frame(converter: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, lists: list[str]) -> pd.DataFrame:
+def _batch_frame(converter: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, lists: list[str],
+                 codes_of: str | None = None, encoded: list | None = None) -> pd.DataFrame:
     """One batch as a frame: other columns converted by DuckDB (same dtypes as ``.df()``), text
-    lists by :func:`_shared_string_lists`."""
+    lists by :func:`_shared_string_lists` (the ``codes_of`` column's encoding appended to ``encoded``)."""
     table = pa.Table.from_batches([batch])
     frame = converter.from_arrow(table.drop_columns(lists)).df() if len(lists) < table.num_columns \
         else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
     for name in lists:
-        frame[name] = _shared_string_lists(table.column(name))
+        frame[name] = _shared_string_lists(table.column(name), encoded if name == codes_of else None)
     return frame
 
 
-def _shared_string_lists(column: pa.ChunkedArray) -> np.ndarray:
+def _shared_string_lists(column: pa.ChunkedArray, encoded_out: list | None = None) -> np.ndarray:
     """Object array with one ``ndarray`` of str per row (``pd.NA`` for a null list), like
-    DuckDB's ``.df()``; the rows are views into one array of shared (dictionary) strings."""
+    DuckDB's ``.df()``; the rows are views into one array of shared (dictionary) strings.
+    ``encoded_out`` receives (word codes, lengths, words) of the column."""
     column = column.combine_chunks()
     lengths = pc.fill_null(pc.list_value_length(column), 0).to_numpy(zero_copy_only=False)
     encoded = pc.dictionary_encode(pc.list_flatten(column))
     words = np.array(encoded.dictionary.to_pylist() + [None], dtype=object)
-    values = words[pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy(zero_copy_only=False)]
+    indices = pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    if encoded_out is not None:
+        encoded_out.append((indices, lengths.astype(np.int64, copy=False), words))
+    values = words[indices]
     bounds = np.concatenate(([0], np.cumsum(lengths)))
     rows = np.empty(len(column), dtype=object)
     for i in range(len(column)):
@@ -277,6 +297,17 @@ def _shared_string_lists(column: pa.ChunkedArray) -> np.ndarray:
     if column.null_count:
         rows[column.is_null().to_numpy(zero_copy_only=False)] = pd.NA
     return rows
+
+
+def _merged_codes(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> TokenCodes:
+    """One :class:`TokenCodes` from per-batch dictionary encodings (each batch has its own)."""
+    numbers, vocabulary = pd.factorize(np.concatenate([words for _, _, words in batches]), use_na_sentinel=False)
+    codes, offset = [], 0
+    for indices, _, words in batches:
+        codes.append(numbers[offset:offset + len(words)][indices])
+        offset += len(words)
+    return TokenCodes(np.concatenate(codes).astype(np.int64, copy=False),
+                      np.concatenate([lengths for _, lengths, _ in batches]), np.asarray(vocabulary, dtype=object))
 
 
 def query_value(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:

@@ -91,3 +91,10 @@ class TokenCodes:
         the documents were taken from."""
         codes, used = pd.factorize(self.codes)
         return codes.astype(np.int64, copy=False), self.vocabulary[used]
+
+    def renumbered(self) -> TokenCodes:
+        """The same documents, words numbered by first appearance (:meth:`local`), as :meth:`of`
+        numbers a column of token lists: results that depend on the numbering (MinHash) are the
+        same whatever vocabulary the codes came with."""
+        codes, words = self.local()
+        return TokenCodes(codes, self.lengths, words)

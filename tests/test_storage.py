@@ -129,3 +129,9 @@ def test_query_df_reads_text_lists_in_batches_with_the_same_result(tmp_path, mon
         [["harga", "beras", "naik"], None, [], ["beras", None, "mahal"], ["banjir"]]
     pd.testing.assert_frame_equal(batched.drop(columns="words"), whole.drop(columns="words"))
     assert storage.query_df(con, "SELECT * FROM t WHERE k > 9").empty
+    frame, codes = storage.query_df_with_codes(con, "SELECT * FROM t ORDER BY k", column="words")
+    pd.testing.assert_frame_equal(frame, batched)
+    words = [list(codes.vocabulary[codes.codes[s:s + n]]) for s, n in zip(codes.starts, codes.lengths)]
+    assert [[w if isinstance(w, str) else None for w in doc] for doc in words] == \
+        [["harga", "beras", "naik"], [], [], ["beras", None, "mahal"], ["banjir"]]
+    assert len(set(codes.vocabulary)) == len(codes.vocabulary)          # one code per word across batches
