@@ -304,9 +304,9 @@ def _merged_codes(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> T
     numbers, vocabulary = pd.factorize(np.concatenate([words for _, _, words in batches]), use_na_sentinel=False)
     codes, offset = [], 0
     for indices, _, words in batches:
-        codes.append(numbers[offset:offset + len(words)][indices])
+        codes.append(numbers[offset:offset + len(words)].astype(np.int32)[indices])
         offset += len(words)
-    return TokenCodes(np.concatenate(codes).astype(np.int64, copy=False),
+    return TokenCodes(np.concatenate(codes).astype(np.int32, copy=False),
                       np.concatenate([lengths for _, lengths, _ in batches]), np.asarray(vocabulary, dtype=object))
 
 

@@ -84,6 +84,7 @@ def _term_counts(tokens: TokenCodes | pd.Series):
     n_docs = len(tokens)
     doc = tokens.documents
     word, words = tokens.local()  # columns in order of first appearance, whatever the vocabulary
+    word = word.astype(np.int64, copy=False)  # pair keys below are word x vocabulary size
     pair = doc[1:] == doc[:-1]
     pair_keys, pair_index = pd.factorize(word[:-1][pair] * len(words) + word[1:][pair])
     rows = np.concatenate([doc, doc[:-1][pair]])

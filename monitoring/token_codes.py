@@ -41,7 +41,7 @@ class TokenCodes:
     The vocabulary may hold words that no document of a subset uses.
     """
 
-    codes: np.ndarray       # int64, every document's tokens in order
+    codes: np.ndarray       # int32 (half the memory of 1M posts' 23M tokens), every document's tokens in order
     lengths: np.ndarray     # int64, tokens per document
     vocabulary: np.ndarray  # object array of str
 
@@ -54,7 +54,7 @@ class TokenCodes:
             tokens = pd.Series(list(tokens), dtype=object)
         flat, lengths = token_arrays(tokens)
         codes, vocabulary = pd.factorize(flat)
-        return cls(codes.astype(np.int64, copy=False), lengths, np.asarray(vocabulary, dtype=object))
+        return cls(codes.astype(np.int32), lengths, np.asarray(vocabulary, dtype=object))
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -97,4 +97,4 @@ class TokenCodes:
         numbers a column of token lists: results that depend on the numbering (MinHash) are the
         same whatever vocabulary the codes came with."""
         codes, words = self.local()
-        return TokenCodes(codes, self.lengths, words)
+        return TokenCodes(codes.astype(np.int32), self.lengths, words)
