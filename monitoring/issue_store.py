@@ -151,14 +151,17 @@ def _comparable(values: pd.Series) -> pd.Series:
 
 def _baseline_documents(con: duckdb.DuckDBPyConnection, before: pd.Timestamp, size: int, seed: int) -> pd.Series:
     """Token lists of a random sample of at most ``size`` duplicate groups whose first post is at or
-    before ``before`` (the baseline the new window is compared with)."""
+    before ``before`` (the baseline the new window is compared with). The sample is picked by a
+    seeded hash of the post key, not DuckDB's reservoir sample, whose rows vary between runs with
+    the parallel scan: the same store gives the same new issues every time."""
     rows = storage.query_df(con, f"""
         WITH firsts AS (
             SELECT arg_min(i.{S.POST_KEY}, p.{S.CREATED_AT}) AS {S.POST_KEY}, min(p.{S.CREATED_AT}) AS first_at
             FROM posts p JOIN post_issues i USING ({S.POST_KEY}) GROUP BY i.{S.DUP_GROUP}),
-        picked AS (SELECT {S.POST_KEY} FROM (SELECT {S.POST_KEY} FROM firsts WHERE first_at <= ?)
-                   USING SAMPLE reservoir({int(size)} ROWS) REPEATABLE ({int(seed)}))
-        SELECT e.{S.TOKENS} FROM picked JOIN enrichment e USING ({S.POST_KEY}) ORDER BY {S.POST_KEY}""", [before])
+        picked AS (SELECT {S.POST_KEY} FROM firsts WHERE first_at <= ?
+                   ORDER BY hash({S.POST_KEY} || ?) LIMIT {int(size)})
+        SELECT e.{S.TOKENS} FROM picked JOIN enrichment e USING ({S.POST_KEY}) ORDER BY {S.POST_KEY}""",
+                            [before, str(seed)])
     return rows[S.TOKENS]
 
 
