@@ -225,6 +225,7 @@ def _decode_error(data: bytes, codec: str) -> tuple[int, str] | None:
 
 def _read_text(data: bytes, name: str, ext: str, encoding: str | None, delimiter: str | None) -> RawTable:
     codec = detect_encoding(data, encoding)
+    data, cleaned = _without_stray_nuls(data, codec)
     sample = data[:SAMPLE_BYTES].decode(codec, errors="ignore")
     _reject_binary(sample, name)
     start = sample.lstrip("\ufeff \t\r\n")[:1]
@@ -233,11 +234,27 @@ def _read_text(data: bytes, name: str, ext: str, encoding: str | None, delimiter
     if ext in ("json", "jsonl", "ndjson") or start in "[{":
         try:
             frame, fmt, notes = _read_json(data.decode(codec), ext, name)
-            return RawTable(frame, fmt, codec, None, warnings=notes)
+            return RawTable(frame, fmt, codec, None, warnings=cleaned + notes)
         except UnreadableFileError:
             if ext in ("json", "jsonl", "ndjson"):
                 raise
-    return _read_csv(data, codec, sample, delimiter, name, truncated=len(data) > SAMPLE_BYTES)
+    table = _read_csv(data, codec, sample, delimiter, name, truncated=len(data) > SAMPLE_BYTES)
+    table.warnings[:0] = cleaned
+    return table
+
+
+NUL_SHARE = 0.001  # at most this share of NUL bytes is a damaged text export, not a binary file
+
+
+def _without_stray_nuls(data: bytes, codec: str) -> tuple[bytes, list[str]]:
+    """Replace a few NUL bytes in text of a single-byte or UTF-8 encoding by spaces (a damaged
+    export: one in a post should not refuse the whole file); returns the bytes and an Indonesian note."""
+    if b"\x00" not in data or codec.replace("_", "-").lower().startswith(("utf-16", "utf-32")):
+        return data, []
+    count = data.count(b"\x00")
+    if count > NUL_SHARE * len(data):
+        return data, []  # binary: _reject_binary says so
+    return data.replace(b"\x00", b" "), [f"{count} karakter NUL (\\x00) yang rusak diganti spasi."]
 
 
 def _reject_binary(sample: str, name: str) -> None:
@@ -416,7 +433,7 @@ def _json_frame(records: list[dict], name: str) -> pd.DataFrame:
 
 def _flatten(value: dict, prefix: str, out: dict) -> None:
     for key, item in value.items():
-        column = f"{prefix}{key}"
+        column = _valid_text(f"{prefix}{key}")
         if isinstance(item, dict) and item:
             _flatten(item, column + ".", out)
         else:
@@ -427,12 +444,21 @@ def _json_text(item: object) -> str | None:
     if item is None or item == "" or item == {}:
         return None
     if isinstance(item, str):
-        return item
+        return _valid_text(item)
     if isinstance(item, bool):
         return "true" if item else "false"
     if isinstance(item, (int, float)):
         return str(item)
-    return json.dumps(item, ensure_ascii=False)
+    return _valid_text(json.dumps(item, ensure_ascii=False))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_text(text: str) -> str:
+    """``text`` without lone UTF-16 surrogates: JSON can escape half an emoji (``\\ud83d``, left
+    by a scraper that cut a post inside one), which no UTF-8 text, DuckDB or Arrow can hold."""
+    return _LONE_SURROGATE.sub("", text) if _LONE_SURROGATE.search(text) else text
 
 
 # --- XLSX --------------------------------------------------------------------------------

@@ -185,6 +185,36 @@ def test_jsonl_bad_line_is_skipped_with_warning():
     assert "baris 2" in table.warnings[0]
 
 
+@pytest.mark.parametrize("filename", ["cut.json", "cut.jsonl"])
+def test_json_with_half_an_emoji_is_read_and_stored(filename, tmp_path):
+    """A scraper that cuts a post inside an emoji leaves a lone surrogate escape (\\ud83d): the
+    rest of the post is kept, valid pairs stay emoji, and the store accepts the text."""
+    import pandas as pd
+
+    from monitoring import imports, storage
+
+    records = (b'{"id": "1", "text": "harga beras naik \\ud83d", "user": {"name": "a\\udc00"}},'
+               b'{"id": "2", "text": "mantap \\ud83d\\ude00", "tags": ["x\\udfff"]}')
+    data = b"[" + records + b"]" if filename.endswith(".json") else records.replace(b"},{", b"}\n{")
+    table = read_table(data, filename)
+    assert table.frame["text"].tolist() == ["harga beras naik ", "mantap \U0001F600"]
+    assert table.frame["user.name"].tolist()[0] == "a" and table.frame["tags"].tolist()[1] == '["x"]'
+    con = storage.connect(tmp_path / "s.duckdb")
+    summary = imports.import_file(con, data, filename, now=pd.Timestamp("2026-11-21", tz="UTC"))
+    assert summary.rows_imported == 2
+    con.close()
+
+
+def test_a_few_stray_nul_bytes_do_not_refuse_a_csv():
+    rows = "".join(f"{i},2026-11-20T01:00:00Z,harga beras naik di pasar {i},andi{i}\n" for i in range(2, 60))
+    data = ("id_str,created_at,full_text,username\n1,2026-11-20T01:00:00Z,harga\x00beras naik,andi\n" + rows).encode()
+    table = read_table(data, "rusak.csv")
+    assert table.frame["full_text"].tolist()[0] == "harga beras naik"
+    assert any("NUL" in w for w in table.warnings)
+    with pytest.raises(UnreadableFileError):                    # mostly NULs: still a binary file
+        read_table(b"\x00\x01" * 500 + data, "biner.csv")
+
+
 def test_parquet_columns_become_text():
     frame = pd.DataFrame({"id": pd.array([1735190472912437290, None], dtype="Int64"),
                           "created_at": pd.to_datetime(["2023-12-14 06:08:55", None]).tz_localize("UTC"),
