@@ -30,6 +30,7 @@ from typing import IO, Any, Iterable, Iterator
 import pandas as pd
 
 from monitoring import schema as S
+from monitoring.children import start_python
 
 ENRICHMENT_COLUMNS = (
     S.POST_KEY, S.CLEAN_TEXT, S.TOKENS, S.HASHTAGS, S.MENTIONS, S.SENTIMENT, S.SENTIMENT_SCORE,
@@ -181,15 +182,11 @@ class _Worker:
     """One worker process; :meth:`enrich` returns None once the process has failed."""
 
     def __init__(self, settings: EnrichmentSettings):
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, (root, env.get("PYTHONPATH"))))
         self.proc: subprocess.Popen | None = None
         self._settings: EnrichmentSettings | None = settings  # sent with the first chunk
         try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-c", "from monitoring.enrichment import serve; serve()"], env=env,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self.proc = start_python(["-c", "from monitoring.enrichment import serve; serve()"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError:  # no subprocesses here (sandbox)
             self.proc = None
 

@@ -27,7 +27,8 @@ import sys
 import threading
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
+
+from monitoring.children import start_python
 
 # Worker processes start once this many new words wait for stemming: below it, one process is
 # as fast as starting workers (measured on the 2-core machine, benchmarks/bench_text.py).
@@ -265,12 +266,8 @@ class _Worker:
     """
 
     def __init__(self):
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, (root, env.get("PYTHONPATH"))))
-        self.proc = subprocess.Popen([sys.executable, "-m", "monitoring.stemming"], env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+        self.proc = start_python(["-m", "monitoring.stemming"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
         self.words: list[str] = []
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._output: list[str] = []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -113,3 +114,18 @@ def test_a_failing_sentiment_model_leaves_no_stemming_workers(monkeypatch):
     with pytest.raises(RuntimeError):
         enrichment.enrich_posts(posts, enrichment.EnrichmentSettings(sentiment_model=Broken()))
     assert finished == [True]
+
+
+def test_worker_processes_import_this_checkout_whatever_the_working_directory(tmp_path, monkeypatch):
+    import subprocess
+
+    from monitoring import children
+
+    (tmp_path / "monitoring").mkdir()                     # another checkout where the app was started
+    (tmp_path / "monitoring" / "__init__.py").write_text("raise ImportError('the other checkout')\n")
+    monkeypatch.chdir(tmp_path)
+    child = children.start_python(["-c", "import monitoring; print(monitoring.__file__)"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert Path(out.strip()).resolve().parent.parent == children.ROOT
