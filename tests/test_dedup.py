@@ -128,3 +128,16 @@ def test_token_arrays_flattens_every_kind_of_row(rows):
     expected = [w for r in rows if r is not None for w in r]
     assert flat.dtype == object and flat.tolist() == expected
     assert lengths.tolist() == [0 if r is None else len(r) for r in rows]
+
+
+def test_minhash_in_threads_equals_one_pass(monkeypatch):
+    from monitoring import dedup
+
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(2, 30, 3000)
+    codes = rng.integers(0, 500, int(lengths.sum()))
+    docs = np.sort(rng.choice(3000, 2500, replace=False))
+    one = dedup._minhash(codes, lengths, docs, 0)
+    monkeypatch.setattr(dedup, "MIN_DOCS_PER_THREAD", 10)
+    monkeypatch.setattr(dedup, "_hashing_threads", lambda: 3)   # uneven parts, one more than the cores
+    assert np.array_equal(dedup._minhash(codes, lengths, docs, 0), one)
