@@ -26,6 +26,7 @@ import pandas as pd
 from monitoring import plan, queries, schema as S, signals as sg
 from monitoring.dates import as_utc
 from monitoring.errors import UserError
+from monitoring.formatting import fmt_int, fmt_pct
 from monitoring.queries import Filters
 from monitoring.storage import query_df
 
@@ -140,36 +141,6 @@ class Briefing:
             sg.SCORE_EXPLANATION,
             f"{self.generated_label}, PantauIsu.",
         ]
-
-
-# --- formatting (plain text, Indonesian) --------------------------------------------------------------
-def fmt_int(value: object) -> str:
-    """12345 -> '12.345'; missing -> '0'."""
-    try:
-        return f"{int(value):,}".replace(",", ".")
-    except (TypeError, ValueError):
-        return "0"
-
-
-def fmt_pct(value: object, *, signed: bool = False) -> str:
-    """0.123 -> '12,3%' (signed: '+12,3%'); missing -> '–'."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    if number != number:  # NaN
-        return "–"
-    text = f"{number * 100:{'+' if signed else ''}.1f}%"
-    return text.replace(".", ",")
-
-
-def fmt_score(value: object) -> str:
-    """Emerging score with one decimal: 45.125 -> '45,1'; missing -> '–'."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    return "–" if number != number else f"{number:.1f}".replace(".", ",")
 
 
 def local_time(stamp: pd.Timestamp, timezone: str) -> pd.Timestamp:

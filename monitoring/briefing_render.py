@@ -20,9 +20,9 @@ from plotly.subplots import make_subplots
 
 from monitoring import charts, exports, schema as S, signals as sg
 from monitoring.briefing import (LABEL, NAME, RANK, REGION_CODE, REGION_NAME, REGION_POSTS, SHARE,
-                                 TOP_REGIONS, VALUE, Briefing, fmt_int, fmt_pct,
-                                 fmt_score)
+                                 TOP_REGIONS, VALUE, Briefing)
 from monitoring.errors import UserError
+from monitoring.formatting import fmt_int, fmt_pct, fmt_score
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from monitoring.emerging import refresh_alerts
 from monitoring.enrichment import (ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, rules_fingerprint,
                                    worker_count)
 from monitoring.facts import FACTS_REBUILD_SHARE, record_change, refresh_facts
+from monitoring.formatting import fmt_int
 from monitoring.issue_refresh import REFIT_AFTER
 from monitoring.issue_store import assign_issues, fit_issues, load_issue_model, refresh_issues
 from monitoring.sentiment_store import active_sentiment_model
@@ -48,20 +49,16 @@ class AnalysisReport:
 
     def message(self) -> str:
         """What the run did, for the analyst (Bahasa Indonesia)."""
-        done = f"Analisis selesai: {_count(self.enriched)} unggahan baru diproses"
+        done = f"Analisis selesai: {fmt_int(self.enriched)} unggahan baru diproses"
         if self.renewed:
             done = (f"Aturan pemrosesan teks bawaan berubah sejak analisis terakhir (pembaruan aplikasi), "
-                    f"jadi semua unggahan diproses ulang. Analisis selesai: {_count(self.enriched)} unggahan diproses")
-        issues = f"{_count(self.issues)} isu, {_count(self.new_issues)} bertanda Baru."
+                    f"jadi semua unggahan diproses ulang. Analisis selesai: {fmt_int(self.enriched)} unggahan diproses")
+        issues = f"{fmt_int(self.issues)} isu, {fmt_int(self.new_issues)} bertanda Baru."
         if self.refit:
             return f"{done}; isu dikelompokkan ulang dari semua unggahan · {issues}"
         if self.refreshed:
             return f"{done}; hari terbaru diperiksa untuk isu baru tanpa mengelompokkan ulang · {issues}"
         return f"{done} dan dimasukkan ke isu yang ada · {issues}"
-
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _silent(fraction: float, message: str) -> None:
@@ -156,12 +153,12 @@ def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silen
              f"ANTI JOIN enrichment e USING ({S.POST_KEY}) WHERE p.rowid >= ? AND p.rowid < ?", [lo, hi])
         for lo, hi in zip(bounds[:-1], bounds[1:]))
     done = 0
-    progress(0.0, f"Memproses teks 0/{_count(total)} unggahan…")
+    progress(0.0, f"Memproses teks 0/{fmt_int(total)} unggahan…")
     with EnrichmentPool(settings, workers) as pool:
         for rows, new_stems in pool.map(chunks):
             _store_enrichment(con, rows, new_stems, patch_facts=patch)
             done += len(rows)
-            progress(0.7 * done / total, f"Memproses teks {_count(done)}/{_count(total)} unggahan…")
+            progress(0.7 * done / total, f"Memproses teks {fmt_int(done)}/{fmt_int(total)} unggahan…")
     return done
 
 
@@ -208,7 +205,7 @@ def _forget_stale_enrichment(con: duckdb.DuckDBPyConnection) -> bool:
     and edits are kept: the re-fit that follows maps the issues onto them."""
     if storage.get_state(con, RULES_STATE) == rules_fingerprint():
         return False
-    stale = enrichment_is_stale(con)
+    stale = _has_enrichment(con)  # none yet: nothing to redo, only the fingerprint to remember
     with storage.transaction(con):
         if stale:
             _delete_enrichment(con)
@@ -219,9 +216,11 @@ def _forget_stale_enrichment(con: duckdb.DuckDBPyConnection) -> bool:
 def enrichment_is_stale(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether stored enrichment was made under other built-in rules than this release's (or by
     a release before fingerprints): the next :func:`analyze` re-processes every post."""
-    if storage.get_state(con, RULES_STATE) == rules_fingerprint():
-        return False
-    return bool(storage.query_value(con, "SELECT count(*) FROM enrichment"))
+    return storage.get_state(con, RULES_STATE) != rules_fingerprint() and _has_enrichment(con)
+
+
+def _has_enrichment(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(storage.query_value(con, "SELECT EXISTS (SELECT 1 FROM enrichment)"))
 
 
 def _newer_than_window(con: duckdb.DuckDBPyConnection, model) -> str | None:

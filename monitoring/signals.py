@@ -28,6 +28,7 @@ import pandas as pd
 
 from monitoring import schema
 from monitoring.dates import as_utc
+from monitoring.formatting import fmt_number
 
 def _stats():
     from scipy import stats  # ~1 s to import: only when scores are computed
@@ -236,12 +237,6 @@ def region_name(code: object) -> str:
 def where_text(code: object) -> str:
     """'tingkat nasional' or the region's name, for explanations."""
     return "tingkat nasional" if str(code) == schema.NATIONAL_CODE else region_name(code)
-
-
-def fmt_number(value: float) -> str:
-    """Indonesian number: 1.234 and 0,4."""
-    text = f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:,.1f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _pct(share: float) -> str:

@@ -13,8 +13,9 @@ import pandas as pd
 
 from monitoring import schema
 from monitoring.dates import as_utc
-from monitoring.signals import (EXPLANATION, HOUR, NEGATIVE, NEGATIVE_SHARE, POSTS, check_counts, fmt_number,
-                                where_text, with_national)
+from monitoring.formatting import fmt_number
+from monitoring.signals import (EXPLANATION, HOUR, NEGATIVE, NEGATIVE_SHARE, POSTS, check_counts, where_text,
+                                with_national)
 
 # --- alert columns (beside schema.ISSUE_ID, the region column, POSTS, NEGATIVE_SHARE, EXPLANATION) ----
 RECENT_MEAN = "recent_mean"

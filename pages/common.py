@@ -15,6 +15,7 @@ import streamlit as st
 
 from monitoring import queries, region_names, schema as S, settings, storage
 from monitoring.errors import UserError
+from monitoring.formatting import fmt_int, fmt_pct  # noqa: F401 - the pages' number formats
 from monitoring.queries import Filters
 
 log = logging.getLogger("pantauisu")
@@ -166,21 +167,6 @@ def empty_state() -> None:
                     help="Membuat ±6.000 unggahan contoh (beberapa minggu, banyak provinsi) dan menganalisisnya."):
         if run_safely(lambda: load_demo_with_progress(connection())) is not None:
             st.rerun()
-
-
-def fmt_int(value: Any) -> str:
-    """Indonesian thousands separator: 12.345."""
-    try:
-        return f"{int(value):,}".replace(",", ".")
-    except (TypeError, ValueError):
-        return "0"
-
-
-def fmt_pct(value: Any) -> str:
-    try:
-        return f"{float(value) * 100:.1f}%".replace(".", ",")
-    except (TypeError, ValueError):
-        return "–"
 
 
 def show_user_error(err: UserError) -> None:

@@ -11,7 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from monitoring import briefing, briefing_cli, briefing_render as render, cli, schema as S, signals as sg, storage
+from monitoring import (briefing, briefing_cli, briefing_render as render, cli, formatting, schema as S,
+                        signals as sg, storage)
 from monitoring.briefing import LABEL, REGION_CODE, NoBriefingDataError
 from monitoring.errors import UserError
 
@@ -159,16 +160,16 @@ def test_empty_store_raises(store):
 
 
 @pytest.mark.parametrize("func, value, expected", [
-    (briefing.fmt_int, 12345, "12.345"), (briefing.fmt_int, None, "0"),
-    (briefing.fmt_pct, 0.1234, "12,3%"), (briefing.fmt_pct, None, "–"), (briefing.fmt_pct, float("nan"), "–"),
+    (formatting.fmt_int, 12345, "12.345"), (formatting.fmt_int, None, "0"),
+    (formatting.fmt_pct, 0.1234, "12,3%"), (formatting.fmt_pct, None, "–"), (formatting.fmt_pct, float("nan"), "–"),
 ])
 def test_indonesian_number_formats(func, value, expected):
     assert func(value) == expected
 
 
 def test_signed_percent_and_local_dates():
-    assert briefing.fmt_pct(0.145, signed=True) == "+14,5%"
-    assert briefing.fmt_pct(-0.5, signed=True) == "-50,0%"
+    assert formatting.fmt_pct(0.145, signed=True) == "+14,5%"
+    assert formatting.fmt_pct(-0.5, signed=True) == "-50,0%"
     assert briefing.long_date(pd.Timestamp("2026-11-20T22:17Z"), "WIB") == "Sabtu, 21 November 2026"
     assert briefing.short_time(pd.Timestamp("2026-11-20T22:17Z"), "WITA") == "21 Nov 2026 06.17"
 
@@ -302,8 +303,8 @@ def test_page_smoke_shows_key_numbers(page_db, national):
     at = AppTest.from_file(str(root / "navigation.py"), default_timeout=60).run()
     at.switch_page("pages/briefing.py").run()
     assert not at.exception
-    expected = [briefing.fmt_int(national.posts), briefing.fmt_pct(national.negative_share),
-                briefing.fmt_int(national.accounts), str(national.rising_issues)]
+    expected = [formatting.fmt_int(national.posts), formatting.fmt_pct(national.negative_share),
+                formatting.fmt_int(national.accounts), str(national.rising_issues)]
     assert [m.value for m in at.metric] == expected
     assert any(t.value.startswith(f"1. {EMERGING_LABEL}") for t in at.text)
     at.selectbox(key="briefing_region").set_value(NTT).run()
