@@ -5,6 +5,7 @@ Usage (repository root, venv active)::
     python benchmarks/bench_pipeline.py --posts 50000 --out results_50k.json      # naive vs PantauIsu
     python benchmarks/bench_pipeline.py --posts 1000000 --skip-naive --add 10000 --keep-db /tmp/pantauisu-bench/1m.duckdb
     python benchmarks/bench_pipeline.py --posts 1000000 --skip-naive --add 10000 --add-period newer
+    python benchmarks/bench_pipeline.py --posts 1000000 --skip-naive --refit      # + re-cluster the stored store
     python benchmarks/bench_pipeline.py --posts 50000 --skip-naive --profile       # pyinstrument, top costs
 
 One command runs every measurement on the same input: the posts of
@@ -140,6 +141,20 @@ def incremental(files: list[dict], db: str, memory=None) -> dict:
             "refit": bool(report.refit), "assigned": report.assigned, "analyze_stages_s": report.timings}
 
 
+def refit(db: str, memory=None) -> dict:
+    """Re-cluster every stored post of an analysed store (what *Kelompokkan ulang* does)."""
+    from benchmarks.bench_data import Clock
+    from monitoring import pipeline, storage
+
+    mark = memory.mark if memory is not None else (lambda phase: None)
+    con = storage.connect(db)
+    with Clock() as clock:
+        report = pipeline.analyze(con, refit=True, progress=lambda fraction, message: mark(_phase(message)))
+    con.close()
+    return {"analyze_s": round(clock.wall, 2), "issues": report.issues, "assigned": report.assigned,
+            "analyze_stages_s": report.timings}
+
+
 # --- measurement in a fresh process -----------------------------------------------------------
 
 def _child(args: argparse.Namespace) -> None:
@@ -158,6 +173,8 @@ def _child(args: argparse.Namespace) -> None:
             result = naive_pipeline(files)
         elif args.child == "pantauisu":
             result = pantauisu_pipeline(files, args.db, memory)
+        elif args.child == "refit":
+            result = refit(args.db, memory)
         else:
             result = incremental(files, args.db, memory)
     if profiler is not None:
@@ -197,6 +214,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--add", type=int, default=0, help="then import N more posts and re-analyse")
     parser.add_argument("--add-period", choices=("same", "newer"), default="same",
                         help="the added posts cover the stored period (default) or the 12 h after it")
+    parser.add_argument("--refit", action="store_true",
+                        help="then re-cluster the stored posts from scratch (Kelompokkan ulang / analyze --refit)")
     parser.add_argument("--keep-db", help="keep the analysed store here (e.g. for bench_dashboard.py)")
     parser.add_argument("--cache-dir", default=None, help="where generated CSV files are cached")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of the PantauIsu run")
@@ -237,12 +256,14 @@ def main(argv: list[str] | None = None) -> dict:
             from monitoring.demo import DEFAULT_END
 
             # "same": more posts of the stored period (another export of the same days), assigned
-            # to the stored issue model; "newer": posts up to 12 h after it, which analyze answers
-            # with a full re-fit (new issues can only be found by fitting)
+            # to the stored issue model; "newer": posts up to 12 h after it (a daily scrape), whose
+            # new issues analyze looks for without a re-fit (monitoring.issue_refresh)
             end = DEFAULT_END + pd.Timedelta(hours=12 if args.add_period == "newer" else 0)
             added = input_files(args.add, args.seed + 1, days=8, end=end, cache_dir=cache,
                                 tag="_newer" if args.add_period == "newer" else "_same")
             results["incremental"] = {"period": args.add_period, **measure("incremental", added, db=db)}
+        if args.refit:
+            results["refit"] = measure("refit", [], db=db)
         if args.keep_db:
             shutil.copy(db, args.keep_db)
     finally:
