@@ -19,8 +19,9 @@ def _warm_up() -> None:
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
 
-    from monitoring import charts, maps, overview  # noqa: F401
-    from pages import common  # noqa: F401
+    from monitoring.report import charts, maps  # noqa: F401
+    from monitoring.signals import overview  # noqa: F401
+    from ui import common  # noqa: F401
 
 
 @asynccontextmanager

@@ -8,7 +8,7 @@ import logging
 
 import streamlit as st
 
-from pages import common
+from ui import common
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.emerging_corpus import TRUE_ISSUE, _lines, _Slots, roughen
-from monitoring import demo_corpus as C
 from monitoring import schema as S
-from monitoring.demo import DIURNAL
+from monitoring.demo import corpus as C
+from monitoring.demo.generator import DIURNAL
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ def ensure_store(posts: int, db: Path) -> Path:
 
 def _refresh_facts(db: Path) -> None:
     """Bring the store's fact table up to date (not timed), then release the file."""
-    from monitoring import facts, storage
+    from monitoring.store import database as storage
+    from monitoring.store import facts
 
     con = storage.connect(db)
     try:
@@ -69,7 +70,8 @@ def _refresh_facts(db: Path) -> None:
 
 def filter_sets(db: Path) -> list[dict[str, str]]:
     """Several different filters (URL query parameters), each a cache miss for every page."""
-    from monitoring import facts, queries, storage
+    from monitoring.store import database as storage
+    from monitoring.store import facts, queries
 
     con = storage.connect(db)
     try:
@@ -121,7 +123,7 @@ def measure_page(page: str, params: dict[str, str], timeout: float = 300) -> tup
 
 def _forget_searches() -> None:
     """Drop the store's cached keyword matches: a new search pays its scan of the texts."""
-    from monitoring import storage
+    from monitoring.store import database as storage
 
     con = storage.connect(os.environ["PANTAUISU_DB_PATH"])  # same instance as the app's connection
     try:

@@ -2,7 +2,7 @@
 
 Input posts (:func:`realistic_posts`) combine the two seeded generators of the repository:
 
-- :func:`monitoring.demo.generate_demo_posts` gives the skeleton of every post: issue, time
+- :func:`monitoring.demo.generator.generate_demo_posts` gives the skeleton of every post: issue, time
   (diurnal, emerging issue, copy-paste campaign), author, profile location, engagement, replies;
 - :func:`benchmarks.posts_generator.generate_posts` adds the long tail: about ten more words
   per post drawn from a Zipf-like vocabulary with affixed forms, slang, English, names, typos
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.posts_generator import generate_posts  # noqa: E402
 from monitoring import schema as S  # noqa: E402
-from monitoring.demo import TWEET_HARVEST_COLUMNS, generate_demo_posts  # noqa: E402
+from monitoring.demo.generator import TWEET_HARVEST_COLUMNS, generate_demo_posts  # noqa: E402
 
 CACHE_DIR = Path(os.environ.get("PANTAUISU_BENCH_CACHE", "/tmp/pantauisu-bench"))
 

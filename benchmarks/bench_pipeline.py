@@ -19,7 +19,7 @@ workers, sampled every 50 ms (and ``ru_maxrss``).
 (a) naive: what open-source dashboards do: ``pd.read_csv`` of the files, then per post with
     ``df.apply`` a regex clean, PySastrawi's ``StopWordRemoverFactory`` stopword removal and
     ``stemmer.stem``, then ``TfidfVectorizer`` + ``KMeans(n_clusters=10)``.
-(b) PantauIsu: ``monitoring.imports.import_file`` of every file into a new DuckDB file, then
+(b) PantauIsu: ``monitoring.ingest.imports.import_file`` of every file into a new DuckDB file, then
     ``monitoring.pipeline.analyze(con)`` (enrichment, duplicate groups, issue model, stable
     ids, alerts); ``--add N`` then imports N more posts and times the incremental analysis.
 
@@ -89,7 +89,8 @@ def pantauisu_pipeline(files: list[dict], db: str, memory=None) -> dict:
     import pandas as pd
 
     from benchmarks.bench_data import Clock
-    from monitoring import pipeline, storage
+    from monitoring import pipeline
+    from monitoring.store import database as storage
 
     mark = memory.mark if memory is not None else (lambda phase: None)
     con = storage.connect(db)
@@ -106,7 +107,7 @@ def pantauisu_pipeline(files: list[dict], db: str, memory=None) -> dict:
 
 
 def _import(con, file: dict, now) -> int:
-    from monitoring import imports
+    from monitoring.ingest import imports
 
     data = Path(file["path"]).read_bytes()
     summary = imports.import_file(con, data, Path(file["path"]).name, now=now, platform=file["platform"],
@@ -126,7 +127,8 @@ def incremental(files: list[dict], db: str, memory=None) -> dict:
     import pandas as pd
 
     from benchmarks.bench_data import Clock
-    from monitoring import pipeline, storage
+    from monitoring import pipeline
+    from monitoring.store import database as storage
 
     mark = memory.mark if memory is not None else (lambda phase: None)
     con = storage.connect(db)
@@ -144,7 +146,8 @@ def incremental(files: list[dict], db: str, memory=None) -> dict:
 def refit(db: str, memory=None) -> dict:
     """Re-cluster every stored post of an analysed store (what *Kelompokkan ulang* does)."""
     from benchmarks.bench_data import Clock
-    from monitoring import pipeline, storage
+    from monitoring import pipeline
+    from monitoring.store import database as storage
 
     mark = memory.mark if memory is not None else (lambda phase: None)
     con = storage.connect(db)
@@ -253,11 +256,11 @@ def main(argv: list[str] | None = None) -> dict:
         if args.add:
             import pandas as pd
 
-            from monitoring.demo import DEFAULT_END
+            from monitoring.demo.generator import DEFAULT_END
 
             # "same": more posts of the stored period (another export of the same days), assigned
             # to the stored issue model; "newer": posts up to 12 h after it (a daily scrape), whose
-            # new issues analyze looks for without a re-fit (monitoring.issue_refresh)
+            # new issues analyze looks for without a re-fit (monitoring.issues.refresh)
             end = DEFAULT_END + pd.Timedelta(hours=12 if args.add_period == "newer" else 0)
             added = input_files(args.add, args.seed + 1, days=8, end=end, cache_dir=cache,
                                 tag="_newer" if args.add_period == "newer" else "_same")

@@ -1,4 +1,4 @@
-"""Benchmark of monitoring.text.add_tokens against a naive per-post pipeline.
+"""Benchmark of monitoring.text.cleaning.add_tokens against a naive per-post pipeline.
 
 Usage (from the repository root, venv active)::
 
@@ -28,7 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.posts_generator import generate_posts  # noqa: E402
-from monitoring import lexicons, schema, stemming, text  # noqa: E402
+from monitoring import schema  # noqa: E402
+from monitoring.text import cleaning as text
+from monitoring.text import lexicons, stemming
 
 
 def naive_tokens(posts):
@@ -123,7 +125,7 @@ def run(n_posts: int, seed: int, naive: bool, processes: int | None, repeat: int
 
 
 def verify_words(n_words: int, seed: int) -> None:
-    """Compare monitoring.stemming.stem (fast path + faster ``re``) with unpatched PySastrawi on
+    """Compare monitoring.text.stemming.stem (fast path + faster ``re``) with unpatched PySastrawi on
     every dictionary word plus ``n_words`` generated ones."""
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from monitoring import demo_corpus as C
 from monitoring import schema as S
+from monitoring.demo import corpus as C
 
 INJECTED = "injected"        # ground-truth column: True for injected posts
 TRUE_ISSUE = "true_issue"    # ground-truth topic of a background post ("noise" for chatter)

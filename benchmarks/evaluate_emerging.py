@@ -12,7 +12,7 @@ scenario's posts (:mod:`benchmarks.emerging_corpus`: 40-150 posts in the last 22
 one province through bio locations) and ``pipeline.analyze(con, refit=True)`` runs. With
 ``--mode incremental`` the store is analysed (fitted) on the background posts older than its last 24
 hours; every scenario then imports those last 24 hours with its posts and runs ``pipeline.analyze(con)``,
-which finds the new window's issues without a re-fit (:mod:`monitoring.issue_refresh`). Checked:
+which finds the new window's issues without a re-fit (:mod:`monitoring.issues.refresh`). Checked:
 
 1. the injected issue's cluster (the issue id holding most injected posts) is the top row of
    ``emerging_table`` for the scenario's province;
@@ -20,7 +20,7 @@ which finds the new window's issues without a re-fit (:mod:`monitoring.issue_ref
 3. purity: share of the cluster's posts of the last 24 hours that are injected (>= 0.5); capture:
    share of the injected posts in the cluster (reported).
 
-Backgrounds: ``demo`` = ``monitoring.demo.generate_demo_posts`` without its own emerging issue
+Backgrounds: ``demo`` = ``monitoring.demo.generator.generate_demo_posts`` without its own emerging issue
 (whose posts are the ``demo_kupang`` scenario instead), ``mixed`` = :mod:`benchmarks.background_corpus`
 (other topics, freer text, a football surge on the last evening). Scenario ``none`` injects nothing:
 it reports the top national emerging issue and the new-issue clusters the model created, to show
@@ -47,14 +47,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.emerging_corpus import DEV, HOLDOUT, HOLDOUT_B, HOLDOUT_C, SCENARIOS, inject_posts
+from benchmarks.emerging_corpus import (
+    DEV,
+    HOLDOUT,
+    HOLDOUT_B,
+    HOLDOUT_C,
+    SCENARIOS,
+    inject_posts,
+)
 from monitoring import schema as S
-from monitoring import storage
-from monitoring.emerging import emerging_table
-from monitoring.imports import import_posts_frame
-from monitoring.issue_store import load_issue_model
+from monitoring.ingest.imports import import_posts_frame
+from monitoring.issues.store import load_issue_model
 from monitoring.pipeline import analyze, enrich_new_posts
-from monitoring.queries import Filters
+from monitoring.signals.emerging import emerging_table
+from monitoring.store import database as storage
+from monitoring.store.queries import Filters
 
 SIZES = (40, 90, 150)  # injected posts, cycled over seeds
 DEMO_SCENARIO = "demo_kupang"
@@ -63,7 +70,11 @@ DEMO_SCENARIO = "demo_kupang"
 def background(name: str, seed: int, n_posts: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(background posts, the demo's own emerging posts or an empty frame)."""
     if name == "demo":
-        from monitoring.demo import EMERGING_ISSUE, TRUE_ISSUE, generate_demo_posts
+        from monitoring.demo.generator import (
+            EMERGING_ISSUE,
+            TRUE_ISSUE,
+            generate_demo_posts,
+        )
         posts = generate_demo_posts(seed=seed, n_posts=n_posts)
         own = posts[TRUE_ISSUE] == EMERGING_ISSUE
         return posts[~own].reset_index(drop=True), posts[own].reset_index(drop=True)
@@ -205,9 +216,9 @@ def scale(n_posts: int, repeat: int = 2) -> None:
     """Time fit (with its per-group times / authors / counts) + predict of every post, on ``n_posts``
     synthetic posts over 7 days (benchmarks.evaluate_issues) with two injected issues; dedup excluded."""
     from benchmarks.evaluate_issues import simple_tokens, synthetic_posts
-    from monitoring.dedup import add_duplicate_groups
-    from monitoring.issue_identity import _fit_context
-    from monitoring.issues import IssueModel
+    from monitoring.issues.dedup import add_duplicate_groups
+    from monitoring.issues.identity import _fit_context
+    from monitoring.issues.model import IssueModel
 
     start = time.perf_counter()
     posts = synthetic_posts(0, n_posts)
@@ -256,8 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_bursts:
         import functools
 
-        from monitoring import issue_store
-        from monitoring.issues import IssueModel
+        from monitoring.issues import store as issue_store
+        from monitoring.issues.model import IssueModel
         issue_store.IssueModel = functools.partial(IssueModel, burst_hours=None)
     with tempfile.TemporaryDirectory() as tmp:
         table = run(args.backgrounds, args.seeds, args.n_posts, args.split, Path(tmp), args.mode == "incremental")

@@ -6,10 +6,10 @@
 The script sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS to 1 itself (when unset) before numpy is
 imported: on the 2-core machine BLAS otherwise oversubscribes threads and timings are noisy.
 
-Corpus: ``monitoring.demo.generate_demo_posts(seed, n_posts)`` (column ``true_issue``, noise =
+Corpus: ``monitoring.demo.generator.generate_demo_posts(seed, n_posts)`` (column ``true_issue``, noise =
 ``'noise'``) when that module exists and ``--corpus demo`` is asked, else :func:`synthetic_posts`
 below (labelled topics, chatter noise, copy-paste campaigns and retweets, in Indonesian with
-slang and code-mixing). Tokens come from ``monitoring.text.add_tokens`` when it exists, else
+slang and code-mixing). Tokens come from ``monitoring.text.cleaning.add_tokens`` when it exists, else
 from :func:`simple_tokens`.
 
 Reported: NMI, ARI and purity over the posts that are neither true noise nor predicted noise
@@ -95,7 +95,7 @@ STOP = {"di", "dan", "yang", "ya", "lagi", "jadi", "buat", "ada", "aja", "sih", 
 
 
 def simple_tokens(text: str) -> list[str]:
-    """Lower-case words without a tiny stopword list: a stand-in for monitoring.text."""
+    """Lower-case words without a tiny stopword list: a stand-in for monitoring.text.cleaning."""
     return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and len(w) > 1]
 
 
@@ -176,21 +176,21 @@ def synthetic_posts(seed: int = 0, n_posts: int = 5000, *, topics: tuple[str, ..
 
 
 def load_corpus(name: str, seed: int, n_posts: int, tokenizer: str = "text") -> pd.DataFrame:
-    """The labelled corpus with tokens: ``demo`` (monitoring.demo) or ``synthetic``.
+    """The labelled corpus with tokens: ``demo`` (monitoring.demo.generator) or ``synthetic``.
 
-    ``tokenizer='text'`` uses monitoring.text.add_tokens when it exists, ``'simple'`` always
+    ``tokenizer='text'`` uses monitoring.text.cleaning.add_tokens when it exists, ``'simple'`` always
     uses :func:`simple_tokens` (fast enough to build a million-post corpus).
     """
     if name == "demo":
-        if importlib.util.find_spec("monitoring.demo") is None:
+        if importlib.util.find_spec("monitoring.demo.generator") is None:
             raise SystemExit("monitoring/demo.py does not exist yet: use --corpus synthetic")
-        from monitoring.demo import generate_demo_posts
+        from monitoring.demo.generator import generate_demo_posts
         posts = generate_demo_posts(seed=seed, n_posts=n_posts)
         posts[schema.POST_KEY] = posts[schema.PLATFORM] + ":" + posts[schema.POST_ID].astype(str)
     else:
         posts = synthetic_posts(seed, n_posts)
-    if tokenizer == "text" and importlib.util.find_spec("monitoring.text") is not None:
-        from monitoring.text import add_tokens
+    if tokenizer == "text" and importlib.util.find_spec("monitoring.text.cleaning") is not None:
+        from monitoring.text.cleaning import add_tokens
         result = add_tokens(posts.drop(columns=[schema.TOKENS], errors="ignore"))
         return result[0] if isinstance(result, tuple) else result
     if schema.TOKENS not in posts or tokenizer == "simple":
@@ -224,8 +224,8 @@ def scores(truth: pd.Series, predicted: np.ndarray) -> dict[str, float]:
 
 def run(posts: pd.DataFrame, n_issues: int | None, clusterer_name: str) -> dict[str, float]:
     """Dedup, fit on one document per group, predict every post; scores and timings."""
-    from monitoring.dedup import add_duplicate_groups
-    from monitoring.issues import IssueModel, NMFClusterer
+    from monitoring.issues.dedup import add_duplicate_groups
+    from monitoring.issues.model import IssueModel, NMFClusterer
 
     timings = {}
     start = time.perf_counter()
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-issues", type=int, default=None, help="fix k (default: automatic)")
     parser.add_argument("--clusterer", choices=("kmeans", "nmf"), default="kmeans")
     parser.add_argument("--tokenizer", choices=("text", "simple"), default="text",
-                        help="monitoring.text.add_tokens (default) or a fast lower-case split")
+                        help="monitoring.text.cleaning.add_tokens (default) or a fast lower-case split")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     posts = load_corpus(args.corpus, args.seed, args.n_posts, args.tokenizer)

@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from monitoring import schema  # noqa: E402
-from monitoring.regions import add_regions, coverage, resolve_location  # noqa: E402
+from monitoring.regions.resolve import add_regions, coverage, resolve_location  # noqa: E402
 
 SETS = {"dev": ROOT / "tests/data/locations_dev.csv", "holdout": ROOT / "tests/data/locations_holdout.csv"}
 

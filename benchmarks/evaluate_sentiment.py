@@ -29,9 +29,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from monitoring import schema as S  # noqa: E402
-from monitoring.demo import TRUE_SENTIMENT, generate_demo_posts  # noqa: E402
-from monitoring.sentiment import cross_validate_model, evaluate_model, train_model  # noqa: E402
-from monitoring.sentiment_lexicon import LexiconSentimentModel  # noqa: E402
+from monitoring.demo.generator import TRUE_SENTIMENT, generate_demo_posts  # noqa: E402
+from monitoring.sentiment.lexicon import LexiconSentimentModel  # noqa: E402
+from monitoring.sentiment.model import cross_validate_model, evaluate_model, train_model  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HASHTAGS = ("#TolakKenaikanBBM", "#infojkt", "#BansosTepatSasaran", "#PemiluDamai", "#banjir", "#KawalAPBN")

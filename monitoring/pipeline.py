@@ -2,7 +2,7 @@
 
 Per-post enrichment (text ▸ sentiment ▸ region) is computed once per post and stored; issue
 detection runs over the whole store (full re-fit), or, incrementally, looks for the new issues of
-posts newer than the stored model's window (:mod:`monitoring.issue_refresh`) or only assigns new
+posts newer than the stored model's window (:mod:`monitoring.issues.refresh`) or only assigns new
 posts to the stored issue model, so adding a small upload (or a day's scrape) to a large store
 stays fast.
 """
@@ -16,16 +16,27 @@ import pandas as pd
 import pyarrow as pa
 
 from monitoring import schema as S
-from monitoring import settings, storage
-from monitoring.dates import as_utc
-from monitoring.emerging import refresh_alerts
-from monitoring.enrichment import (ENRICHMENT_COLUMNS, EnrichmentPool, EnrichmentSettings, rules_fingerprint,
-                                   worker_count)
-from monitoring.facts import FACTS_REBUILD_SHARE, record_change, refresh_facts
+from monitoring.clock import as_utc
+from monitoring.enrichment import (
+    ENRICHMENT_COLUMNS,
+    EnrichmentPool,
+    EnrichmentSettings,
+    rules_fingerprint,
+    worker_count,
+)
 from monitoring.formatting import fmt_int
-from monitoring.issue_refresh import REFIT_AFTER
-from monitoring.issue_store import assign_issues, fit_issues, load_issue_model, refresh_issues
-from monitoring.sentiment_store import active_sentiment_model
+from monitoring.issues.refresh import REFIT_AFTER
+from monitoring.issues.store import (
+    assign_issues,
+    fit_issues,
+    load_issue_model,
+    refresh_issues,
+)
+from monitoring.sentiment.store import active_sentiment_model
+from monitoring.signals.emerging import refresh_alerts
+from monitoring.store import database as storage
+from monitoring.store import settings
+from monitoring.store.facts import FACTS_REBUILD_SHARE, record_change, refresh_facts
 
 Progress = Callable[[float, str], None]
 ENRICH_CHUNK = 100_000  # posts per chunk (per worker process at a time)
@@ -115,8 +126,8 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
 def load_demo(con: duckdb.DuckDBPyConnection, *, n_posts: int = 6000, seed: int = 7,
               progress: Progress | None = None):
     """Generate the seeded demo dataset, import it as one dataset and analyse the store."""
-    from monitoring.demo import generate_demo_posts
-    from monitoring.imports import import_posts_frame
+    from monitoring.demo.generator import generate_demo_posts
+    from monitoring.ingest.imports import import_posts_frame
 
     progress = progress or _silent
     progress(0.05, "Membuat data contoh…")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitoring import charts, queries
-from pages import common
+from monitoring.report import charts
+from monitoring.store import queries
+from ui import common
 
 filters = common.page_start("👥 Akun & Tagar")
 st.caption("Mengikuti filter di panel kiri. Pilih satu isu di filter 'Isu' untuk melihat jaringan balasannya.")

@@ -6,8 +6,10 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from monitoring import briefing, briefing_render as render, queries, signals as sg
-from pages import common
+from monitoring.report import briefing, render
+from monitoring.signals import scores as sg
+from monitoring.store import queries
+from ui import common
 
 
 def _briefing(con, filters, **kwargs) -> briefing.Briefing:

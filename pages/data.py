@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitoring import imports, pipeline
-from monitoring.exports import to_safe_csv
-from monitoring.quality import data_quality
-from pages import common, upload
+from monitoring import pipeline
+from monitoring.ingest import imports
+from monitoring.ingest.quality import data_quality
+from monitoring.report.exports import to_safe_csv
+from ui import common, upload
 
 common.ensure_frame()
 st.title("📥 Data")

@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from monitoring import issue_cards
-from pages import common, issue_editing
+from monitoring.issues import cards as issue_cards
+from ui import common, issue_editing
 
 FACETS = (("provinces", "province", "Provinsi teratas", "{}"), ("hashtags", "tag", "Tagar", "#{}"),
           ("accounts", "author", "Akun", "@{}"))

@@ -4,8 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitoring import charts, emerging, schema as S, signals
-from pages import common
+from monitoring import schema as S
+from monitoring.report import charts
+from monitoring.signals import emerging
+from monitoring.signals import scores as signals
+from ui import common
 
 filters = common.page_start("📈 Isu Naik")
 config = common.app_settings()

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitoring import dictionaries, settings, storage
 from monitoring.errors import UserError
-from pages import common
+from monitoring.issues import watchlist_store
+from monitoring.store import database as storage
+from monitoring.store import settings
+from monitoring.text import dictionaries
+from ui import common
 
 common.ensure_frame()
 st.title("⚙️ Pengaturan")
@@ -53,7 +56,7 @@ if st.button("Simpan kamus", key="save_dictionaries", disabled=not admin):
 if st.button("Proses ulang semua teks", key="reprocess", disabled=not admin,
              help="Menghitung ulang token, sentimen, wilayah dan isu untuk semua unggahan."):
     from monitoring import pipeline
-    from pages.upload import analyse_with_progress
+    from ui.upload import analyse_with_progress
 
     pipeline.reset_enrichment(con)
     common.run_safely(lambda: analyse_with_progress(con))
@@ -62,11 +65,11 @@ if st.button("Proses ulang semua teks", key="reprocess", disabled=not admin,
 st.header("Watchlist")
 st.caption('Isu yang Anda definisikan dengan kata kunci, mis. `bbm OR pertalite -motor` atau `"harga beras"`. '
            "Dilacak di samping isu yang ditemukan otomatis.")
-watch = dictionaries.watchlists_frame(con)
+watch = watchlist_store.watchlists_frame(con)
 edited_watch = st.data_editor(watch, num_rows="dynamic", key="watchlist_editor", disabled=not admin,
                               column_config={"name": "Nama", "query": "Kueri"})
 if st.button("Simpan watchlist", key="save_watchlists", disabled=not admin):
-    saved = common.run_safely(lambda: dictionaries.save_watchlists(con, edited_watch))
+    saved = common.run_safely(lambda: watchlist_store.save_watchlists(con, edited_watch))
     if saved is not None:
         st.success("Watchlist disimpan.")
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitoring import emerging, plan, queries, schema as S
-from monitoring.exports import to_safe_csv, to_safe_xlsx
-from pages import common
+from monitoring import schema as S
+from monitoring.report.exports import to_safe_csv, to_safe_xlsx
+from monitoring.signals import emerging, plan
+from monitoring.store import queries
+from ui import common
 
 filters = common.page_start("🎯 Perencanaan Diseminasi")
 config = common.app_settings()

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitoring import charts, maps, queries, schema as S
-from monitoring.overview import change_since_yesterday
-from pages import common
+from monitoring import schema as S
+from monitoring.report import charts, maps
+from monitoring.signals.overview import change_since_yesterday
+from monitoring.store import queries
+from ui import common
 
 filters = common.page_start("🏠 Ringkasan")
 tz = common.app_settings()["display_timezone"]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitoring import charts, queries, schema as S, sentiment_queries
-from pages import common
-from pages import sentiment_training as training
+from monitoring import schema as S
+from monitoring.report import charts
+from monitoring.sentiment import queries as sentiment_queries
+from monitoring.store import queries
+from ui import common
+from ui import sentiment_training as training
 
 filters = common.page_start("💬 Sentimen")
 con = common.connection()

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitoring import charts, maps, queries, schema as S
-from pages import common
+from monitoring import schema as S
+from monitoring.report import charts, maps
+from monitoring.store import queries
+from ui import common
 
 filters = common.page_start("🗺️ Wilayah")
 stats = common.cached_query(queries.overview, filters, authors=False)

@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from monitoring import storage  # noqa: E402
+from monitoring.store import database as storage  # noqa: E402
 
 NOW = pd.Timestamp("2026-11-21T00:00:00Z")
 
@@ -57,12 +57,18 @@ def fill_ground_truth(con, posts: pd.DataFrame) -> None:
     Gives page and briefing tests a realistic analysed store in well under a second; the
     real pipeline has its own tests.
     """
-    from monitoring import schema as S, storage
-    from monitoring.issue_identity import Issue, IssueRegistry
+    from monitoring import schema as S
+    from monitoring.demo.generator import (
+        TRUE_COORDINATED,
+        TRUE_ISSUE,
+        TRUE_PROVINCE_CODE,
+        TRUE_SENTIMENT,
+    )
     from monitoring.enrichment import rules_fingerprint
-    from monitoring.issue_store import REGISTRY_STATE
+    from monitoring.issues.identity import Issue, IssueRegistry
+    from monitoring.issues.store import REGISTRY_STATE
     from monitoring.pipeline import RULES_STATE
-    from monitoring.demo import TRUE_COORDINATED, TRUE_ISSUE, TRUE_PROVINCE_CODE, TRUE_SENTIMENT
+    from monitoring.store import database as storage
 
     keys = storage.query_df(con, "SELECT post_key, post_id, platform FROM posts")
     frame = posts.merge(keys, on=[S.POST_ID, S.PLATFORM])
@@ -108,8 +114,8 @@ def _province_names() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def truth_db_path(tmp_path_factory):
     """A store with the demo posts and ground-truth enrichment (fast; no pipeline)."""
-    from monitoring.demo import generate_demo_posts
-    from monitoring.imports import import_posts_frame
+    from monitoring.demo.generator import generate_demo_posts
+    from monitoring.ingest.imports import import_posts_frame
 
     path = tmp_path_factory.mktemp("truth") / "truth.duckdb"
     con = storage.connect(path)

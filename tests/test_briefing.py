@@ -11,10 +11,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from monitoring import (briefing, briefing_cli, briefing_render as render, cli, formatting, schema as S,
-                        signals as sg, storage)
-from monitoring.briefing import LABEL, REGION_CODE, NoBriefingDataError
+from monitoring import formatting
+from monitoring import schema as S
+from monitoring.cli import briefing as briefing_cli
+from monitoring.cli import main as cli
 from monitoring.errors import UserError
+from monitoring.report import briefing, render
+from monitoring.report.briefing import LABEL, REGION_CODE, NoBriefingDataError
+from monitoring.signals import scores as sg
+from monitoring.store import database as storage
 
 EMERGING_LABEL = "krisis_air_kupang"   # the demo's ground-truth emerging issue, stored under its key as label
 NTT = "53"
@@ -66,7 +71,7 @@ def hostile_db_path(truth_db_path, tmp_path_factory):
         S.AUTHOR: [f"warga_kupang{i}" for i in range(len(texts))], S.TEXT: texts,
         S.LIKES: [10_000] + [3] * (len(texts) - 1),
     })
-    from monitoring.imports import import_posts_frame
+    from monitoring.ingest.imports import import_posts_frame
 
     import_posts_frame(con, posts, name=HOSTILE_DATASET)
     keys = storage.query_df(con, "SELECT post_key FROM posts WHERE post_id LIKE 'hostile-%'")[S.POST_KEY]

@@ -64,7 +64,7 @@ def app_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def upload_file(tmp_path_factory):
-    from monitoring.demo import write_demo_csv
+    from monitoring.demo.generator import write_demo_csv
 
     path = tmp_path_factory.mktemp("upload") / "tweets-harvest.csv"
     write_demo_csv(path, n_posts=1500, seed=5)

@@ -1,4 +1,4 @@
-"""Brand-new issues of the recent window (monitoring.bursts and IssueModel's burst stage)."""
+"""Brand-new issues of the recent window (monitoring.issues.bursts and IssueModel's burst stage)."""
 from __future__ import annotations
 
 import pickle
@@ -9,9 +9,18 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from monitoring.bursts import (DocumentInfo, Window, bursty_terms, find_bursts, grow_burst, grow_distinct,
-                               member_threshold, recentre, split_window)
-from monitoring.issues import IssueModel
+from monitoring.issues.bursts import (
+    DocumentInfo,
+    Window,
+    bursty_terms,
+    find_bursts,
+    grow_burst,
+    grow_distinct,
+    member_threshold,
+    recentre,
+    split_window,
+)
+from monitoring.issues.model import IssueModel
 
 END = pd.Timestamp("2026-03-10 12:00", tz="UTC")
 # Everyday issues that run for the whole period (slang, emoji and hashtags on purpose).
@@ -217,7 +226,7 @@ def test_two_new_topics_sharing_a_word_are_kept_apart():
     assert [set(b.members) for b in found] == [set(range(30)), set(range(30, 50))]
 
 
-# --- incremental runs: the new window's new issues without a re-fit (monitoring.issue_refresh) ---
+# --- incremental runs: the new window's new issues without a re-fit (monitoring.issues.refresh) ---
 
 @pytest.fixture(scope="module")
 def before_the_fire():
@@ -228,7 +237,7 @@ def before_the_fire():
 
 
 def refresh(model: IssueModel, recent: pd.DataFrame, baseline: pd.DataFrame) -> tuple[IssueModel, list[int]]:
-    from monitoring.issue_refresh import refresh_recent
+    from monitoring.issues.refresh import refresh_recent
 
     model = pickle.loads(pickle.dumps(model))
     changed = refresh_recent(model, recent["tokens"], baseline["tokens"], created_at=recent["created_at"],
@@ -283,8 +292,8 @@ def test_refreshing_again_updates_the_same_new_issue(before_the_fire):
 def test_window_copies_of_earlier_posts_continue_their_stored_groups(before_the_fire):
     """Reposts (one word added) of the fire's first posts of the day before join those posts' groups,
     as a fit over every post would group them: they are copies of older content, not recent documents."""
-    from monitoring.dedup import add_duplicate_groups
-    from monitoring.issue_identity import assign_ids, refresh_detection
+    from monitoring.issues.dedup import add_duplicate_groups
+    from monitoring.issues.identity import assign_ids, refresh_detection
 
     older, fitted = before_the_fire
     ids, registry = assign_ids(None, fitted.term_weights_, ["isu"] * fitted.n_issues_, fitted.top_terms_)

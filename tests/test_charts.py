@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from monitoring import charts
+from monitoring.report import charts
 
 VOLUME = pd.DataFrame({"bucket": pd.to_datetime(["2026-11-19", "2026-11-19", "2026-11-20"], utc=True),
                        "sentiment": ["negative", "positive", "negative"], "posts": [120, 45, 300]})

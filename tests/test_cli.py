@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from monitoring import storage
-from monitoring.cli import main
+from monitoring.cli.main import main
+from monitoring.store import database as storage
 
 ROOT = Path(__file__).resolve().parent.parent
 

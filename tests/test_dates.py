@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring.dates import parse_datetimes
+from monitoring.ingest.dates import parse_datetimes
 
 NOW = pd.Timestamp("2024-03-10 12:00:00", tz="UTC")
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from monitoring import schema
-from monitoring.dedup import add_duplicate_groups, duplicate_groups
+from monitoring.issues.dedup import add_duplicate_groups, duplicate_groups
 
 BASE = "Program makan bergizi gratis bukti nyata negara hadir untuk generasi emas 2045 #MBGuntukNegeri"
 T0 = pd.Timestamp("2025-05-01 08:00", tz="UTC")
@@ -122,7 +122,7 @@ def test_many_posts_stay_fast_and_correct():
     [["harga", "bbm"], None, ("naik",), np.array(["lagi"], dtype=object)],     # mixed, as frames built in code
 ])
 def test_token_arrays_flattens_every_kind_of_row(rows):
-    from monitoring.token_codes import token_arrays
+    from monitoring.store.token_codes import token_arrays
 
     flat, lengths = token_arrays(pd.Series(rows, dtype=object))
     expected = [w for r in rows if r is not None for w in r]
@@ -131,7 +131,7 @@ def test_token_arrays_flattens_every_kind_of_row(rows):
 
 
 def test_minhash_in_threads_equals_one_pass(monkeypatch):
-    from monitoring import dedup
+    from monitoring.issues import dedup
 
     rng = np.random.default_rng(1)
     lengths = rng.integers(2, 30, 3000)

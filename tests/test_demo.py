@@ -8,9 +8,9 @@ import time
 import pandas as pd
 import pytest
 
-from monitoring import demo
-from monitoring import demo_corpus as corpus
 from monitoring import schema as S
+from monitoring.demo import corpus
+from monitoring.demo import generator as demo
 
 END = demo.DEFAULT_END
 LAST_DAY = END - pd.Timedelta(hours=24)

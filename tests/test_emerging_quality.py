@@ -14,13 +14,18 @@ import pandas as pd
 import pytest
 
 from monitoring import schema as S
-from monitoring import storage
-from monitoring.demo import EMERGING_ISSUE, EMERGING_PROVINCE_CODE, TRUE_ISSUE, generate_demo_posts
-from monitoring.emerging import emerging_table
-from monitoring.imports import import_posts_frame
-from monitoring.issue_store import load_issue_model
+from monitoring.demo.generator import (
+    EMERGING_ISSUE,
+    EMERGING_PROVINCE_CODE,
+    TRUE_ISSUE,
+    generate_demo_posts,
+)
+from monitoring.ingest.imports import import_posts_frame
+from monitoring.issues.store import load_issue_model
 from monitoring.pipeline import analyze
-from monitoring.queries import Filters
+from monitoring.signals.emerging import emerging_table
+from monitoring.store import database as storage
+from monitoring.store.queries import Filters
 
 PROVINCE = "32"  # Jawa Barat
 LOCATIONS = ("Indramayu", "Indramayu, Jawa Barat", "Kab. Indramayu", "indramayu 🌾", "Jatibarang, Indramayu")

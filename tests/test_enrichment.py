@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from monitoring import enrichment, pipeline, storage
+from monitoring import enrichment, pipeline
 from monitoring import schema as S
+from monitoring.store import database as storage
 
 TEXTS = [
     "Harga beras di Pasar Kramat Jati naik lagi 😡 #BerasMahal pemerintah kemana??",
@@ -67,7 +68,7 @@ def test_worker_count(monkeypatch, posts_count, cores, expected):
 
 
 def test_chunked_parallel_enrichment_stores_every_post_once(store, monkeypatch):
-    from monitoring.imports import import_posts_frame
+    from monitoring.ingest.imports import import_posts_frame
 
     frame = posts(45).drop(columns=[S.POST_KEY]).assign(
         **{S.POST_ID: [f"p{i}" for i in range(45)], S.PLATFORM: "x",
@@ -83,7 +84,7 @@ def test_chunked_parallel_enrichment_stores_every_post_once(store, monkeypatch):
 
 
 def test_storing_the_same_rows_twice_keeps_one(store):
-    from monitoring.imports import import_posts_frame
+    from monitoring.ingest.imports import import_posts_frame
 
     frame = posts(3).drop(columns=[S.POST_KEY]).assign(**{S.POST_ID: ["a", "b", "c"], S.PLATFORM: "x"})
     import_posts_frame(store, frame, name="uji")
@@ -96,7 +97,8 @@ def test_storing_the_same_rows_twice_keeps_one(store):
 
 
 def test_a_failing_sentiment_model_leaves_no_stemming_workers(monkeypatch):
-    from monitoring import enrichment, stemming
+    from monitoring import enrichment
+    from monitoring.text import stemming
 
     finished = []
     real_result = stemming.BackgroundStemmer.result
@@ -119,7 +121,7 @@ def test_a_failing_sentiment_model_leaves_no_stemming_workers(monkeypatch):
 def test_worker_processes_import_this_checkout_whatever_the_working_directory(tmp_path, monkeypatch):
     import subprocess
 
-    from monitoring import children
+    from monitoring import processes as children
 
     (tmp_path / "monitoring").mkdir()                     # another checkout where the app was started
     (tmp_path / "monitoring" / "__init__.py").write_text("raise ImportError('the other checkout')\n")

@@ -11,9 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from monitoring import exports, schema
-from monitoring.plan import EXAMPLE_POST_IDS
+from monitoring import schema
 from monitoring.errors import UserError
+from monitoring.report import exports
+from monitoring.signals.plan import EXAMPLE_POST_IDS
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 

@@ -1,12 +1,13 @@
 """Writes that know which posts they changed keep the fact table fresh without a full comparison."""
 from __future__ import annotations
 
-
 import pytest
 
-from monitoring import facts, pipeline, storage
-from monitoring.demo import generate_demo_posts
-from monitoring.imports import import_posts_frame
+from monitoring import pipeline
+from monitoring.demo.generator import generate_demo_posts
+from monitoring.ingest.imports import import_posts_frame
+from monitoring.store import database as storage
+from monitoring.store import facts
 from tests.test_facts import facts_differ_from_view
 
 FRESH = f"SELECT coalesce((SELECT value FROM store_state WHERE key = '{facts.FACTS_STATE}') = " \
@@ -54,7 +55,7 @@ def test_a_change_on_stale_facts_leaves_them_to_the_full_refresh(demo):
 
 
 def test_an_issue_edit_patches_the_facts_of_the_posts_it_moves(demo):
-    from monitoring.issue_store import add_edit
+    from monitoring.issues.store import add_edit
 
     facts.facts_source(demo)
     top = storage.query_df(demo, "SELECT issue_id, count(*) AS n FROM post_issues WHERE issue_id IS NOT NULL "

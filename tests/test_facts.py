@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring import facts, queries, storage
 from monitoring import schema as S
+from monitoring.store import database as storage
+from monitoring.store import facts, queries
 
 COLUMNS = ", ".join(facts.FACT_COLUMNS)
 

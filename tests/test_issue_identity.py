@@ -9,12 +9,19 @@ import pandas as pd
 import pytest
 
 from monitoring import schema
-from monitoring.issue_identity import (
-    IssueEdit, IssueEditError, IssueRegistry, apply_edits, assign_ids, assign_posts, detect_issues,
-    profile_similarity, split_edit,
+from monitoring.issues.identity import (
+    IssueEdit,
+    IssueEditError,
+    IssueRegistry,
+    apply_edits,
+    assign_ids,
+    assign_posts,
+    detect_issues,
+    profile_similarity,
+    split_edit,
 )
-from monitoring.issues import IssueModel
-from monitoring.watchlist import InvalidQueryError
+from monitoring.issues.model import IssueModel
+from monitoring.issues.watchlist import InvalidQueryError
 
 TOPICS = {
     "bbm": ["harga BBM naik lagi", "pertalite langka di SPBU", "antre solar berjam-jam", "subsidi BBM dicabut",

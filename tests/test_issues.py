@@ -11,10 +11,14 @@ from sklearn.exceptions import NotFittedError
 
 from monitoring import schema
 from monitoring.errors import ModelError
-from monitoring.issue_labels import (
-    issue_summary, readable_label, representative_posts, surface_forms, top_terms,
+from monitoring.issues.labels import (
+    issue_summary,
+    readable_label,
+    representative_posts,
+    surface_forms,
+    top_terms,
 )
-from monitoring.issues import IssueModel, NMFClusterer
+from monitoring.issues.model import IssueModel, NMFClusterer
 
 # Four clearly distinct public issues, written like posts (slang, code-mixing, emoji, hashtags).
 TOPICS = {
@@ -42,7 +46,7 @@ STOPWORDS = {"di", "lagi", "makin", "pakai", "ke", "buat", "terus", "demi", "aja
 
 
 def tokens_of(text: str) -> list[str]:
-    """Stand-in for monitoring.text: lower-case words (keeps stopwords on purpose)."""
+    """Stand-in for monitoring.text.cleaning: lower-case words (keeps stopwords on purpose)."""
     return re.sub(r"[^\w\s#]", " ", text.lower()).split()
 
 

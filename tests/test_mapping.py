@@ -5,18 +5,31 @@ import json
 
 import pandas as pd
 import pytest
-
 from fixtures_ingest import (
-    POSTS, comment_exports, json_bytes, tweet_harvest_new_csv, tweet_harvest_old_csv, tweet_harvest_xlsx,
+    POSTS,
+    comment_exports,
+    json_bytes,
+    tweet_harvest_new_csv,
+    tweet_harvest_old_csv,
+    tweet_harvest_xlsx,
     twitter_api_records,
 )
+
 from monitoring import schema as S
 from monitoring.errors import MappingError
-from monitoring.mapping import (
-    POST_COLUMNS, REJECT_COLUMNS, SOURCE_ROW, apply_mapping, detect_platform, header_fields, header_signature,
-    normalise_header, parse_count, suggest_mapping,
+from monitoring.ingest.mapping import (
+    POST_COLUMNS,
+    REJECT_COLUMNS,
+    SOURCE_ROW,
+    apply_mapping,
+    detect_platform,
+    header_fields,
+    header_signature,
+    normalise_header,
+    parse_count,
+    suggest_mapping,
 )
-from monitoring.readers import read_table
+from monitoring.ingest.readers import read_table
 
 NOW = pd.Timestamp("2024-03-10 12:00", tz="UTC")
 TWEET_HARVEST_MAPPING = {

@@ -1,4 +1,4 @@
-"""Tests for monitoring.maps: offline province maps, asserted on fig.to_dict()."""
+"""Tests for monitoring.report.maps: offline province maps, asserted on fig.to_dict()."""
 from __future__ import annotations
 
 import json
@@ -6,9 +6,10 @@ import json
 import pandas as pd
 import pytest
 
-from monitoring import maps, schema
+from monitoring import schema
 from monitoring.errors import SettingError, UnreadableFileError
-from monitoring.regions import province_options
+from monitoring.regions.resolve import province_options
+from monitoring.report import maps
 
 CODES = [code for code, _ in province_options()]
 

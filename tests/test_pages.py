@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitoring import storage
+from monitoring.store import database as storage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,7 +158,8 @@ def test_empty_overview_offers_the_demo_and_loads_it(empty_store):
 def test_plan_rows_show_their_own_example_posts(truth_store):
     at = open_page("pages/perencanaan.py")
     assert not at.exception, at.exception
-    from monitoring import emerging, plan, queries, settings
+    from monitoring.signals import emerging, plan
+    from monitoring.store import queries, settings
 
     con = storage.connect(truth_store)
     config = settings.load_settings(storage.stored_settings(con))
@@ -182,7 +183,7 @@ def _posts_with_missing_values():
     import pandas as pd
     import streamlit as st
 
-    from pages import common
+    from ui import common
 
     frame = pd.DataFrame({
         "created_at": pd.to_datetime(["2026-11-20 01:00", "2026-11-20 02:00"], utc=True),
@@ -208,7 +209,7 @@ def test_posts_with_missing_account_sentiment_or_place_say_so(truth_store):
 def _one_post_in_wit():
     import pandas as pd
 
-    from pages import common
+    from ui import common
 
     common.show_posts(pd.DataFrame({"created_at": pd.to_datetime(["2026-11-20 01:00"], utc=True),
                                     "author": ["nakes_jayapura"], "platform": ["instagram"],
@@ -226,7 +227,8 @@ def test_posts_can_be_listed_in_a_given_time_zone(truth_store):
 def test_issue_cards_show_volume_facets_and_read_posts_only_when_opened(truth_store):
     import pandas as pd
 
-    from monitoring import issue_cards, queries
+    from monitoring.issues import cards as issue_cards
+    from monitoring.store import queries
 
     at = open_with_params("pages/isu.py", mulai="2026-10-01", sampai="2026-11-30")
     assert not at.exception, at.exception

@@ -6,12 +6,18 @@ import pickle
 import pandas as pd
 import pytest
 
-from monitoring import pipeline, storage
-from monitoring.demo import EMERGING_ISSUE, EMERGING_PROVINCE_CODE, TRUE_ISSUE, generate_demo_posts
-from monitoring.emerging import emerging_table, stored_alerts
+from monitoring import pipeline
+from monitoring.demo.generator import (
+    EMERGING_ISSUE,
+    EMERGING_PROVINCE_CODE,
+    TRUE_ISSUE,
+    generate_demo_posts,
+)
 from monitoring.enrichment import rules_fingerprint
-from monitoring.imports import import_posts_frame
-from monitoring.queries import Filters
+from monitoring.ingest.imports import import_posts_frame
+from monitoring.signals.emerging import emerging_table, stored_alerts
+from monitoring.store import database as storage
+from monitoring.store.queries import Filters
 
 
 def test_every_post_is_enriched(demo_db_path, copy_of):
@@ -94,12 +100,12 @@ def test_a_store_from_before_rule_fingerprints_is_redone(demo_db_path, copy_of):
 
 
 def test_rules_fingerprint_follows_the_team_word_lists(monkeypatch, tmp_path):
-    from monitoring import enrichment, settings
+    from monitoring import data_files, enrichment
 
     original = rules_fingerprint()
     for name in enrichment._RULE_DATA:
-        (tmp_path / name).write_bytes((settings.DATA_DIR / name).read_bytes())
-    monkeypatch.setattr(settings, "DATA_DIR", tmp_path)
+        (tmp_path / name).write_bytes((data_files.DATA_DIR / name).read_bytes())
+    monkeypatch.setattr(data_files, "DATA_DIR", tmp_path)
     enrichment.rules_fingerprint.cache_clear()
     try:
         same = enrichment.rules_fingerprint()
@@ -113,7 +119,7 @@ def test_rules_fingerprint_follows_the_team_word_lists(monkeypatch, tmp_path):
 
 
 def test_a_store_with_an_older_model_format_is_refitted(demo_db_path, copy_of):
-    from monitoring.issue_store import MODEL_BLOB, OLD_MODEL_BLOBS
+    from monitoring.issues.store import MODEL_BLOB, OLD_MODEL_BLOBS
 
     con = copy_of(demo_db_path)
     with storage.transaction(con):  # as an earlier release left it: a joblib blob under the old name
@@ -176,7 +182,7 @@ def test_a_newer_day_gets_its_new_issue_without_a_refit(daily_scrape, copy_of):
     # nothing newer: the next run neither refreshes nor re-fits; refreshing anyway changes nothing
     again = pipeline.analyze(con)
     assert not again.refit and not again.refreshed
-    from monitoring.issue_store import load_issue_model, refresh_issues
+    from monitoring.issues.store import load_issue_model, refresh_issues
 
     rows = storage.query_df(con, "SELECT * FROM post_issues ORDER BY post_key")
     refresh_issues(con, load_issue_model(con))
@@ -194,7 +200,7 @@ def test_a_quiet_newer_day_adds_no_issue(daily_scrape, copy_of):
 
 
 def test_a_week_after_the_last_fit_the_model_is_refitted(daily_scrape, copy_of):
-    from monitoring.issue_store import MODEL_BLOB
+    from monitoring.issues.store import MODEL_BLOB
 
     path, last_day = daily_scrape
     con = copy_of(path)
@@ -208,7 +214,7 @@ def test_a_week_after_the_last_fit_the_model_is_refitted(daily_scrape, copy_of):
 
 
 def test_a_split_issue_is_listed_at_once(demo_db_path, copy_of):
-    from monitoring.issue_store import add_edit
+    from monitoring.issues.store import add_edit
 
     con = copy_of(demo_db_path)
     top = storage.query_df(con, "SELECT issue_id, top_terms FROM issues ORDER BY issue_id").iloc[0]
@@ -227,7 +233,7 @@ def test_the_analysis_message_says_what_was_done():
 
 
 def test_analyst_edits_hold_through_a_newer_day(daily_scrape, copy_of):
-    from monitoring.issue_store import add_edit
+    from monitoring.issues.store import add_edit
 
     path, last_day = daily_scrape
     con = copy_of(path)

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring import plan as pl
 from monitoring import schema
-from monitoring import signals as sg
+from monitoring.signals import plan as pl
+from monitoring.signals import scores as sg
 
 NOW = pd.Timestamp("2024-05-08 13:40", tz="UTC")
 END = NOW.floor("h")

@@ -6,8 +6,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from monitoring import emerging, issue_cards, overview, queries, storage
 from monitoring import schema as S
+from monitoring.issues import cards as issue_cards
+from monitoring.signals import emerging, overview
+from monitoring.store import database as storage
+from monitoring.store import queries
 
 WINDOW = dict(start=pd.Timestamp("2026-11-10", tz="UTC"), end=pd.Timestamp("2026-11-21", tz="UTC"))
 FILTERS = [
@@ -252,7 +255,7 @@ def test_change_since_yesterday_with_the_overviews_last_post_is_the_same(truth, 
 @pytest.mark.parametrize("filters", FILTERS[:6])
 @pytest.mark.parametrize("level", [S.PROVINCE_CODE, S.KABKOTA_CODE])
 def test_emerging_scores_from_per_window_sums_equal_those_from_hourly_counts(truth, filters, level):
-    from monitoring import signals
+    from monitoring.signals import scores as signals
 
     now = emerging.reference_time(truth, filters, None)
     if now is None:

@@ -6,15 +6,27 @@ import time
 
 import pandas as pd
 import pytest
-
 from fixtures_ingest import (
-    POSTS, TWEET_HARVEST_NEW_HEADER, TWEET_HARVEST_OLD_HEADER, delimited, garbage_bytes, json_bytes,
-    jsonl_bytes, parquet_bytes, tweet_harvest_new_csv, tweet_harvest_old_csv, tweet_harvest_xlsx,
-    twitter_api_records, xlsx_bomb, xlsx_bytes, zip_without_workbook,
+    POSTS,
+    TWEET_HARVEST_NEW_HEADER,
+    TWEET_HARVEST_OLD_HEADER,
+    delimited,
+    garbage_bytes,
+    json_bytes,
+    jsonl_bytes,
+    parquet_bytes,
+    tweet_harvest_new_csv,
+    tweet_harvest_old_csv,
+    tweet_harvest_xlsx,
+    twitter_api_records,
+    xlsx_bomb,
+    xlsx_bytes,
+    zip_without_workbook,
 )
-from monitoring import readers
+
 from monitoring.errors import EmptyFileError, UnreadableFileError, UnsafeFileError
-from monitoring.readers import read_table
+from monitoring.ingest import readers
+from monitoring.ingest.readers import read_table
 
 HEADER = ["akun", "teks", "tanggal"]
 ROWS = [
@@ -191,7 +203,8 @@ def test_json_with_half_an_emoji_is_read_and_stored(filename, tmp_path):
     rest of the post is kept, valid pairs stay emoji, and the store accepts the text."""
     import pandas as pd
 
-    from monitoring import imports, storage
+    from monitoring.ingest import imports
+    from monitoring.store import database as storage
 
     records = (b'{"id": "1", "text": "harga beras naik \\ud83d", "user": {"name": "a\\udc00"}},'
                b'{"id": "2", "text": "mantap \\ud83d\\ude00", "tags": ["x\\udfff"]}')

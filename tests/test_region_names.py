@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from monitoring import gazetteer, region_names
+from monitoring.regions import gazetteer
+from monitoring.regions import names as region_names
 
 
 @pytest.fixture

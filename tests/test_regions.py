@@ -1,4 +1,4 @@
-"""Tests for monitoring.regions / placement / gazetteer: placing posts in provinces and kabupaten/kota."""
+"""Tests for monitoring.regions.resolve / placement / gazetteer: placing posts in provinces and kabupaten/kota."""
 from __future__ import annotations
 
 import csv
@@ -9,12 +9,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring import placement, schema
+from monitoring import schema
 from monitoring.errors import UserError
-from monitoring.gazetteer import correct_typo, damerau_distance_is_one, load_gazetteer, normalize_tokens
-from monitoring.regions import (
-    add_regions, coverage, dataset_placement, find_text_mentions, kabkota_options, province_options,
-    province_timezone, resolve_location,
+from monitoring.regions import placement
+from monitoring.regions.gazetteer import (
+    correct_typo,
+    damerau_distance_is_one,
+    load_gazetteer,
+    normalize_tokens,
+)
+from monitoring.regions.resolve import (
+    add_regions,
+    coverage,
+    dataset_placement,
+    find_text_mentions,
+    kabkota_options,
+    province_options,
+    province_timezone,
+    resolve_location,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -303,7 +315,7 @@ def test_add_regions_dataset_default_province_only_and_unknown_code():
 
 def test_add_regions_resolves_each_distinct_location_once(monkeypatch):
     calls = []
-    monkeypatch.setattr("monitoring.regions.resolve_location", lambda raw: calls.append(raw) or None)
+    monkeypatch.setattr("monitoring.regions.resolve.resolve_location", lambda raw: calls.append(raw) or None)
     add_regions(pd.DataFrame({schema.LOCATION_RAW: ["Bandung", "Bandung", None, "Medan"] * 500}))
     assert sorted(calls) == ["Bandung", "Medan"]
 
@@ -363,7 +375,7 @@ def test_text_scan_keeps_texts_apart():
 
 
 def test_gazetteer_is_cached_per_install_and_rebuilt_when_the_cache_is_bad(tmp_path, monkeypatch):
-    from monitoring import gazetteer as G
+    from monitoring.regions import gazetteer as G
 
     monkeypatch.setattr(G, "CACHE_DIR", tmp_path)
     build = G.load_gazetteer.__wrapped__  # past the per-process lru_cache
@@ -377,7 +389,7 @@ def test_gazetteer_is_cached_per_install_and_rebuilt_when_the_cache_is_bad(tmp_p
 
 
 def test_a_changed_alias_file_gets_its_own_gazetteer(tmp_path, monkeypatch):
-    from monitoring import gazetteer as G
+    from monitoring.regions import gazetteer as G
 
     monkeypatch.setattr(G, "CACHE_DIR", tmp_path / "cache")
     aliases = tmp_path / "aliases.csv"

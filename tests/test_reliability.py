@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from monitoring import imports, storage
+from monitoring.ingest import imports
+from monitoring.store import database as storage
 
 NOW = pd.Timestamp("2026-11-21T00:00:00Z")
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,8 @@ def test_two_sessions_importing_at_once_both_land(store):
 
 KILL_SCRIPT = textwrap.dedent("""
     import sys, pandas as pd
-    from monitoring import imports, storage
+    from monitoring.ingest import imports
+    from monitoring.store import database as storage
     con = storage.connect(sys.argv[1])
     data = open(sys.argv[2], 'rb').read()
     print('start', flush=True)

@@ -10,14 +10,24 @@ import pandas as pd
 import pytest
 
 from monitoring import schema as S
-from monitoring import sentiment_lexicon as L
+from monitoring.cli.sentiment import main as cli_main
 from monitoring.errors import MappingError, ModelError
-from monitoring.sentiment import (
-    MIN_EXAMPLES_PER_CLASS, ModelRegistry, add_sentiment, build_trainable_model, cross_validate_model,
-    default_model, evaluate_model, load_model, normalize_labels, predict_sentiment, read_model_info, save_model,
+from monitoring.sentiment import lexicon as L
+from monitoring.sentiment.model import (
+    MIN_EXAMPLES_PER_CLASS,
+    ModelRegistry,
+    add_sentiment,
+    build_trainable_model,
+    cross_validate_model,
+    default_model,
+    evaluate_model,
+    load_model,
+    normalize_labels,
+    predict_sentiment,
+    read_model_info,
+    save_model,
     train_model,
 )
-from monitoring.sentiment_cli import main as cli_main
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -341,7 +351,7 @@ def test_cli_bad_input_one_line_reason(tmp_path, capsys, args, message):
 def test_cli_registers_into_another_parser():
     import argparse
 
-    from monitoring.sentiment_cli import register
+    from monitoring.cli.sentiment import register
 
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers(dest="command"))
@@ -360,14 +370,14 @@ def test_scoring_does_not_import_scikit_learn_and_old_model_files_still_load():
     import subprocess
     import sys
 
-    code = ("import sys; from monitoring.sentiment import add_sentiment, predict_sentiment; "
+    code = ("import sys; from monitoring.sentiment.model import add_sentiment, predict_sentiment; "
             "predict_sentiment(['pelayanan bagus banget']); print('sklearn' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
-    # model files of earlier releases name the trainable parts under monitoring.sentiment
-    from monitoring.sentiment import SentimentNormalizer
+    # model files of earlier releases name the trainable parts under monitoring.sentiment.model
+    from monitoring.sentiment.model import SentimentNormalizer
 
     old = pickle.dumps(SentimentNormalizer(negation_window=2), protocol=0).replace(
-        b"monitoring.sentiment_features", b"monitoring.sentiment")
-    assert b"monitoring.sentiment\n" in old
+        b"monitoring.sentiment.features", b"monitoring.sentiment.model")
+    assert b"monitoring.sentiment.model\n" in old
     assert pickle.loads(old).negation_window == 2

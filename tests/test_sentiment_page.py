@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitoring import schema as S
-from monitoring import sentiment_store as store, storage
+from monitoring.sentiment import store
+from monitoring.store import database as storage
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = Path(__file__).resolve().parent / "data" / "sentiment_dev.csv"
@@ -61,7 +62,7 @@ def test_page_shows_sentiment_charts_with_shares_from_the_store(db_path):
         assert any(k.endswith(key) for k in charts), key
     # The metric agrees with the store for the page's own filter window.
     filters = at.session_state["filters"]
-    from monitoring.sentiment_queries import sentiment_totals
+    from monitoring.sentiment.queries import sentiment_totals
     totals = with_store(db_path, lambda con: sentiment_totals(con, filters))
     share = totals["negative"] / sum(totals.values()) * 100
     assert metric(at, "Sentimen negatif") == f"{share:.1f}%".replace(".", ",")

@@ -6,8 +6,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from monitoring import queries, sentiment_queries, storage
 from monitoring import schema as S
+from monitoring.sentiment import queries as sentiment_queries
+from monitoring.store import database as storage
+from monitoring.store import queries
 from tests.test_queries import FILTERS, both, same_rows
 
 

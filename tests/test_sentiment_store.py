@@ -1,7 +1,7 @@
 """Sentiment store: analyst labels, uploaded examples, training, switching models, re-scoring.
 
-Plus the Sentimen page's queries (monitoring.sentiment_queries) and quality charts
-(monitoring.sentiment_charts). Stores are copies of the ground-truth demo store.
+Plus the Sentimen page's queries (monitoring.sentiment.queries) and quality charts
+(monitoring.report.sentiment_charts). Stores are copies of the ground-truth demo store.
 """
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ import pandas as pd
 import pytest
 
 from monitoring import schema as S
-from monitoring import sentiment_charts, sentiment_queries, sentiment_store as store, storage
 from monitoring.errors import MappingError, ModelError
-from monitoring.queries import Filters, overview
-from monitoring.readers import read_table
-from monitoring.sentiment import predict_sentiment
+from monitoring.ingest.readers import read_table
+from monitoring.report import sentiment_charts
+from monitoring.sentiment import queries as sentiment_queries
+from monitoring.sentiment import store
+from monitoring.sentiment.model import predict_sentiment
+from monitoring.store import database as storage
+from monitoring.store.queries import Filters, overview
 
 DEV = Path(__file__).resolve().parent / "data" / "sentiment_dev.csv"
 

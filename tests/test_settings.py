@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from monitoring import settings
 from monitoring.errors import SettingError
+from monitoring.store import settings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

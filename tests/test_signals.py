@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from monitoring import schema
-from monitoring import signals as sg
-from monitoring import spikes as sp
+from monitoring.signals import scores as sg
+from monitoring.signals import spikes as sp
 
 NOW = pd.Timestamp("2024-05-08 13:40", tz="UTC")
 END = NOW.floor("h")

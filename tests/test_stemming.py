@@ -1,11 +1,11 @@
-"""monitoring.stemming must give exactly what plain PySastrawi gives, only faster."""
+"""monitoring.text.stemming must give exactly what plain PySastrawi gives, only faster."""
 from __future__ import annotations
 
 import random
 
 import pytest
 
-from monitoring import lexicons, stemming
+from monitoring.text import lexicons, stemming
 
 PREFIXES = ["", "me", "mem", "men", "meng", "meny", "di", "ke", "se", "ber", "ter", "pe", "pem",
             "pen", "peng", "peny", "per", "memper", "diper", "ku", "kau", "be", "te", "bel", "pel"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from monitoring import imports, storage
 from monitoring.errors import UserError
+from monitoring.ingest import imports
+from monitoring.store import database as storage
 
 NOW = pd.Timestamp("2026-11-21T00:00:00Z")
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from monitoring import lexicons, schema, text
+from monitoring import schema
 from monitoring.errors import MappingError
+from monitoring.text import cleaning as text
+from monitoring.text import lexicons
 
 
 def analyse(post: str, **kwargs) -> dict:

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from monitoring.issue_labels import document_terms
-from monitoring.tfidf import TermEncoder, fit_tfidf
+from monitoring.issues.labels import document_terms
+from monitoring.issues.tfidf import TermEncoder, fit_tfidf
 
 POSTS = [
     "harga beras naik lagi warga kupang antri beras murah",

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring.dedup import duplicate_groups
-from monitoring.tfidf import TermEncoder, fit_tfidf
-from monitoring.token_codes import TokenCodes
+from monitoring.issues.dedup import duplicate_groups
+from monitoring.issues.tfidf import TermEncoder, fit_tfidf
+from monitoring.store.token_codes import TokenCodes
 
 DOCS = pd.Series([["harga", "beras", "naik"], None, np.array(["beras", "mahal"], dtype=object), [],
                   float("nan"), ("naik", "lagi", "harga")], dtype=object)

@@ -6,8 +6,14 @@ import pytest
 
 from monitoring import schema
 from monitoring.errors import UserError
-from monitoring.watchlist import (
-    InvalidQueryError, Keyword, Query, match_watchlist, parse_query, share_of_voice, watchlist_matches,
+from monitoring.issues.watchlist import (
+    InvalidQueryError,
+    Keyword,
+    Query,
+    match_watchlist,
+    parse_query,
+    share_of_voice,
+    watchlist_matches,
 )
 
 

@@ -1,0 +1,10 @@
+"""Indonesian text processing: post text into clean text and stemmed tokens.
+
+Takes: canonical posts. Gives: ``clean_text``, ``tokens``, ``hashtags``, ``mentions``
+(:func:`cleaning.add_tokens`). Slang, stopwords, emoji names and hashtag splitting come from
+:mod:`lexicons` (the team's files in ``data/`` and bundled word lists), stemming from
+:mod:`stemming` (exactly PySastrawi, once per distinct word); the analyst's own slang and
+stopwords are stored by :mod:`dictionaries`.
+
+Read first: :mod:`monitoring.text.cleaning`.
+"""
