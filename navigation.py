@@ -16,10 +16,8 @@ st.set_page_config(page_title="PantauIsu", page_icon="📡", layout="wide",
                    initial_sidebar_state="expanded")
 
 if common.login_configured() and not getattr(st.user, "is_logged_in", False):
-    st.title("PantauIsu")
-    st.write("Masuk dengan akun instansi Anda untuk melihat dasbor.")
-    if st.button("Masuk", key="login", type="primary"):
-        st.login()
+    # the only page before login, without any navigation (no page is reachable by URL)
+    st.navigation([st.Page(common.login_screen, title="Masuk", url_path="masuk")], position="hidden").run()
     st.stop()
 
 PAGES = {

@@ -9,13 +9,12 @@ tweet-harvest saved as XLSX on corruption cases (2000), Apify Instagram comments
 a news list ``judul,tanggal,sumber,link`` on food prices (300) and Apify TikTok comments JSON on PPDB
 zoning (1000); see ``benchmarks/data/upload_files.json``.
 
-Sentences come from the phrase banks in ``benchmarks/data/`` (``upload_common.json`` and
-``upload_phrases_<split>.json``); the ``dev`` and ``holdout`` banks share no sentence. Rows carry slang,
-typos, emoji, laughter, hashtags, links, friend tags, retweets and replies; dates spread over 10 days
-before ``END``; authors come from a pool where some accounts post many times; likes are skewed.
-``--seed`` changes the sampling, never the banks. Besides the exports the folder holds
-``manifest.json`` (split, seed, reference time, files) and ``truth.csv`` (per row: file, kind =
-topic / reaction / chatter, framing, text), which are not meant to be uploaded.
+Sentences come from ``benchmarks/data/upload_phrases_<split>.json`` (``dev`` and ``holdout`` share no
+sentence) and ``upload_common.json``. Rows carry slang, typos, emoji, laughter, hashtags, links, friend
+tags, retweets and replies; dates spread over 10 days before ``END``; some accounts post many times;
+likes are skewed. ``--seed`` changes the sampling, never the banks. The folder also gets
+``manifest.json`` and ``truth.csv`` (per row: file, kind = topic / reaction / chatter, framing, text);
+they are not uploads.
 """
 from __future__ import annotations
 
@@ -33,12 +32,15 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 END = pd.Timestamp("2024-12-20T03:00:00Z")  # export time; pass it as --now to ingest and analyze
 DAYS = 10
 SPLITS = ("dev", "holdout")
+ID_CHARS = string.ascii_letters + string.digits + "-_"
 # Posting activity by hour of day (UTC+7 local), night low, evening high.
 DIURNAL = np.array([.35, .2, .12, .08, .08, .15, .35, .6, .8, .85, .85, .9, 1, .95, .85, .8, .85, .95, 1.1, 1.35,
                     1.5, 1.45, 1.2, .7])
-_DAY_ABBR, _MON_ABBR = "Mon Tue Wed Thu Fri Sat Sun".split(), "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-_HARI = "Senin Selasa Rabu Kamis Jumat Sabtu Minggu".split()
-_BULAN = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MON_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
 
 
 @dataclass(frozen=True)
@@ -138,18 +140,19 @@ class TextMaker:
         return text.upper() + "!!!" if shout else (text[:1].upper() + text[1:] if capital else text)
 
     def decorate(self, text: str, *, emoji_p: float, tag_p: float, hashtag_p: float, laugh_p: float) -> str:
+        """Add laughter, emoji, hashtags and tagged friends before or after the text."""
         rng = self.rng
+
+        def attach(piece: str, front_p: float) -> str:
+            return f"{piece} {text}" if rng.random() < front_p else f"{text} {piece}"
         if rng.random() < laugh_p:
-            text = f"{self.pick_skewed(self.common['laughter'])} {text}" if rng.random() < .5 else \
-                f"{text} {self.pick_skewed(self.common['laughter'])}"
+            text = attach(self.pick_skewed(self.common["laughter"]), .5)
         if rng.random() < emoji_p:
-            text = f"{text} {self.emoji()}" if rng.random() < .85 else f"{self.emoji()} {text}"
+            text = attach(self.emoji(), .15)
         if self.topic["hashtags"] and rng.random() < hashtag_p:
-            tags = rng.choice(self.topic["hashtags"], size=int(rng.integers(1, 3)), replace=False)
-            text = f"{text} {' '.join(tags)}"
+            text = attach(" ".join(rng.choice(self.topic["hashtags"], int(rng.integers(1, 3)), replace=False)), 0)
         if rng.random() < tag_p:
-            tags = " ".join("@" + self.pick(self.handles) for _ in range(int(rng.integers(1, 3))))
-            text = f"{tags} {text}" if rng.random() < .6 else f"{text} {tags}"
+            text = attach(" ".join("@" + self.pick(self.handles) for _ in range(int(rng.integers(1, 3)))), .6)
         return text
 
     def tweet(self) -> tuple[str, str]:
@@ -164,9 +167,10 @@ class TextMaker:
                 parts.append(self.sentence(framing if same else None, avoid=self.last_template)[1])
         if rng.random() < .3:
             parts.append(self.pick(self.phrases["closers"]))
-        text = self.decorate(self.casual(join_sentences(parts, ". ")), emoji_p=.35, tag_p=.08, hashtag_p=.35, laugh_p=.06)
+        text = self.decorate(self.casual(join_sentences(parts, ". ")), emoji_p=.35, tag_p=.08, hashtag_p=.35,
+                             laugh_p=.06)
         if rng.random() < .12:
-            text += " https://t.co/" + "".join(rng.choice(list(string.ascii_letters + string.digits), 10))
+            text += " https://t.co/" + random_id(rng, 10, string.ascii_letters + string.digits)
         return framing, text
 
     def reply(self, parent_author: str) -> tuple[str, str]:
@@ -240,10 +244,12 @@ def draw_times(spec: FileSpec, rng: np.random.Generator, n: int) -> pd.Series:
 
 
 def skewed_counts(rng: np.random.Generator, n: int, scale: float) -> np.ndarray:
+    """Heavy-tailed counts (likes, replies): most near zero, a few very large."""
     return np.floor(rng.pareto(1.3, n) * scale).astype("int64")
 
 
-def random_id(rng: np.random.Generator, length: int, alphabet: str = string.ascii_letters + string.digits + "-_") -> str:
+def random_id(rng: np.random.Generator, length: int, alphabet: str = ID_CHARS) -> str:
+    """A random id like the ones platforms put in URLs."""
     return "".join(rng.choice(list(alphabet), length))
 
 
@@ -384,7 +390,7 @@ def write_file(spec: FileSpec, rows: pd.DataFrame, common: dict, rng: np.random.
 def generate(out: Path, *, split: str = "dev", seed: int = 1, scale: float = 1.0) -> dict:
     """Write every export file, ``truth.csv`` and ``manifest.json`` into ``out``; return the manifest."""
     common, phrases = load_banks(split)
-    overlap = bank_sentences(phrases) & bank_sentences(load_banks([s for s in SPLITS if s != split][0])[1])
+    overlap = bank_sentences(phrases) & bank_sentences(load_banks(next(s for s in SPLITS if s != split))[1])
     if overlap:
         raise ValueError(f"dev and holdout share sentences: {sorted(overlap)[:5]}")
     out.mkdir(parents=True, exist_ok=True)
@@ -392,7 +398,7 @@ def generate(out: Path, *, split: str = "dev", seed: int = 1, scale: float = 1.0
     truth, files = [], []
     for number, spec in enumerate(file_specs()):
         rng = np.random.default_rng([seed, SPLITS.index(split), number])
-        spec_rows = FileSpec(**{**spec.__dict__, "rows": max(20, int(round(spec.rows * scale)))})
+        spec_rows = FileSpec(**{**spec.__dict__, "rows": max(20, round(spec.rows * scale))})
         maker = TextMaker(common, phrases, spec.topic, rng, handles)
         rows = build_rows(spec_rows, maker, rng, account_pool(common, rng, max(10, spec_rows.rows // 3)))
         write_file(spec, rows, common, rng, out / spec.name)

@@ -149,3 +149,54 @@ def test_upload_and_walk_every_page(app_url, upload_file):
         page.get_by_text("<script>window.__pwned=1</script>", exact=False).first.wait_for(timeout=30_000)
         _assert_clean(page, "search for payloads")
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def login_app_url(tmp_path_factory):
+    """The app with login configured (an OIDC provider that is never contacted: nobody logs in)."""
+    tmp = tmp_path_factory.mktemp("login")
+    secrets = tmp / "secrets.toml"
+    secrets.write_text('[auth]\nredirect_uri = "http://127.0.0.1:9/oauth2callback"\n'
+                       'cookie_secret = "test-cookie-secret-0123456789"\nclient_id = "pantauisu"\n'
+                       'client_secret = "x"\n'
+                       'server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n',
+                       encoding="utf-8")
+    port = _free_port()
+    env = dict(os.environ, PANTAUISU_DB_PATH=str(tmp / "app.duckdb"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("Streamlit did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_the_login_screen_shows_no_navigation_and_no_page(login_app_url):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        for path in ("/", "/isu", "/common", "/upload", "/navigation", "/data"):
+            page.goto(login_app_url + path)
+            _settle(page)
+            page.get_by_role("button", name="Masuk").wait_for(timeout=30_000)
+            assert page.locator("[data-testid='stSidebarNav'], [data-testid='stSidebarNavLink'], "
+                                "[data-testid='stTopNavLink']").count() == 0, path
+            assert page.get_by_text("Ringkasan").count() == 0, path
+            assert page.get_by_text("Unggah", exact=False).count() == 0, path
+        _full_screenshot(page, "00_login")
+        browser.close()

@@ -198,6 +198,14 @@ def login_configured() -> bool:
         return False
 
 
+def login_screen() -> None:
+    """What a visitor sees before login: the app's name and the login button, nothing else."""
+    st.title("PantauIsu")
+    st.write("Masuk dengan akun instansi Anda untuk melihat dasbor.")
+    if st.button("Masuk", key="login", type="primary"):
+        st.login()
+
+
 def is_admin() -> bool:
     """Admins may delete data, change models and settings. Without login everyone is admin."""
     if not login_configured():
