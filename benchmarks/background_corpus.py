@@ -20,7 +20,7 @@ import pandas as pd
 from benchmarks.emerging_corpus import TRUE_ISSUE, _lines, _Slots, roughen
 from monitoring import schema as S
 from monitoring.demo import corpus as C
-from monitoring.demo.generator import DIURNAL
+from monitoring.demo.timeline import DIURNAL
 
 
 @dataclass(frozen=True)

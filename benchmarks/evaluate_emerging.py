@@ -217,7 +217,7 @@ def scale(n_posts: int, repeat: int = 2) -> None:
     synthetic posts over 7 days (benchmarks.evaluate_issues) with two injected issues; dedup excluded."""
     from benchmarks.evaluate_issues import simple_tokens, synthetic_posts
     from monitoring.issues.dedup import add_duplicate_groups
-    from monitoring.issues.identity import _fit_context
+    from monitoring.issues.detection import _fit_context
     from monitoring.issues.model import IssueModel
 
     start = time.perf_counter()

@@ -293,7 +293,8 @@ def test_window_copies_of_earlier_posts_continue_their_stored_groups(before_the_
     """Reposts (one word added) of the fire's first posts of the day before join those posts' groups,
     as a fit over every post would group them: they are copies of older content, not recent documents."""
     from monitoring.issues.dedup import add_duplicate_groups
-    from monitoring.issues.identity import assign_ids, refresh_detection
+    from monitoring.issues.detection import refresh_detection
+    from monitoring.issues.identity import assign_ids
 
     older, fitted = before_the_fire
     ids, registry = assign_ids(None, fitted.term_weights_, ["isu"] * fitted.n_issues_, fitted.top_terms_)

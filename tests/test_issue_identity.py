@@ -9,17 +9,9 @@ import pandas as pd
 import pytest
 
 from monitoring import schema
-from monitoring.issues.identity import (
-    IssueEdit,
-    IssueEditError,
-    IssueRegistry,
-    apply_edits,
-    assign_ids,
-    assign_posts,
-    detect_issues,
-    profile_similarity,
-    split_edit,
-)
+from monitoring.issues.detection import assign_posts, detect_issues
+from monitoring.issues.edits import IssueEdit, IssueEditError, apply_edits, split_edit
+from monitoring.issues.identity import IssueRegistry, assign_ids, profile_similarity
 from monitoring.issues.model import IssueModel
 from monitoring.issues.watchlist import InvalidQueryError
 

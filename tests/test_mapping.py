@@ -17,17 +17,14 @@ from fixtures_ingest import (
 
 from monitoring import schema as S
 from monitoring.errors import MappingError
+from monitoring.ingest.cell_values import parse_count
+from monitoring.ingest.detection import detect_platform, header_fields, suggest_mapping
+from monitoring.ingest.export_profiles import header_signature, normalise_header
 from monitoring.ingest.mapping import (
     POST_COLUMNS,
     REJECT_COLUMNS,
     SOURCE_ROW,
     apply_mapping,
-    detect_platform,
-    header_fields,
-    header_signature,
-    normalise_header,
-    parse_count,
-    suggest_mapping,
 )
 from monitoring.ingest.readers import read_table
 

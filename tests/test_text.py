@@ -272,3 +272,16 @@ def test_add_tokens_uses_cache_entries():
 def test_add_tokens_without_text_column_raises_user_error():
     with pytest.raises(MappingError, match="Kolom teks"):
         text.add_tokens(pd.DataFrame({"isi": ["halo"]}))
+
+
+def test_add_tokens_reads_text_stored_in_several_arrow_chunks():
+    """pd.concat of Arrow-backed frames keeps several chunks; HTML entities are decoded in them too."""
+    import pandas as pd
+
+    from monitoring import schema
+    from monitoring.text.cleaning import add_tokens
+
+    parts = [pd.DataFrame({schema.TEXT: pd.array([text], dtype="string[pyarrow]")})
+             for text in ("biasa saja", "harga &amp; naik")]
+    posts, _ = add_tokens(pd.concat(parts, ignore_index=True))
+    assert posts[schema.TOKENS].tolist() == [[], ["harga", "naik"]]

@@ -16,12 +16,9 @@ import pandas as pd
 
 from monitoring import schema as S
 from monitoring.errors import MappingError, UnsafeFileError
-from monitoring.ingest.mapping import (
-    apply_mapping,
-    detect_platform,
-    header_signature,
-    suggest_mapping,
-)
+from monitoring.ingest.detection import detect_platform, suggest_mapping
+from monitoring.ingest.export_profiles import header_signature
+from monitoring.ingest.mapping import apply_mapping
 from monitoring.ingest.readers import RawTable, read_table
 from monitoring.store import database as storage
 from monitoring.store.facts import record_change

@@ -14,16 +14,14 @@ import duckdb
 import pandas as pd
 
 from monitoring import schema as S
-from monitoring.issues.identity import (
+from monitoring.issues.detection import (
     IssueDetection,
-    IssueEdit,
-    IssueRegistry,
-    apply_edits,
     assign_posts,
     detect_issues,
     refresh_detection,
-    split_edit,
 )
+from monitoring.issues.edits import IssueEdit, apply_edits, split_edit
+from monitoring.issues.identity import IssueRegistry
 from monitoring.issues.model import IssueModel
 from monitoring.store import database as storage
 from monitoring.store.facts import record_change
@@ -121,7 +119,7 @@ def assign_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list
 
 def refresh_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list[str]]) -> tuple[int, int]:
     """Posts newer than the stored model's window: find the new window's new issues without a
-    re-fit (:func:`monitoring.issues.identity.refresh_detection`), then (re)assign the window's
+    re-fit (:func:`monitoring.issues.detection.refresh_detection`), then (re)assign the window's
     posts and any other unassigned ones. Returns (issues, posts (re)assigned to one)."""
     model, cluster_ids = stored
     latest = storage.query_value(con, f"SELECT max({S.CREATED_AT}) FROM posts")

@@ -1,17 +1,17 @@
-"""The DuckDB store: connection, schema migrations, the writer lock and small key-value tables.
+"""The DuckDB store: connection, read queries and small key-value tables.
 
 One file holds everything (default ``data/pantauisu.duckdb``). DuckDB allows one writing
 process; inside a process, writes are serialised through :data:`WRITE_LOCK` and every reader
 uses its own cursor. Timestamps are ``TIMESTAMPTZ`` with the session time zone pinned to UTC.
+The writer lock and :func:`transaction` live in :mod:`monitoring.store.transactions`, the schema
+in :mod:`monitoring.store.migrations`; both are re-exported here, the store's one entry point.
 """
 from __future__ import annotations
 
 import json
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -21,133 +21,17 @@ import pyarrow.compute as pc
 
 from monitoring import schema as S
 from monitoring.errors import UserError
+from monitoring.store.migrations import MIGRATIONS as MIGRATIONS
+from monitoring.store.migrations import migrate as migrate
 from monitoring.store.token_codes import TokenCodes
+from monitoring.store.transactions import WRITE_LOCK as WRITE_LOCK
+from monitoring.store.transactions import in_transaction as in_transaction
+from monitoring.store.transactions import transaction as transaction
 
-# Serialises every write in this process (imports, analysis, settings edits).
-WRITE_LOCK = threading.RLock()
 # DuckDB's own default is 80 % of RAM, and it keeps what it once used (buffer pool, bulk-insert
 # buffers of 20 % of the limit): 1M-post imports and analyses left >1 GB behind. Beyond this it
 # evicts cached blocks and spills large sorts to a temporary folder next to the database file.
 DUCKDB_MEMORY_LIMIT = "1536MB"
-
-_POST_COLUMNS_SQL = ",\n    ".join(f"{c} {t}" for c, t in S.CANONICAL_TYPES.items())
-
-# Each migration is applied once, in order, inside one transaction; never edit a shipped one.
-MIGRATIONS: tuple[str, ...] = (
-    f"""
-    CREATE TABLE datasets (
-        dataset_id INTEGER PRIMARY KEY,
-        name VARCHAR NOT NULL,
-        file_name VARCHAR,
-        sha256 VARCHAR,
-        platform VARCHAR,
-        file_format VARCHAR,
-        encoding VARCHAR,
-        rows_read BIGINT,
-        rows_imported BIGINT,
-        rows_rejected BIGINT,
-        duplicates BIGINT,
-        mapping VARCHAR,
-        default_region VARCHAR,
-        warnings VARCHAR,
-        imported_at TIMESTAMPTZ
-    );
-    CREATE SEQUENCE dataset_id_seq START 1;
-    CREATE TABLE posts (
-        {_POST_COLUMNS_SQL},
-        PRIMARY KEY ({S.POST_KEY})
-    );
-    CREATE TABLE rejects (dataset_id INTEGER, source_row BIGINT, reason VARCHAR, raw VARCHAR);
-    CREATE TABLE mappings (signature VARCHAR PRIMARY KEY, mapping VARCHAR, platform VARCHAR,
-                           updated_at TIMESTAMPTZ);
-    CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR);
-    CREATE TABLE stem_cache (word VARCHAR PRIMARY KEY, stem VARCHAR);
-    CREATE TABLE store_state (key VARCHAR PRIMARY KEY, value VARCHAR);
-    """,
-    f"""
-    CREATE TABLE enrichment (
-        {S.POST_KEY} VARCHAR PRIMARY KEY,
-        {S.CLEAN_TEXT} VARCHAR,
-        {S.TOKENS} VARCHAR[],
-        {S.HASHTAGS} VARCHAR[],
-        {S.MENTIONS} VARCHAR[],
-        {S.SENTIMENT} VARCHAR,
-        {S.SENTIMENT_SCORE} DOUBLE,
-        {S.PROVINCE_CODE} VARCHAR,
-        {S.PROVINCE} VARCHAR,
-        {S.KABKOTA_CODE} VARCHAR,
-        {S.KABKOTA} VARCHAR,
-        {S.REGION_SOURCE} VARCHAR,
-        {S.REGION_CONFIDENCE} DOUBLE
-    );
-    CREATE TABLE post_issues (
-        {S.POST_KEY} VARCHAR PRIMARY KEY,
-        {S.ISSUE_ID} VARCHAR,
-        {S.DUP_GROUP} VARCHAR,
-        {S.IS_COORDINATED} BOOLEAN
-    );
-    CREATE TABLE issues (issue_id VARCHAR PRIMARY KEY, label VARCHAR, top_terms VARCHAR,
-                         terms VARCHAR, is_new BOOLEAN, hidden BOOLEAN, kind VARCHAR, query VARCHAR);
-    CREATE TABLE issue_edits (edit_id INTEGER, edit VARCHAR, created_at TIMESTAMPTZ);
-    CREATE TABLE sentiment_labels ({S.POST_KEY} VARCHAR PRIMARY KEY, {S.SENTIMENT} VARCHAR,
-                                   labelled_at TIMESTAMPTZ);
-    CREATE TABLE user_slang (slang VARCHAR PRIMARY KEY, formal VARCHAR);
-    CREATE TABLE user_stopwords (word VARCHAR PRIMARY KEY);
-    CREATE TABLE watchlists (name VARCHAR PRIMARY KEY, query VARCHAR);
-    CREATE TABLE alerts (alert_key VARCHAR PRIMARY KEY, issue_id VARCHAR, province_code VARCHAR,
-                         first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, times INTEGER, evidence VARCHAR);
-    """,
-    f"""
-    CREATE OR REPLACE VIEW post_view AS
-    SELECT p.*, e.* EXCLUDE ({S.POST_KEY}), i.* EXCLUDE ({S.POST_KEY})
-    FROM posts p
-    LEFT JOIN enrichment e USING ({S.POST_KEY})
-    LEFT JOIN post_issues i USING ({S.POST_KEY});
-    """,
-    "CREATE TABLE blobs (name VARCHAR PRIMARY KEY, data BLOB, saved_at TIMESTAMPTZ);",
-    # enrichment without its PRIMARY KEY: the ART index made every 250k-row insert commit 2-3 s
-    # slower; rows are only added by monitoring.pipeline, which skips stored keys itself.
-    f"""
-    CREATE TABLE enrichment_unindexed AS SELECT * FROM enrichment;
-    DROP VIEW post_view;
-    DROP TABLE enrichment;
-    ALTER TABLE enrichment_unindexed RENAME TO enrichment;
-    CREATE VIEW post_view AS
-    SELECT p.*, e.* EXCLUDE ({S.POST_KEY}), i.* EXCLUDE ({S.POST_KEY})
-    FROM posts p
-    LEFT JOIN enrichment e USING ({S.POST_KEY})
-    LEFT JOIN post_issues i USING ({S.POST_KEY});
-    """,
-    # posts whose text matches a search pattern, per store version (monitoring.store.facts.keyword_hits_ready);
-    # a row with a null post_key marks a pattern as computed
-    "CREATE TABLE keyword_hits (pattern VARCHAR, version VARCHAR, post_key VARCHAR);",
-    # an integer per account: counting distinct accounts on 1M posts is ~2.5x faster than on names
-    f"""
-    CREATE OR REPLACE VIEW post_view AS
-    SELECT p.*, e.* EXCLUDE ({S.POST_KEY}), i.* EXCLUDE ({S.POST_KEY}),
-           md5_number_lower(p.{S.AUTHOR}) AS {S.AUTHOR_KEY}
-    FROM posts p
-    LEFT JOIN enrichment e USING ({S.POST_KEY})
-    LEFT JOIN post_issues i USING ({S.POST_KEY});
-    """,
-    # post_issues without its PRIMARY KEY, as enrichment: rewriting 1M rows of a re-fit took ~13 s
-    # with the ART index (delete 1 s, insert 4 s, commit 8 s) and 1.6 s without; rows are only
-    # written by monitoring.issues.store, which skips stored keys itself.
-    f"""
-    CREATE TABLE post_issues_unindexed AS SELECT * FROM post_issues;
-    DROP VIEW post_view;
-    DROP TABLE post_issues;
-    ALTER TABLE post_issues_unindexed RENAME TO post_issues;
-    CREATE VIEW post_view AS
-    SELECT p.*, e.* EXCLUDE ({S.POST_KEY}), i.* EXCLUDE ({S.POST_KEY}),
-           md5_number_lower(p.{S.AUTHOR}) AS {S.AUTHOR_KEY}
-    FROM posts p
-    LEFT JOIN enrichment e USING ({S.POST_KEY})
-    LEFT JOIN post_issues i USING ({S.POST_KEY});
-    """,
-)
-
-_LOCAL = threading.local()  # per thread: depth of open transactions (see in_transaction)
 
 
 class StoreBusyError(UserError):
@@ -180,42 +64,6 @@ def connect(path: str | Path, *, read_only: bool = False, retries: int = 20) -> 
     if not read_only:
         migrate(con)
     return con
-
-
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations; returns the schema version."""
-    with WRITE_LOCK:
-        con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
-        row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
-        current = row[0] or 0
-        for version, sql in enumerate(MIGRATIONS, start=1):
-            if version <= current:
-                continue
-            with transaction(con):
-                con.execute(sql)
-                con.execute("INSERT INTO schema_version VALUES (?)", [version])
-        return len(MIGRATIONS)
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One all-or-nothing transaction under the process-wide writer lock."""
-    with WRITE_LOCK:
-        con.execute("BEGIN TRANSACTION")
-        _LOCAL.depth = getattr(_LOCAL, "depth", 0) + 1
-        try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            _LOCAL.depth -= 1
-        con.execute("COMMIT")
-
-
-def in_transaction() -> bool:
-    """Whether this thread is inside :func:`transaction` (its cursors then see the last commit)."""
-    return bool(getattr(_LOCAL, "depth", 0))
 
 
 def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
@@ -311,6 +159,7 @@ def _merged_codes(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> T
 
 
 def query_value(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The first value of the first row of a query on its own cursor (None when no row)."""
     cursor = con.cursor()
     try:
         rows = cursor.execute(sql, params or []).fetchall()
@@ -337,11 +186,13 @@ def bump_version(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def get_state(con: duckdb.DuckDBPyConnection, key: str, default: Any = None) -> Any:
+    """The JSON value kept under ``key`` in ``store_state``, or ``default``."""
     value = query_value(con, "SELECT value FROM store_state WHERE key = ?", [key])
     return default if value is None else json.loads(value)
 
 
 def set_state(con: duckdb.DuckDBPyConnection, key: str, value: Any) -> None:
+    """Keep ``value`` (as JSON) under ``key`` in ``store_state``."""
     con.execute(
         "INSERT INTO store_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, json.dumps(value, ensure_ascii=False)],
@@ -351,11 +202,13 @@ def set_state(con: duckdb.DuckDBPyConnection, key: str, value: Any) -> None:
 # --- settings, remembered mappings, stem cache, user dictionaries ------------------------
 
 def stored_settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The analyst's saved settings, ``{name: value as text}``."""
     rows = con.cursor().execute("SELECT name, value FROM settings").fetchall()
     return dict(rows)
 
 
 def save_setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
+    """Save one setting in its own transaction."""
     with transaction(con):
         con.execute(
             "INSERT INTO settings VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -364,6 +217,7 @@ def save_setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
 
 
 def remembered_mapping(con: duckdb.DuckDBPyConnection, signature: str) -> tuple[dict[str, str], str] | None:
+    """The mapping and platform remembered for files with this header signature, or None."""
     row = con.cursor().execute(
         "SELECT mapping, platform FROM mappings WHERE signature = ?", [signature]
     ).fetchall()
@@ -382,6 +236,7 @@ def remember_mapping(con: duckdb.DuckDBPyConnection, signature: str, mapping: di
 
 
 def load_stem_cache(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every cached stem, ``{word: stem}``."""
     return dict(con.cursor().execute("SELECT word, stem FROM stem_cache").fetchall())
 
 
@@ -410,5 +265,6 @@ def save_blob(con: duckdb.DuckDBPyConnection, name: str, data: bytes) -> None:
 
 
 def load_blob(con: duckdb.DuckDBPyConnection, name: str) -> bytes | None:
+    """The binary object saved under ``name``, or None."""
     rows = con.cursor().execute("SELECT data FROM blobs WHERE name = ?", [name]).fetchall()
     return bytes(rows[0][0]) if rows else None
