@@ -13,10 +13,9 @@ import pytest
 
 from monitoring import formatting
 from monitoring import schema as S
-from monitoring.cli import briefing as briefing_cli
 from monitoring.cli import main as cli
 from monitoring.errors import UserError
-from monitoring.report import briefing, render
+from monitoring.report import briefing, outputs, render
 from monitoring.report.briefing import LABEL, REGION_CODE, NoBriefingDataError
 from monitoring.signals import scores as sg
 from monitoring.store import database as storage
@@ -251,7 +250,7 @@ def test_cli_fails_with_one_line_and_keeps_the_old_file(hostile_db_path, tmp_pat
 def test_atomic_write_replaces_the_file(tmp_path):
     out = tmp_path / "b.html"
     out.write_text("lama")
-    briefing_cli.write_atomically(out, b"baru")
+    outputs.write_atomically(out, b"baru")
     assert out.read_bytes() == b"baru" and len(list(tmp_path.iterdir())) == 1
 
 
@@ -262,9 +261,9 @@ def test_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
     def disk_full(_fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(briefing_cli.os, "fsync", disk_full)
+    monkeypatch.setattr(outputs.os, "fsync", disk_full)
     with pytest.raises(UserError, match="Gagal menulis"):
-        briefing_cli.write_atomically(out, b"PK" + b"x" * 1000)
+        outputs.write_atomically(out, b"PK" + b"x" * 1000)
     assert out.read_bytes() == b"briefing kemarin"
     assert [p.name for p in tmp_path.iterdir()] == ["b.xlsx"]
 
