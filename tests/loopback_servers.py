@@ -60,7 +60,8 @@ class SmtpServer:
             kwargs["ssl_context" if tls == "ssl" else "tls_context"] = context
             kwargs["require_starttls"] = tls == "starttls"
         if login:
-            kwargs.update(authenticator=self._authenticator(login), auth_require_tls=tls != "none")
+            # aiosmtpd only counts STARTTLS as TLS; an implicit-TLS connection is encrypted from the start
+            kwargs.update(authenticator=self._authenticator(login), auth_require_tls=tls == "starttls")
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port,
                                      server_hostname="localhost", **kwargs)
 
@@ -118,6 +119,8 @@ class HttpReceiver:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
+                    if 300 <= status < 400:
+                        self.send_header("Location", "/dibelokkan")
                     self.end_headers()
                     self.wfile.write(text.encode("utf-8"))
                 except OSError:  # the client gave up waiting (timeout test)

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from fixtures_issues import inject_issue
 
 from monitoring import formatting
 from monitoring import schema as S
@@ -55,7 +56,6 @@ def hostile_db_path(truth_db_path, tmp_path_factory):
     path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
     shutil.copy(truth_db_path, path)
     con = _open(path)
-    latest = _latest(con)
     texts = [f"air PDAM mati lg di Oebobo udh 3 hari 😡 {HOSTILE_SCRIPT} #KrisisAir",
              "gk ada air bersih, anak2 mandi pake air galon... parah bgt sih @pdamkupang",
              "Tolong lah pak, warga Kupang antri air dr subuh 🙏 #DaruratAir",
@@ -64,24 +64,8 @@ def hostile_db_path(truth_db_path, tmp_path_factory):
              "air mati lagi?? sdh sebulan begini terus lho",
              "btw ada yg tau jadwal tangki air hari ini? di Maulafa blm dtg",
              "lapor: pipa bocor di Jl. El Tari, air terbuang percuma 😤"]
-    posts = pd.DataFrame({
-        S.POST_ID: [f"hostile-{i}" for i in range(len(texts))], S.PLATFORM: "x",
-        S.CREATED_AT: [latest - pd.Timedelta(minutes=20 * i + 5) for i in range(len(texts))],
-        S.AUTHOR: [f"warga_kupang{i}" for i in range(len(texts))], S.TEXT: texts,
-        S.LIKES: [10_000] + [3] * (len(texts) - 1),
-    })
-    from monitoring.ingest.imports import import_posts_frame
-
-    import_posts_frame(con, posts, name=HOSTILE_DATASET)
-    keys = storage.query_df(con, "SELECT post_key FROM posts WHERE post_id LIKE 'hostile-%'")[S.POST_KEY]
-    with storage.transaction(con):
-        for key in keys:
-            con.execute("INSERT INTO enrichment (post_key, sentiment, province_code, province) VALUES "
-                        "(?, 'negative', ?, 'Nusa Tenggara Timur')", [key, NTT])
-            con.execute("INSERT INTO post_issues VALUES (?, ?, ?, false)", [key, HOSTILE_ISSUE, key])
-        con.execute("INSERT INTO issues VALUES (?, ?, ?, '{}', true, false, 'discovered', NULL)",
-                    [HOSTILE_ISSUE, HOSTILE_LABEL, HOSTILE_LABEL])
-        storage.bump_version(con)
+    inject_issue(con, issue_id=HOSTILE_ISSUE, label=HOSTILE_LABEL, province_code=NTT, province="Nusa Tenggara Timur",
+                 texts=texts, dataset=HOSTILE_DATASET, first_likes=10_000, prefix="hostile")
     con.close()
     return path
 

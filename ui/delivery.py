@@ -10,7 +10,7 @@ import streamlit as st
 
 from monitoring.delivery import outbox
 from monitoring.delivery.config import CHANNEL_LABELS, DeliveryConfig, load_config
-from monitoring.delivery.jobs import due_briefing_date, send_test
+from monitoring.delivery.jobs import send_test
 from monitoring.store.queries import TZ_OFFSETS
 from ui import common
 
@@ -36,11 +36,10 @@ def _channel_lines(config: DeliveryConfig) -> list[str]:
 
 def _schedule_line(config: DeliveryConfig) -> str:
     values = config.values
-    day = due_briefing_date(pd.Timestamp.now(tz="UTC"), config)
     provinces = ", ".join(values["briefing_provinces"]) or "tidak ada"
-    return (f"Briefing harian dikirim setiap hari pukul {values['briefing_time']} {config.timezone} ke "
-            f"{len(values['briefing_recipients'])} penerima (nasional; provinsi: {provinces}). Briefing terakhir "
-            f"yang jatuh tempo: {day.isoformat()}. Peringatan: skor minimal {values['alert_min_score']}, jeda "
+    return (f"Briefing harian (hari sebelumnya) dikirim setiap hari pukul {values['briefing_time']} {config.timezone}"
+            f" ke {len(values['briefing_recipients'])} penerima (nasional; provinsi: {provinces}); yang gagal dicoba "
+            f"lagi sampai 24 jam. Peringatan: skor minimal {values['alert_min_score']}, jeda "
             f"{values['alert_quiet_minutes']} menit per isu, maksimum {values['alert_daily_cap']} per penerima per hari.")
 
 

@@ -11,6 +11,7 @@ every channel's format; labels and explanations come from post text and are esca
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import urllib.parse
 from dataclasses import dataclass
@@ -123,9 +124,14 @@ class IssueAlert:
         return Message(subject=self.subject, text=text, html=body, document=self.document(text))
 
     def document(self, text: str) -> dict:
-        """The webhook's JSON document (JSON escapes every value; ``text`` is the plain-text message)."""
+        """The webhook's JSON document (JSON escapes every value; ``text`` is the plain-text message).
+
+        ``id`` is the same for every retry of this alert, so a receiver that saw it before (a timeout after
+        it arrived) can drop the copy.
+        """
         lead = self.lead
-        return {"source": "pantauisu", "type": "alert", "subject": self.subject, "text": text,
+        return {"source": "pantauisu", "type": "alert", "id": hashlib.sha1(self.dedup_key.encode()).hexdigest()[:16],
+                "subject": self.subject, "text": text,
                 "issue": {"id": self.issue_id, "label": plain(self.label, LABEL_LIMIT)},
                 "region": {"code": lead.region, "name": lead.region_name}, "posts": int(lead.posts),
                 "baseline": None if lead.baseline is None or pd.isna(lead.baseline) else float(lead.baseline),

@@ -58,12 +58,11 @@ def _now(now: pd.Timestamp | None) -> pd.Timestamp:
     return as_utc(now) if now is not None else pd.Timestamp.now(tz="UTC")
 
 
-def due_briefing_date(now: pd.Timestamp, config: DeliveryConfig) -> dt.date:
-    """The latest day whose briefing is due: yesterday once today's ``briefing_time`` has passed (local)."""
+def due_briefing_date(now: pd.Timestamp, config: DeliveryConfig) -> dt.date | None:
+    """Yesterday (local) once today's ``briefing_time`` has passed; None before it."""
     local = local_time(now, config.timezone)
     hour, minute = map(int, config.values["briefing_time"].split(":"))
-    passed = (local.hour, local.minute) >= (hour, minute)
-    return local.date() - dt.timedelta(days=1 if passed else 2)
+    return local.date() - dt.timedelta(days=1) if (local.hour, local.minute) >= (hour, minute) else None
 
 
 # --- the daily briefing ----------------------------------------------------------------------------
@@ -194,12 +193,25 @@ def run_due(con: duckdb.DuckDBPyConnection, now: pd.Timestamp | None = None) -> 
     now, config = _now(now), load_config(con)
     results = []
     if not config.missing("email", "briefing"):
-        results += deliver_briefing(con, date=due_briefing_date(now, config), now=now)
+        results += _due_briefings(con, config, now)
     if config.alert_channels():
         state = storage.get_state(con, ALERTS_STATE) or {}
         find_new = state.get("version") != storage.store_version(con) or bool(state.get("waiting"))
         results += deliver_alerts(con, now=now, find_new=find_new)
     return results
+
+
+def _due_briefings(con: duckdb.DuckDBPyConnection, config: DeliveryConfig, now: pd.Timestamp
+                   ) -> list[outbox.Delivery]:
+    """Yesterday's briefings once their hour has passed, and retries of earlier ones whose time has come."""
+    retries = {tuple(json.loads(row.payload).values()) for row in outbox.due(con, "briefing", now) if row.payload}
+    day = due_briefing_date(now, config)
+    todo = retries | ({(day.isoformat(), area) for area in (S.NATIONAL_CODE, *config.values["briefing_provinces"])}
+                      if day else set())
+    channel = config.channel("email", "briefing")
+    with DELIVERY_LOCK:
+        return [d for date, area in sorted(todo)
+                for d in _briefing_area(con, config, channel, dt.date.fromisoformat(date), area, now)]
 
 
 def send_test(con: duckdb.DuckDBPyConnection, channel_name: str, *, now: pd.Timestamp | None = None

@@ -91,8 +91,8 @@ class EmailChannel(Channel):
                 return Answer(code == 250, _reply(code, text), transient=400 <= code < 500)
         except smtplib.SMTPResponseException as err:
             return Answer(False, _reply(err.smtp_code, err.smtp_error), transient=400 <= err.smtp_code < 500)
-        except smtplib.SMTPNotSupportedError:
-            return Answer(False, "Server SMTP tidak mendukung STARTTLS; pilih smtp_tls none atau ssl.")
+        except smtplib.SMTPNotSupportedError as err:  # no STARTTLS, or no AUTH (without TLS) on this server
+            return Answer(False, f"Perintah tidak didukung server SMTP: {err} Periksa smtp_tls dan smtp_port.")
         except (smtplib.SMTPException, ssl.SSLError) as err:
             return Answer(False, f"Kesalahan SMTP/TLS: {err}", transient=True)
         except OSError as err:

@@ -62,8 +62,10 @@ class WebhookChannel(Channel):
         return (url_host(self._url),)
 
     def secrets(self) -> tuple[str, ...]:
+        """The URL and every longer piece of its path and query (a token may come back alone in an answer)."""
         parts = urllib.parse.urlsplit(self._url)
-        return (self._url, parts.path, parts.query) if len(parts.path) > 1 or parts.query else (self._url,)
+        pieces = [*parts.path.split("/"), *(v for _, v in urllib.parse.parse_qsl(parts.query))]
+        return (self._url, *(p for p in pieces if len(p) >= 8))
 
     def _send_once(self, message: Message, recipient: str) -> Answer:
         return post_json(self._url, message.document, timeout=self.timeout)[0]
