@@ -322,3 +322,47 @@ def test_email_policy_round_trip_of_the_alert_subject():
     subject = "PantauIsu: isu baru di Nusa Tenggara Timur — " + "kota kupang · air · PDAM " * 6
     msg = email.message_from_string(f"Subject: {subject}\n\nx", policy=email.policy.SMTP)
     assert msg["Subject"] == subject
+
+
+def test_a_negative_shift_in_the_emerging_frame_reaches_the_alert(demo, monkeypatch):
+    """Another stage may add a ``negative_shift`` column to the Isu Naik frame: alerts carry it when present."""
+    con, _ = demo
+    real = emerging.emerging_table
+
+    def with_shift(*args, **kwargs):
+        scores = real(*args, **kwargs)
+        return scores.assign(negative_shift=scores["province_code"] == "53")
+
+    monkeypatch.setattr(emerging, "emerging_table", with_shift)
+    [alert] = alert_candidates(con, settings.load_settings(), T0)
+    message = alert.message("WIB")
+    assert message.document["negative_shift"] is True and "Sentimen: bergeser ke negatif" in message.text
+    monkeypatch.setattr(emerging, "emerging_table", real)
+    [plain_alert] = alert_candidates(con, settings.load_settings(), T0)
+    assert plain_alert.message("WIB").document["negative_shift"] is None
+
+
+def test_the_dashboard_lifespan_starts_and_stops_the_scheduler(tmp_path, monkeypatch):
+    import asyncio
+    import importlib.util
+    import threading
+
+    monkeypatch.setenv("PANTAUISU_DB_PATH", str(tmp_path / "app.duckdb"))
+    spec = importlib.util.spec_from_file_location("dashboard_under_test", Path(__file__).resolve().parent.parent
+                                                  / "dashboard.py")
+    dashboard = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dashboard)
+
+    def delivery_threads() -> int:
+        return sum(t.name == "pantauisu-delivery" and t.is_alive() for t in threading.enumerate())
+
+    async def serve() -> int:
+        async with dashboard.lifespan(dashboard.app):
+            return delivery_threads()
+
+    before = delivery_threads()
+    assert asyncio.run(serve()) == before + 1
+    deadline = time.monotonic() + 10
+    while delivery_threads() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert delivery_threads() == before

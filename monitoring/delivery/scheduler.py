@@ -49,7 +49,7 @@ class Scheduler:
             self._thread.start()
         return self
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
         """Ask the thread to stop, wait up to ``timeout`` seconds for a running tick, close the connection."""
         self._stop.set()
         if self._thread is not None:
