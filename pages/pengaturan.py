@@ -1,14 +1,11 @@
-"""Pengaturan: settings, the analyst's own slang and stopwords, and watchlists."""
+"""Pengaturan: settings, the analyst's own slang and stopwords, watchlists, delivery (briefing and alerts)."""
 from __future__ import annotations
 
 import streamlit as st
 
-from monitoring.errors import UserError
 from monitoring.issues import watchlist_store
-from monitoring.store import database as storage
-from monitoring.store import settings
 from monitoring.text import dictionaries
-from ui import common
+from ui import common, delivery
 
 common.ensure_frame()
 st.title("⚙️ Pengaturan")
@@ -18,25 +15,7 @@ if not admin:
     st.info("Hanya admin yang dapat mengubah pengaturan. Anda dapat melihatnya saja.")
 
 st.header("Pengaturan umum")
-current = common.app_settings()
-with st.form("settings_form"):
-    edited = {}
-    for setting in settings.SETTINGS:
-        if setting.name == "db_path":
-            st.text_input("Lokasi basis data", value=str(current["db_path"]), disabled=True, help=setting.help,
-                          key="set_db_path")
-            continue
-        edited[setting.name] = st.text_input(setting.name, value=str(current[setting.name]), help=setting.help,
-                                             key=f"set_{setting.name}", disabled=not admin)
-    if st.form_submit_button("Simpan pengaturan", disabled=not admin):
-        try:
-            for name, raw in edited.items():
-                settings.parse_setting(name, raw)
-            for name, raw in edited.items():
-                storage.save_setting(con, name, raw)
-            st.success("Pengaturan disimpan.")
-        except UserError as err:
-            st.error(str(err))
+common.settings_form("umum", admin=admin, key="settings_form")
 st.caption("Variabel lingkungan PANTAUISU_<NAMA> mengalahkan nilai yang disimpan di sini.")
 
 st.header("Kamus slang dan stopword Anda")
@@ -72,6 +51,8 @@ if st.button("Simpan watchlist", key="save_watchlists", disabled=not admin):
     saved = common.run_safely(lambda: watchlist_store.save_watchlists(con, edited_watch))
     if saved is not None:
         st.success("Watchlist disimpan.")
+
+delivery.delivery_section(con, admin=admin)
 
 st.header("Akses")
 if common.login_configured():

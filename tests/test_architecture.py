@@ -48,6 +48,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("report",),
     ("enrichment",),
     ("pipeline",),
+    ("delivery",),
     ("cli",),
     ("__main__",),
 )

@@ -10,13 +10,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from fixtures_issues import inject_issue
 
 from monitoring import formatting
 from monitoring import schema as S
-from monitoring.cli import briefing as briefing_cli
 from monitoring.cli import main as cli
 from monitoring.errors import UserError
-from monitoring.report import briefing, render
+from monitoring.report import briefing, outputs, render
 from monitoring.report.briefing import LABEL, REGION_CODE, NoBriefingDataError
 from monitoring.signals import scores as sg
 from monitoring.store import database as storage
@@ -56,7 +56,6 @@ def hostile_db_path(truth_db_path, tmp_path_factory):
     path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
     shutil.copy(truth_db_path, path)
     con = _open(path)
-    latest = _latest(con)
     texts = [f"air PDAM mati lg di Oebobo udh 3 hari 😡 {HOSTILE_SCRIPT} #KrisisAir",
              "gk ada air bersih, anak2 mandi pake air galon... parah bgt sih @pdamkupang",
              "Tolong lah pak, warga Kupang antri air dr subuh 🙏 #DaruratAir",
@@ -65,24 +64,8 @@ def hostile_db_path(truth_db_path, tmp_path_factory):
              "air mati lagi?? sdh sebulan begini terus lho",
              "btw ada yg tau jadwal tangki air hari ini? di Maulafa blm dtg",
              "lapor: pipa bocor di Jl. El Tari, air terbuang percuma 😤"]
-    posts = pd.DataFrame({
-        S.POST_ID: [f"hostile-{i}" for i in range(len(texts))], S.PLATFORM: "x",
-        S.CREATED_AT: [latest - pd.Timedelta(minutes=20 * i + 5) for i in range(len(texts))],
-        S.AUTHOR: [f"warga_kupang{i}" for i in range(len(texts))], S.TEXT: texts,
-        S.LIKES: [10_000] + [3] * (len(texts) - 1),
-    })
-    from monitoring.ingest.imports import import_posts_frame
-
-    import_posts_frame(con, posts, name=HOSTILE_DATASET)
-    keys = storage.query_df(con, "SELECT post_key FROM posts WHERE post_id LIKE 'hostile-%'")[S.POST_KEY]
-    with storage.transaction(con):
-        for key in keys:
-            con.execute("INSERT INTO enrichment (post_key, sentiment, province_code, province) VALUES "
-                        "(?, 'negative', ?, 'Nusa Tenggara Timur')", [key, NTT])
-            con.execute("INSERT INTO post_issues VALUES (?, ?, ?, false)", [key, HOSTILE_ISSUE, key])
-        con.execute("INSERT INTO issues VALUES (?, ?, ?, '{}', true, false, 'discovered', NULL)",
-                    [HOSTILE_ISSUE, HOSTILE_LABEL, HOSTILE_LABEL])
-        storage.bump_version(con)
+    inject_issue(con, issue_id=HOSTILE_ISSUE, label=HOSTILE_LABEL, province_code=NTT, province="Nusa Tenggara Timur",
+                 texts=texts, dataset=HOSTILE_DATASET, first_likes=10_000, prefix="hostile")
     con.close()
     return path
 
@@ -251,7 +234,7 @@ def test_cli_fails_with_one_line_and_keeps_the_old_file(hostile_db_path, tmp_pat
 def test_atomic_write_replaces_the_file(tmp_path):
     out = tmp_path / "b.html"
     out.write_text("lama")
-    briefing_cli.write_atomically(out, b"baru")
+    outputs.write_atomically(out, b"baru")
     assert out.read_bytes() == b"baru" and len(list(tmp_path.iterdir())) == 1
 
 
@@ -262,9 +245,9 @@ def test_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
     def disk_full(_fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(briefing_cli.os, "fsync", disk_full)
+    monkeypatch.setattr(outputs.os, "fsync", disk_full)
     with pytest.raises(UserError, match="Gagal menulis"):
-        briefing_cli.write_atomically(out, b"PK" + b"x" * 1000)
+        outputs.write_atomically(out, b"PK" + b"x" * 1000)
     assert out.read_bytes() == b"briefing kemarin"
     assert [p.name for p in tmp_path.iterdir()] == ["b.xlsx"]
 

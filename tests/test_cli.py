@@ -28,7 +28,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-@pytest.mark.parametrize("command", ["demo", "ingest", "analyze", "sentiment", "briefing"])
+@pytest.mark.parametrize("command", ["demo", "ingest", "analyze", "sentiment", "briefing", "deliver"])
 def test_help_for_every_command(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])

@@ -42,6 +42,27 @@ def app_settings() -> dict[str, Any]:
     return settings.load_settings(storage.stored_settings(connection()))
 
 
+def settings_form(group: str, *, admin: bool, key: str) -> None:
+    """A form of the settings of one ``group`` ("umum", "pengiriman"); secrets are never shown or stored."""
+    con, current = connection(), app_settings()
+    with st.form(key):
+        edited = {}
+        for setting in (s for s in settings.SETTINGS if s.group == group and not s.secret):
+            locked = setting.name == "db_path" or not admin
+            edited[setting.name] = st.text_input(setting.name, value=str(current[setting.name]), help=setting.help,
+                                                 key=f"set_{setting.name}", disabled=locked)
+        if st.form_submit_button("Simpan pengaturan", disabled=not admin):
+            edited.pop("db_path", None)
+            try:
+                for name, raw in edited.items():
+                    settings.parse_setting(name, raw)
+                for name, raw in edited.items():
+                    storage.save_setting(con, name, raw)
+                st.success("Pengaturan disimpan.")
+            except UserError as err:
+                st.error(str(err))
+
+
 def version() -> int:
     return storage.store_version(connection())
 

@@ -2,7 +2,7 @@
 
 Takes: arguments. Gives: the same work as the app, JSON or files on stdout, one Indonesian line
 and a non-zero exit on bad input. :mod:`main` holds the parser and the ingest/analyze/demo
-commands; :mod:`briefing` and :mod:`sentiment` register their sub-commands.
+commands; :mod:`briefing`, :mod:`deliver` and :mod:`sentiment` register their sub-commands.
 
 Read first: :mod:`monitoring.cli.main`.
 """

@@ -1,19 +1,18 @@
 """``python -m monitoring briefing``: write the daily briefing as HTML, XLSX, PNG or PDF (for cron jobs).
 
-The file is written atomically (a temporary file in the same folder, then renamed), so a failed run never
+The file is written atomically (:func:`monitoring.report.outputs.write_atomically`), so a failed run never
 leaves a half-written briefing where the previous one was.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from monitoring.clock import parse_now
 from monitoring.errors import UserError
 from monitoring.report.briefing import build_briefing
+from monitoring.report.outputs import write_atomically
 from monitoring.store import database as storage
 from monitoring.store import settings
 
@@ -49,27 +48,6 @@ def render(briefing, fmt: str) -> bytes:  # noqa: ANN001 - a monitoring.report.b
     if fmt == "xlsx":
         return R.briefing_xlsx(briefing)
     return R.briefing_image(briefing, fmt)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
-    if not path.parent.is_dir():
-        raise UserError(f"Folder {path.parent} tidak ada. Buat foldernya dulu atau pilih lokasi lain.")
-    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(temp, mode)  # mkstemp makes 0600; keep the old file's mode or the usual 0644
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException as err:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            raise UserError(f"Gagal menulis {path}: {err.strerror or err}. "
-                            "Periksa ruang disk dan izin folder.") from err
-        raise
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:

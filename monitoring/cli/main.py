@@ -122,9 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _optional_commands():
     """Sub-commands that live in their own modules."""
     from monitoring.cli import briefing as briefing_cli
+    from monitoring.cli import deliver as deliver_cli
     from monitoring.cli import sentiment as sentiment_cli
 
-    return (sentiment_cli.register, briefing_cli.register)
+    return (sentiment_cli.register, briefing_cli.register, deliver_cli.register)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,16 +4,20 @@
 - ``issues.csv``: issue_id, label, top_terms, posts, first_seen, last_seen, negative_share, ...
 - ``emerging.csv``: issue × province scores (province_code 'ID' = national)
 - ``plan.csv``: the dissemination plan
-CSV files go through :mod:`monitoring.report.exports` (formula cells neutralised).
+CSV files go through :mod:`monitoring.report.exports` (formula cells neutralised); every file is
+written atomically (:func:`write_atomically`).
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from monitoring import schema as S
+from monitoring.errors import UserError
 from monitoring.report.exports import to_safe_csv
 from monitoring.signals.emerging import emerging_table, plan_table
 from monitoring.store.queries import Filters, where_clause
@@ -22,10 +26,25 @@ EMERGING_COLUMNS = ("issue_id", "issue_label", "province_code", "province", "pos
                     "status", "negative_share", "explanation")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
+    if not path.parent.is_dir():
+        raise UserError(f"Folder {path.parent} tidak ada. Buat foldernya dulu atau pilih lokasi lain.")
+    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(temp, mode)  # mkstemp makes 0600; keep the old file's mode or the usual 0644
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException as err:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise UserError(f"Gagal menulis {path}: {err.strerror or err}. "
+                            "Periksa ruang disk dan izin folder.") from err
+        raise
 
 
 def write_posts(con: duckdb.DuckDBPyConnection, path: Path, filters: Filters) -> None:
@@ -66,12 +85,12 @@ def write_analysis(con: duckdb.DuckDBPyConnection, out: Path, *, since: pd.Times
     filters = Filters(start=since, end=until)
     paths = {name: out / name for name in ("posts.parquet", "issues.csv", "emerging.csv", "plan.csv")}
     write_posts(con, paths["posts.parquet"], filters)
-    _write_atomic(paths["issues.csv"], to_safe_csv(issues_frame(con, filters)))
+    write_atomically(paths["issues.csv"], to_safe_csv(issues_frame(con, filters)))
     scores = emerging_table(con, filters, now=now)
     emerging = scores.reindex(columns=list(EMERGING_COLUMNS)) if not scores.empty else \
         pd.DataFrame(columns=list(EMERGING_COLUMNS))
-    _write_atomic(paths["emerging.csv"], to_safe_csv(emerging))
+    write_atomically(paths["emerging.csv"], to_safe_csv(emerging))
     plan = plan_table(con, filters, now=now)
     plan = plan.drop(columns=[c for c in ("peak_hours", "platforms", "example_post_ids") if c in plan])
-    _write_atomic(paths["plan.csv"], to_safe_csv(plan))
+    write_atomically(paths["plan.csv"], to_safe_csv(plan))
     return list(paths.values())

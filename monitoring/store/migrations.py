@@ -126,6 +126,10 @@ MIGRATIONS: tuple[str, ...] = (
     LEFT JOIN enrichment e USING ({S.POST_KEY})
     LEFT JOIN post_issues i USING ({S.POST_KEY});
     """,
+    # one row per message × channel × recipient (monitoring.delivery.outbox): what, when, status, the answer
+    "CREATE TABLE delivery_log (delivery_id VARCHAR, kind VARCHAR, what VARCHAR, channel VARCHAR, recipient VARCHAR, "
+    "dedup_key VARCHAR, status VARCHAR, attempts INTEGER, created_at TIMESTAMPTZ, last_attempt_at TIMESTAMPTZ, "
+    "next_attempt_at TIMESTAMPTZ, answer VARCHAR, last_error VARCHAR, payload VARCHAR);",
 )
 
 
