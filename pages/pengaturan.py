@@ -11,7 +11,7 @@ from monitoring.text import dictionaries
 from ui import common
 
 common.ensure_frame()
-st.title("⚙️ Pengaturan")
+st.title(":material/settings: Pengaturan")
 con = common.connection()
 admin = common.is_admin()
 if not admin:
@@ -23,11 +23,12 @@ with st.form("settings_form"):
     edited = {}
     for setting in settings.SETTINGS:
         if setting.name == "db_path":
-            st.text_input("Lokasi basis data", value=str(current["db_path"]), disabled=True, help=setting.help,
-                          key="set_db_path")
+            st.text_input(settings.setting_label(setting.name), value=str(current["db_path"]), disabled=True,
+                          help=f"{setting.help} ({setting.env_var})", key="set_db_path")
             continue
-        edited[setting.name] = st.text_input(setting.name, value=str(current[setting.name]), help=setting.help,
-                                             key=f"set_{setting.name}", disabled=not admin)
+        edited[setting.name] = st.text_input(settings.setting_label(setting.name), value=str(current[setting.name]),
+                                             help=f"{setting.help} ({setting.env_var})", key=f"set_{setting.name}",
+                                             disabled=not admin)
     if st.form_submit_button("Simpan pengaturan", disabled=not admin):
         try:
             for name, raw in edited.items():

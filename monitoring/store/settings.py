@@ -64,6 +64,19 @@ SETTINGS = (
             "Kunci fitur GeoJSON yang berisi kode provinsi Kemendagri (mis. properties.kode)."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+# What the Pengaturan page calls a setting; the name stays for PANTAUISU_<NAME> and the settings table.
+LABELS = {
+    "db_path": "Lokasi basis data", "max_upload_mb": "Ukuran unggahan maksimum (MB)",
+    "max_xlsx_unpacked_mb": "Ukuran isi XLSX maksimum (MB)", "display_timezone": "Zona waktu tampilan",
+    "recent_hours": "Jendela terbaru (jam)", "baseline_days": "Jendela pembanding (hari)",
+    "alert_k": "Ambang lonjakan (k)", "n_issues": "Jumlah isu", "geojson_path": "Berkas GeoJSON provinsi",
+    "geojson_feature_key": "Kunci kode provinsi di GeoJSON",
+}
+
+
+def setting_label(name: str) -> str:
+    """The Indonesian label of a setting (its name when it has none)."""
+    return LABELS.get(name, name)
 
 
 def parse_setting(name: str, raw: Any) -> Any:
