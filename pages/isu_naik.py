@@ -35,12 +35,12 @@ columns = {"issue_label": "Isu", "province": "Wilayah", "posts": "Unggahan (terb
 shown = list(columns)
 
 st.subheader("Peringkat nasional")
-st.dataframe(national[shown].head(10), hide_index=True, column_config=columns, key="national_emerging")
+common.show_table(national[shown].head(10), hide_index=True, column_config=columns, key="national_emerging")
 
 st.subheader("Peringkat per provinsi")
 top_regional = regional[regional["status"].isin(["Baru", "Naik"]) | regional["negative_alert"].fillna(False)]
-st.dataframe((top_regional if not top_regional.empty else regional)[shown].head(30), hide_index=True,
-             column_config=columns, key="regional_emerging")
+common.show_table((top_regional if not top_regional.empty else regional)[shown].head(30), hide_index=True,
+                  column_config=columns, key="regional_emerging")
 
 st.subheader("Peta panas provinsi × isu")
 top_issues = national.head(12)[S.ISSUE_ID].tolist()
@@ -74,7 +74,7 @@ else:
                            isu=alerts[S.ISSUE_ID].map(names).fillna(alerts[S.ISSUE_ID]))
     common.show_table(alerts[["isu", "wilayah", "posts", "recent_mean", "baseline_mean", "threshold", "first_seen",
                               "last_seen", "count", "explanation"]], hide_index=True, key="alerts_table",
-                      column_config={"posts": "Unggahan 24 jam", "recent_mean": "Rata-rata terbaru",
+                      column_config={"isu": "Isu", "wilayah": "Wilayah", "posts": "Unggahan 24 jam", "recent_mean": "Rata-rata terbaru",
                                      "baseline_mean": "Rata-rata 7 hari", "threshold": "Ambang",
                                      "first_seen": "Pertama", "last_seen": "Terakhir", "count": "Berulang",
                                      "explanation": "Bukti"})

@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring.formatting import MONTHS_SHORT, fmt_date, fmt_date_range, fmt_datetime, fmt_number, fmt_pct
+from monitoring.formatting import (
+    MONTHS_SHORT,
+    fmt_date,
+    fmt_date_range,
+    fmt_datetime,
+    fmt_number,
+    fmt_pct,
+)
 
 SATURDAY = pd.Timestamp("2026-11-07 08:05")
 

@@ -1,10 +1,12 @@
 """Every page under AppTest: smoke tests, empty states, and behaviour tests by widget key."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -315,3 +317,33 @@ def test_issue_cards_show_volume_facets_and_read_posts_only_when_opened(truth_st
     others = [e for e in at.expander if e.key and e.key.startswith("rep_") and e.key != f"rep_{first}"]
     assert others and all(not e.text for e in others)
 
+
+
+def _table_with_gaps():
+    import pandas as pd
+    import streamlit as st
+
+    from ui import common
+
+    frame = pd.DataFrame({
+        "wilayah": pd.array(["Jawa Barat", None], dtype="str"), "dasar": [2.5, float("nan")],
+        "negatif": [0.5625, 0.1], "pertama": pd.to_datetime(["2026-11-20 01:00", None], utc=True),
+        "terakhir": pd.to_datetime(["2026-11-20 01:00", "2026-11-21 17:30"], utc=True)})
+    common.show_table(frame, key="gaps", column_config={
+        "negatif": st.column_config.ProgressColumn("Negatif", format="percent", min_value=0, max_value=1),
+        "terakhir": "Terakhir"})
+
+
+def test_tables_show_a_dash_for_gaps_and_local_times(truth_store):
+    at = AppTest.from_function(_table_with_gaps, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    view = at.dataframe[0].value
+    assert view["wilayah"].tolist() == ["Jawa Barat", "–"] and view["dasar"].tolist() == ["2,5", "–"]
+    assert view["pertama"].tolist() == ["20/11/2026 08:00", "–"]           # UTC -> WIB, as text beside a gap
+    assert view["terakhir"].tolist() == [pd.Timestamp("2026-11-20 08:00"), pd.Timestamp("2026-11-22 00:30")]
+    assert view["negatif"].tolist() == [56.25, 10.0]                       # whole percents, no '56.25%'
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["terakhir"]["label"] == "Terakhir (WIB)"
+    assert columns["terakhir"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"
+    assert columns["negatif"]["type_config"]["format"] == "%.0f%%"

@@ -285,6 +285,7 @@ def readable_table(frame: pd.DataFrame, column_config: dict | None = None) -> tu
     for column in view.columns:
         values, given = view[column], config.get(column)
         label = given if isinstance(given, str) else (given or {}).get("label") or str(column)
+        percent = isinstance(given, dict) and (given.get("type_config") or {}).get("format") == "percent"
         if isinstance(values.dtype, pd.DatetimeTZDtype):  # stored in UTC: show local wall-clock time
             values = values.dt.tz_convert("UTC").dt.tz_localize(None) + pd.Timedelta(hours=queries.TZ_OFFSETS[tz])
             label = f"{label} ({tz})"
@@ -293,9 +294,13 @@ def readable_table(frame: pd.DataFrame, column_config: dict | None = None) -> tu
             config[column] = (st.column_config.DatetimeColumn(label, format="DD/MM/YYYY HH:mm")
                               if not values.isna().any() else st.column_config.TextColumn(label))
         elif values.isna().any() and pd.api.types.is_numeric_dtype(values):
-            percent = isinstance(given, dict) and (given.get("type_config") or {}).get("format") == "percent"
             view[column] = values.map(fmt_pct if percent else (lambda v: MISSING if pd.isna(v) else fmt_number(v)))
             config[column] = st.column_config.TextColumn(label, alignment="right")
+        elif percent and given["type_config"]["type"] == "progress":
+            # whole percents: Streamlit's "percent" format writes 56.25% (a decimal point)
+            view[column] = values * 100
+            config[column] = st.column_config.ProgressColumn(label, format="%.0f%%", min_value=0, max_value=100,
+                                                             help=given.get("help"), width=given.get("width"))
         elif values.isna().any():
             view[column] = values.astype(object).where(values.notna(), MISSING)
     return view, config

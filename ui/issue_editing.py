@@ -61,6 +61,6 @@ def watchlist_panel(con, filters: Filters) -> None:
         return
     if st.toggle("Hitung share of voice untuk filter ini", key="sov_toggle"):
         share = common.cached_query(watchlist_store.watchlist_share, filters)
-        st.dataframe(share, hide_index=True, key="sov_table", column_config={
+        common.show_table(share, hide_index=True, key="sov_table", column_config={
             "watchlist": "Watchlist", "posts": "Unggahan",
             "share": st.column_config.ProgressColumn("Share of voice", format="percent", min_value=0, max_value=1)})

@@ -64,8 +64,9 @@ def file_import_form(con, file) -> None:
             st.error(str(err))
             return
         st.caption("Pratinjau hasil pemetaan (20 baris pertama)")
-        common.show_table(preview.posts.drop(columns=[S.EXTRA], errors="ignore"), hide_index=True,
-                          key=f"preview_{file.file_id}", column_config=S.FIELD_LABELS)
+        shown = preview.posts.drop(columns=[S.EXTRA], errors="ignore")
+        common.show_table(shown.assign(**{S.PLATFORM: shown[S.PLATFORM].map(lambda p: S.PLATFORM_LABELS.get(p, p))}),
+                          hide_index=True, key=f"preview_{file.file_id}", column_config=S.FIELD_LABELS)
         for warning in preview.warnings:
             st.warning(warning)
         if st.button("Impor berkas ini", key=f"import_{file.file_id}", type="primary"):
