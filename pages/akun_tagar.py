@@ -7,7 +7,7 @@ from monitoring.report import charts
 from monitoring.store import queries
 from ui import common
 
-filters = common.page_start("👥 Akun & Tagar")
+filters = common.page_start(":material/group: Akun & Tagar")
 st.caption("Mengikuti filter di panel kiri. Pilih satu isu di filter 'Isu' untuk melihat jaringan balasannya.")
 
 accounts = common.cached_query(queries.top_accounts, filters, limit=25)
@@ -25,7 +25,7 @@ right.plotly_chart(charts.ranked_bars(tags.assign(name="#" + tags["tag"].astype(
                    key="hashtags_chart")
 
 st.subheader("Tabel akun")
-st.dataframe(accounts, hide_index=True, key="accounts_table", column_config={
+common.show_table(accounts, hide_index=True, key="accounts_table", column_config={
     "author": "Akun", "posts": "Unggahan", "engagement": "Interaksi", "views": "Dilihat",
     "negative_share": st.column_config.ProgressColumn("Negatif", format="percent", min_value=0, max_value=1),
     "coordinated_share": st.column_config.ProgressColumn("Salin-tempel terkoordinasi", format="percent",

@@ -16,7 +16,7 @@ def _briefing(con, filters, **kwargs) -> briefing.Briefing:
     return briefing.build_briefing(con, filters=filters, **kwargs)
 
 
-filters = common.page_start("📰 Briefing Harian")
+filters = common.page_start(":material/newspaper: Briefing Harian")
 
 config = common.app_settings()
 tz = config["display_timezone"]
@@ -24,6 +24,7 @@ first, last = (briefing.local_time(t, tz).date() for t in queries.data_bounds(co
 provinces = common.province_names()
 pick_date, pick_region = st.columns([1, 2])
 day = pick_date.date_input("Tanggal", value=last, min_value=first, max_value=last, key="briefing_date",
+                           format=common.DATE_FORMAT,
                            help=f"Briefing memuat {config['recent_hours']} jam sampai akhir tanggal ini ({tz}) "
                                 "atau sampai unggahan terakhir.")
 region = pick_region.selectbox("Wilayah", [None, *provinces], key="briefing_region",

@@ -4,13 +4,14 @@ from __future__ import annotations
 import streamlit as st
 
 from monitoring import pipeline
+from monitoring import schema as S
 from monitoring.ingest import imports
 from monitoring.ingest.quality import data_quality
 from monitoring.report.exports import to_safe_csv
 from ui import common, upload
 
 common.ensure_frame()
-st.title("📥 Data")
+st.title(":material/database: Data")
 con = common.connection()
 
 if not common.has_data():
@@ -48,29 +49,31 @@ else:
         "rows_read": "Baris dibaca", "rows_imported": "Diimpor", "rows_rejected": "Ditolak",
         "duplicates": "Duplikat", "imported_at": "Diimpor pada", "file_format": "Format",
         "encoding": "Encoding", "default_region": "Wilayah bawaan"}).drop(columns=["sha256"])
-    st.dataframe(view, hide_index=True, width="stretch", key="datasets_table")
+    view["Platform"] = view["Platform"].map(lambda p: S.PLATFORM_LABELS.get(p, p))
+    common.show_table(view, hide_index=True, width="stretch", key="datasets_table")
 
     st.subheader("Kualitas data")
     names = {int(r.dataset_id): f"#{int(r.dataset_id)} · {r.name}" for r in datasets.itertuples()}
     chosen = st.selectbox("Dataset", [None] + list(names), key="quality_dataset",
                           format_func=lambda d: "Semua dataset" if d is None else names[d])
     quality = data_quality(con, chosen)
-    cols = st.columns(5)
-    span = "–"
-    if quality["first_post"] is not None:
-        span = f"{quality['first_post']:%d/%m/%Y} – {quality['last_post']:%d/%m/%Y}"
-    cols[0].metric("Rentang waktu", span, help="Unggahan paling awal dan paling akhir (UTC).")
-    cols[1].metric("Unggahan", common.fmt_int(quality["posts"]), help="Unggahan tersimpan (tanpa duplikat).")
-    cols[2].metric("Ditolak", common.fmt_int(quality["rows_rejected"]),
+    cols = [*st.columns(3), *st.columns(3)]  # two rows: a date needs a wide column to show in full
+    tz = common.app_settings()["display_timezone"]
+    cols[0].metric("Unggahan pertama", common.fmt_date(common.local_time(quality["first_post"], tz)),
+                   help=f"Tanggal unggahan paling awal ({tz}).")
+    cols[1].metric("Unggahan terakhir", common.fmt_date(common.local_time(quality["last_post"], tz)),
+                   help=f"Tanggal unggahan paling akhir ({tz}).")
+    cols[2].metric("Unggahan", common.fmt_int(quality["posts"]), help="Unggahan tersimpan (tanpa duplikat).")
+    cols[3].metric("Ditolak", common.fmt_int(quality["rows_rejected"]),
                    help="Baris yang tidak diimpor, misalnya teks kosong atau tanggal tak dikenali.")
-    cols[3].metric("Duplikat dilewati", common.fmt_int(quality["duplicates"]),
+    cols[4].metric("Duplikat dilewati", common.fmt_int(quality["duplicates"]),
                    help="Baris yang sudah tersimpan (ID sama, atau isi sama bila tanpa ID).")
-    cols[4].metric("Berlokasi", common.fmt_pct(quality["located_share"]),
+    cols[5].metric("Berlokasi", common.fmt_pct(quality["located_share"]),
                    help="Bagian unggahan yang wilayahnya diketahui (provinsi).")
     if not quality["reject_reasons"].empty:
         st.caption("Alasan penolakan")
-        st.dataframe(quality["reject_reasons"].rename(columns={"reason": "Alasan", "rows": "Baris"}),
-                     hide_index=True, key="reject_reasons")
+        common.show_table(quality["reject_reasons"].rename(columns={"reason": "Alasan", "rows": "Baris"}),
+                          hide_index=True, key="reject_reasons")
     if chosen is not None:
         rejects = imports.dataset_rejects(con, chosen)
         if not rejects.empty:

@@ -39,11 +39,11 @@ def _trend_help(days: list, tz: str) -> str:
     if not days:
         return "Tidak ada unggahan harian."
     peak = max(days, key=lambda d: d[1])
-    return (f"Garis: unggahan per hari ({tz}), {days[0][0]:%d/%m}–{days[-1][0]:%d/%m}. "
-            f"Puncak {peak[0]:%d/%m/%Y}: {common.fmt_int(peak[1])} unggahan.")
+    return (f"Garis: unggahan per hari ({tz}), {common.fmt_date_range(days[0][0], days[-1][0])}. "
+            f"Puncak {common.fmt_date(peak[0])}: {common.fmt_int(peak[1])} unggahan.")
 
 
-filters = common.page_start("🗂️ Isu")
+filters = common.page_start(":material/topic: Isu")
 tz = common.app_settings()["display_timezone"]
 cards = common.cached_query(issue_cards.issue_cards, filters, limit=12, timezone=tz)
 if cards.summary.empty:
@@ -58,7 +58,7 @@ facets = _facet_lines(cards)
 for row in cards.summary.itertuples():
     with st.container(border=True, key=f"card_{row.issue_id}"):
         head, trend = st.columns([3, 2])
-        head.markdown(f"**{row.issue_id}**{' 🆕 Baru' if row.is_new else ''}")
+        head.markdown(f"**{row.issue_id}**{' :blue-badge[:material/fiber_new: Baru]' if row.is_new else ''}")
         head.text(row.label)  # labels come from post words or an analyst: literal text
         head.caption(f"Negatif {common.fmt_pct(row.negative / row.posts)} · netral "
                      f"{common.fmt_pct(row.neutral / row.posts)} · positif {common.fmt_pct(row.positive / row.posts)}"

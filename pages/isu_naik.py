@@ -10,7 +10,7 @@ from monitoring.signals import emerging
 from monitoring.signals import scores as signals
 from ui import common
 
-filters = common.page_start("📈 Isu Naik")
+filters = common.page_start(":material/trending_up: Isu Naik")
 config = common.app_settings()
 recent_hours, baseline_days = config["recent_hours"], config["baseline_days"]
 scores = common.cached_query(emerging.emerging_table, filters, recent_hours=recent_hours,
@@ -21,25 +21,26 @@ if scores.empty:
 now = common.cached_query(emerging.reference_time, filters)
 tz_hours = {"WIB": 7, "WITA": 8, "WIT": 9}[config["display_timezone"]]
 local_now = now.tz_convert(None) + pd.Timedelta(hours=tz_hours)
-st.caption(f"Jendela: {recent_hours} jam terakhir sampai {local_now:%d/%m/%Y %H:%M} {config['display_timezone']} "
+st.caption(f"Jendela: {recent_hours} jam terakhir sampai {common.fmt_datetime(local_now)} {config['display_timezone']} "
            f"dibanding {baseline_days} hari sebelumnya (berakhir pada unggahan terakhir data terpilih).")
-st.info(signals.SCORE_EXPLANATION, icon="ℹ️")
+st.info(signals.SCORE_EXPLANATION, icon=":material/info:")
 
 national = scores[scores[S.PROVINCE_CODE] == S.NATIONAL_CODE]
 regional = scores[scores[S.PROVINCE_CODE] != S.NATIONAL_CODE]
 columns = {"issue_label": "Isu", "province": "Wilayah", "posts": "Unggahan (terbaru)",
-           "baseline": "Dasar (per jendela)", "score": st.column_config.NumberColumn("Skor", format="%.1f"),
+           "baseline": st.column_config.NumberColumn("Dasar (per jendela)", format="%.1f"),
+           "score": st.column_config.NumberColumn("Skor", format="%.1f"),
            "status": "Status", "negative_share": st.column_config.ProgressColumn(
                "Negatif", format="percent", min_value=0, max_value=1), "explanation": "Penjelasan"}
 shown = list(columns)
 
 st.subheader("Peringkat nasional")
-st.dataframe(national[shown].head(10), hide_index=True, column_config=columns, key="national_emerging")
+common.show_table(national[shown].head(10), hide_index=True, column_config=columns, key="national_emerging")
 
 st.subheader("Peringkat per provinsi")
 top_regional = regional[regional["status"].isin(["Baru", "Naik"]) | regional["negative_alert"].fillna(False)]
-st.dataframe((top_regional if not top_regional.empty else regional)[shown].head(30), hide_index=True,
-             column_config=columns, key="regional_emerging")
+common.show_table((top_regional if not top_regional.empty else regional)[shown].head(30), hide_index=True,
+                  column_config=columns, key="regional_emerging")
 
 st.subheader("Peta panas provinsi × isu")
 top_issues = national.head(12)[S.ISSUE_ID].tolist()
@@ -62,7 +63,8 @@ if not cells.empty:
     common.show_posts(posts, key="cell_posts", limit=10)
 
 st.subheader("Peringatan lonjakan")
-st.caption(f"Aturan: unggahan 24 jam terakhir > rata-rata harian 7 hari + {config['alert_k']} × simpangan baku. "
+st.caption(f"Aturan: unggahan 24 jam terakhir > rata-rata harian 7 hari + {common.fmt_number(config['alert_k'])} × "
+           "simpangan baku. "
            "Peringatan berulang untuk isu dan wilayah yang sama digabung menjadi satu baris.")
 alerts = common.cached_query(emerging.stored_alerts, filters)
 if alerts.empty:
@@ -70,9 +72,9 @@ if alerts.empty:
 else:
     alerts = alerts.assign(wilayah=alerts[S.PROVINCE_CODE].map(signals.region_name),
                            isu=alerts[S.ISSUE_ID].map(names).fillna(alerts[S.ISSUE_ID]))
-    st.dataframe(alerts[["isu", "wilayah", "posts", "recent_mean", "baseline_mean", "threshold", "first_seen",
-                         "last_seen", "count", "explanation"]], hide_index=True, key="alerts_table",
-                 column_config={"posts": "Unggahan 24 jam", "recent_mean": "Rata-rata terbaru",
-                                "baseline_mean": "Rata-rata 7 hari", "threshold": "Ambang",
-                                "first_seen": "Pertama", "last_seen": "Terakhir", "count": "Berulang",
-                                "explanation": "Bukti"})
+    common.show_table(alerts[["isu", "wilayah", "posts", "recent_mean", "baseline_mean", "threshold", "first_seen",
+                              "last_seen", "count", "explanation"]], hide_index=True, key="alerts_table",
+                      column_config={"isu": "Isu", "wilayah": "Wilayah", "posts": "Unggahan 24 jam", "recent_mean": "Rata-rata terbaru",
+                                     "baseline_mean": "Rata-rata 7 hari", "threshold": "Ambang",
+                                     "first_seen": "Pertama", "last_seen": "Terakhir", "count": "Berulang",
+                                     "explanation": "Bukti"})

@@ -8,7 +8,7 @@ from monitoring.text import dictionaries
 from ui import common, delivery
 
 common.ensure_frame()
-st.title("⚙️ Pengaturan")
+st.title(":material/settings: Pengaturan")
 con = common.connection()
 admin = common.is_admin()
 if not admin:

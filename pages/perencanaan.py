@@ -9,7 +9,7 @@ from monitoring.signals import emerging, plan
 from monitoring.store import queries
 from ui import common
 
-filters = common.page_start("🎯 Perencanaan Diseminasi")
+filters = common.page_start(":material/campaign: Perencanaan Diseminasi")
 config = common.app_settings()
 table = common.cached_query(emerging.plan_table, filters, recent_hours=config["recent_hours"],
                             baseline_days=config["baseline_days"])
@@ -44,7 +44,7 @@ for row in rows.itertuples():
         right.metric("Prioritas", f"{row.priority:.0f}", help="Jumlah kontribusi komponen di bawah (0–100).")
         contributions = {plan.COMPONENT_LABELS[k]: round(getattr(row, plan.CONTRIBUTION_PREFIX + k), 1)
                          for k in plan.PRIORITY_WEIGHTS}
-        right.caption(" · ".join(f"{k} {v}" for k, v in contributions.items()))
+        right.caption(" · ".join(f"{k} {common.fmt_number(v)}" for k, v in contributions.items()))
         keys = row.example_post_ids
         if keys:
             with st.expander("Contoh unggahan untuk ditanggapi"):

@@ -9,14 +9,14 @@ from monitoring.signals.overview import change_since_yesterday
 from monitoring.store import queries
 from ui import common
 
-filters = common.page_start("🏠 Ringkasan")
+filters = common.page_start(":material/home: Ringkasan")
 tz = common.app_settings()["display_timezone"]
 stats = common.cached_query(queries.overview, filters)
 if not stats["posts"]:
     st.info("Tidak ada unggahan untuk filter ini. Longgarkan filter di panel kiri.")
     st.stop()
 
-period = f"{stats['first_post']:%d/%m/%Y} – {stats['last_post']:%d/%m/%Y}"
+period = common.fmt_date_range(common.local_time(stats["first_post"], tz), common.local_time(stats["last_post"], tz))
 st.caption(f"Periode data terpilih: {period} · zona waktu {tz}")
 cols = st.columns(5)
 cols[0].metric("Unggahan", common.fmt_int(stats["posts"]), help="Jumlah unggahan sesuai filter.")
@@ -34,9 +34,9 @@ if change["recent_posts"]:
     st.write(f"24 jam terakhir: **{common.fmt_int(change['recent_posts'])}** unggahan "
              f"({'+' if delta >= 0 else ''}{common.fmt_int(delta)} dibanding 24 jam sebelumnya).")
     if not change["rising"].empty:
-        st.dataframe(change["rising"], hide_index=True, key="rising_table",
-                     column_config={"label": "Isu", "recent": "24 jam terakhir", "previous": "24 jam sebelumnya",
-                                    "change": "Perubahan"})
+        common.show_table(change["rising"], hide_index=True, key="rising_table",
+                          column_config={"label": "Isu", "recent": "24 jam terakhir", "previous": "24 jam sebelumnya",
+                                         "change": "Perubahan"})
 
 span_days = (stats["last_post"] - stats["first_post"]).total_seconds() / 86400
 bucket = "hour" if span_days < 7 else "day"

@@ -12,7 +12,7 @@ from monitoring.store import queries
 from ui import common
 from ui import sentiment_training as training
 
-filters = common.page_start("💬 Sentimen")
+filters = common.page_start(":material/mood: Sentimen")
 con = common.connection()
 tz = common.app_settings()["display_timezone"]
 training.show_flash()
@@ -24,7 +24,7 @@ if not stats["posts"]:
 else:
     offset = pd.Timedelta(hours=queries.TZ_OFFSETS[tz])
     first, last = pd.Timestamp(stats["first_post"]) + offset, pd.Timestamp(stats["last_post"]) + offset
-    period = f"{first:%d/%m/%Y} – {last:%d/%m/%Y}"
+    period = common.fmt_date_range(first, last)
     totals = common.cached_query(sentiment_queries.sentiment_totals, filters)
     cols = st.columns(4)
     cols[0].metric("Unggahan", common.fmt_int(stats["posts"]), help="Jumlah unggahan sesuai filter.")

@@ -8,7 +8,7 @@ from monitoring.report import charts, maps
 from monitoring.store import queries
 from ui import common
 
-filters = common.page_start("🗺️ Wilayah")
+filters = common.page_start(":material/map: Wilayah")
 stats = common.cached_query(queries.overview, filters, authors=False)
 coverage = stats["located_share"] or 0.0
 st.caption(f"Lokasi diketahui untuk {common.fmt_pct(coverage)} unggahan pada filter ini. "
@@ -46,6 +46,7 @@ kabkota = common.cached_query(queries.region_counts, filters, province_code=prov
 st.caption("Hanya unggahan yang kabupaten/kotanya diketahui; sisanya hanya diketahui provinsinya.")
 st.plotly_chart(charts.ranked_bars(kabkota, label="name", value="posts",
                                    title=f"Unggahan per kabupaten/kota di {names[province]}"), key="kabkota_chart")
-st.dataframe(regions.rename(columns={S.PROVINCE_CODE: "Kode", "name": "Provinsi", "posts": "Unggahan",
-                                     "negative_share": "Bagian negatif"}).drop(columns=["value"], errors="ignore"),
-             hide_index=True, key="province_table")
+common.show_table(regions.rename(columns={S.PROVINCE_CODE: "Kode", "name": "Provinsi", "posts": "Unggahan"})
+                  .drop(columns=["value"], errors="ignore"), hide_index=True, key="province_table", column_config={
+                      "negative_share": st.column_config.ProgressColumn("Bagian negatif", format="percent",
+                                                                        min_value=0, max_value=1)})

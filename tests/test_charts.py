@@ -47,3 +47,18 @@ def test_a_figures_template_is_its_own_copy():
 ])
 def test_charts_write_numbers_the_indonesian_way(build):
     assert build().to_dict()["layout"]["separators"] == ",."  # decimal comma, thousands dot
+
+
+def test_time_axis_and_hover_speak_indonesian():
+    days = pd.DataFrame({"bucket": pd.date_range("2026-10-28", "2026-11-20", freq="D"), "sentiment": "neutral",
+                         "posts": 3})
+    fig = charts.volume_chart(days, "Volume").to_dict()
+    ticks = fig["layout"]["xaxis"]["ticktext"]
+    assert 2 <= len(ticks) <= charts.MAX_TIME_TICKS and ticks[0] == "28 Okt"
+    assert all(t.split()[1] in ("Okt", "Nov") for t in ticks)  # never Plotly's 'Oct 28'
+    neutral = next(t for t in fig["data"] if t["name"] == "netral")
+    assert list(neutral["customdata"][:2]) == ["28 Okt 2026", "29 Okt 2026"]
+    assert "%{customdata}" in neutral["hovertemplate"] and "%{x}" not in neutral["hovertemplate"]
+    hours = days.assign(bucket=pd.date_range("2026-08-17 20:00", periods=len(days), freq="h"))
+    ticks = charts.volume_chart(hours, "Volume").to_dict()["layout"]["xaxis"]["ticktext"]
+    assert ticks[0] == "20.00<br>17 Agu" and any(t.endswith("<br>18 Agu") for t in ticks)

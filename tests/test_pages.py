@@ -1,9 +1,12 @@
 """Every page under AppTest: smoke tests, empty states, and behaviour tests by widget key."""
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -53,12 +56,69 @@ def test_smoke_every_page_with_data(truth_store, page):
     assert not at.error, [e.value for e in at.error]
 
 
+ENGLISH_OR_MISSING = re.compile(r"Choose|No options|\b(None|nan|NaN|NaT|<NA>)\b")
+
+
+def _nodes(node):
+    for child in (node.children.values() if isinstance(getattr(node, "children", None), dict) else ()):
+        yield child
+        yield from _nodes(child)
+
+
+def unreadable(at: AppTest) -> list[str]:
+    """What an Indonesian analyst should not read: Streamlit's English defaults, None/nan/NaT, emoji titles."""
+    found = []
+    for node in _nodes(at._tree):
+        kind, proto = getattr(node, "type", ""), getattr(node, "proto", None)
+        words = [getattr(proto, f, "") for f in ("label", "placeholder", "help")] if proto is not None else []
+        if kind in ("metric", "title", "header", "subheader", "caption", "markdown", "info", "warning"):
+            words.append(str(node.value))  # not st.text: post text is the public's, not ours
+        found += [f"{kind}: {w!r}" for w in words if isinstance(w, str) and ENGLISH_OR_MISSING.search(w)]
+        if kind == "multiselect" and not proto.placeholder:
+            found.append(f"multiselect {proto.label!r} shows Streamlit's English placeholder")
+        if kind == "date_input" and proto.format != "DD/MM/YYYY":
+            found.append(f"date_input {proto.label!r} in format {proto.format}")
+    for table in at.dataframe:
+        missing = table.value.columns[table.value.isna().any()].tolist()
+        found += [f"table {table.key!r} column {c!r} shows None" for c in missing]
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_reads_in_indonesian(truth_store, page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+    assert unreadable(at) == []
+    # Material icons render without an emoji font; the title carries the navigation's icon
+    icons = {Path(info["script_path"]).name: info["icon"] for info in navigation_pages().values()
+             if info["script_path"]}
+    assert all(icon.startswith(":material/") for icon in icons.values()), icons
+    assert at.title[0].value.startswith(icons[Path(page).name] + " ")
+
+
+def navigation_pages() -> dict[str, dict]:
+    """The pages navigation.py registers, by URL path (read after the first run: AppTest runs a page
+    switched to without the navigation script)."""
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=90)
+    at.run()
+    return {info["url_pathname"]: info for info in at._registered_pages.values()}
+
+
+def test_the_overview_is_the_root_and_its_old_url_still_works(truth_store):
+    paths = navigation_pages()
+    assert paths[""]["script_path"].endswith("pages/ringkasan.py")  # default page: served at /
+    assert not paths["ringkasan"]["script_path"]                      # /ringkasan: a redirect to /
+    assert all(path == Path(info["script_path"]).stem for path, info in paths.items() if path and
+               info["script_path"])  # every other page keeps the URL named after its file
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_smoke_every_page_on_empty_store(empty_store, page):
     at = open_page(page)
     assert not at.exception, at.exception
     if page not in ("pages/data.py", "pages/pengaturan.py"):
         assert "Belum ada data" in all_text(at)
+    assert unreadable(at) == []
 
 
 def open_with_params(page: str, **params: str) -> AppTest:
@@ -257,3 +317,33 @@ def test_issue_cards_show_volume_facets_and_read_posts_only_when_opened(truth_st
     others = [e for e in at.expander if e.key and e.key.startswith("rep_") and e.key != f"rep_{first}"]
     assert others and all(not e.text for e in others)
 
+
+
+def _table_with_gaps():
+    import pandas as pd
+    import streamlit as st
+
+    from ui import common
+
+    frame = pd.DataFrame({
+        "wilayah": pd.array(["Jawa Barat", None], dtype="str"), "dasar": [2.5, float("nan")],
+        "negatif": [0.5625, 0.1], "pertama": pd.to_datetime(["2026-11-20 01:00", None], utc=True),
+        "terakhir": pd.to_datetime(["2026-11-20 01:00", "2026-11-21 17:30"], utc=True)})
+    common.show_table(frame, key="gaps", column_config={
+        "negatif": st.column_config.ProgressColumn("Negatif", format="percent", min_value=0, max_value=1),
+        "terakhir": "Terakhir"})
+
+
+def test_tables_show_a_dash_for_gaps_and_local_times(truth_store):
+    at = AppTest.from_function(_table_with_gaps, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    view = at.dataframe[0].value
+    assert view["wilayah"].tolist() == ["Jawa Barat", "–"] and view["dasar"].tolist() == ["2,5", "–"]
+    assert view["pertama"].tolist() == ["20/11/2026 08:00", "–"]           # UTC -> WIB, as text beside a gap
+    assert view["terakhir"].tolist() == [pd.Timestamp("2026-11-20 08:00"), pd.Timestamp("2026-11-22 00:30")]
+    assert view["negatif"].tolist() == [56.25, 10.0]                       # whole percents, no '56.25%'
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["terakhir"]["label"] == "Terakhir (WIB)"
+    assert columns["terakhir"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"
+    assert columns["negatif"]["type_config"]["format"] == "%.0f%%"

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitoring import schema as S
+from monitoring.formatting import fmt_date_range
 from monitoring.sentiment import store
 from monitoring.store import database as storage
 
@@ -86,7 +87,7 @@ def test_short_window_shows_hourly_volume_titled_with_the_period(db_path):
     assert not at.exception
     title = chart_spec(at, "sentiment_volume_chart")["layout"]["title"]["text"]
     assert title.startswith("Unggahan per jam menurut sentimen")
-    assert f"{first_day:%d/%m/%Y} – " in title and title.endswith("(WIB)</sup>")
+    assert title.endswith(f"<sup>{fmt_date_range(first_day, last_day)} (WIB)</sup>")  # e.g. 19–21 Nov 2026
     by_province = chart_spec(at, f"sentiment_by_{S.PROVINCE_CODE}")
     assert by_province["layout"]["title"]["text"].startswith("Sentimen per provinsi")
     assert [t["name"] for t in by_province["data"]] == ["positif", "netral", "negatif"]

@@ -33,3 +33,8 @@ def test_environment_wins_over_stored_values(monkeypatch):
 def test_unknown_setting_is_rejected():
     with pytest.raises(SettingError, match="tidak dikenal"):
         settings.parse_setting("warna", "biru")
+
+
+@pytest.mark.parametrize("setting", settings.SETTINGS, ids=lambda s: s.name)
+def test_every_setting_has_an_indonesian_label_for_the_pengaturan_page(setting):
+    assert setting.name in settings.LABELS and settings.setting_label(setting.name) != setting.name

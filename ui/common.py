@@ -15,7 +15,14 @@ import streamlit as st
 
 from monitoring import schema as S
 from monitoring.errors import UserError
-from monitoring.formatting import fmt_int, fmt_pct  # noqa: F401 - the pages' number formats
+from monitoring.formatting import (  # noqa: F401 - the pages' number and date formats
+    fmt_date,
+    fmt_date_range,
+    fmt_datetime,
+    fmt_int,
+    fmt_number,
+    fmt_pct,
+)
 from monitoring.regions import names as region_names
 from monitoring.store import database as storage
 from monitoring.store import queries, settings
@@ -26,6 +33,9 @@ log = logging.getLogger("pantauisu")
 FILTER_KEYS = ("mulai", "sampai", "dataset", "platform", "provinsi", "isu", "sentimen", "cari")
 IN_FRAME = "_pantauisu_in_frame"
 EMPTY_MESSAGE = "Belum ada data. Unggah berkas di halaman Data atau muat data contoh."
+MISSING = "–"                # what a table or metric shows for a missing value
+PICK = "Pilih…"              # placeholder of a selectbox/multiselect (Streamlit's own says "Choose options")
+DATE_FORMAT = "DD/MM/YYYY"   # date inputs, Indonesian order
 
 
 @st.cache_resource(show_spinner=False)
@@ -49,7 +59,8 @@ def settings_form(group: str, *, admin: bool, key: str) -> None:
         edited = {}
         for setting in (s for s in settings.SETTINGS if s.group == group and not s.secret):
             locked = setting.name == "db_path" or not admin
-            edited[setting.name] = st.text_input(setting.name, value=str(current[setting.name]), help=setting.help,
+            edited[setting.name] = st.text_input(settings.setting_label(setting.name), value=str(current[setting.name]),
+                                                 help=f"{setting.help} ({setting.env_var})",
                                                  key=f"set_{setting.name}", disabled=locked)
         if st.form_submit_button("Simpan pengaturan", disabled=not admin):
             edited.pop("db_path", None)
@@ -107,22 +118,27 @@ def sidebar_filters() -> Filters:
     with st.sidebar:
         st.subheader("Filter")
         picked = st.date_input("Rentang tanggal", value=(start, end), min_value=first, max_value=last,
-                               key="f_dates", help="Tanggal dalam zona waktu tampilan.")
+                               key="f_dates", help="Tanggal dalam zona waktu tampilan.", format=DATE_FORMAT)
         datasets = _options(queries.counts_by, S.DATASET_ID)
+        # an empty filter keeps everything: the placeholder says so
         platforms = st.multiselect("Platform", list(S.PLATFORMS), default=_valid(_param_list("platform"), S.PLATFORMS),
-                                   format_func=S.PLATFORM_LABELS.get, key="f_platform")
+                                   format_func=S.PLATFORM_LABELS.get, key="f_platform", placeholder="Semua platform")
         provinces = province_names()
         province_codes = st.multiselect("Provinsi", list(provinces), format_func=provinces.get,
-                                        default=_valid(_param_list("provinsi"), provinces), key="f_province")
+                                        default=_valid(_param_list("provinsi"), provinces), key="f_province",
+                                        placeholder="Semua provinsi")
         labels = issue_labels()
         issue_ids = st.multiselect("Isu", list(labels), format_func=labels.get,
-                                   default=_valid(_param_list("isu"), labels), key="f_issue")
+                                   default=_valid(_param_list("isu"), labels), key="f_issue", placeholder="Semua isu")
         sentiments = st.multiselect("Sentimen", list(S.SENTIMENTS), format_func=S.SENTIMENT_LABELS.get,
-                                    default=_valid(_param_list("sentimen"), S.SENTIMENTS), key="f_sentiment")
+                                    default=_valid(_param_list("sentimen"), S.SENTIMENTS), key="f_sentiment",
+                                    placeholder="Semua sentimen")
         keyword = st.text_input("Cari kata", value=st.query_params.get("cari", ""), key="f_keyword",
-                                help="Cari unggahan yang memuat kata/frasa ini (tanpa huruf besar-kecil).")
+                                help="Cari unggahan yang memuat kata/frasa ini (tanpa huruf besar-kecil).",
+                                placeholder="mis. harga beras")
         dataset_ids = st.multiselect("Dataset", list(datasets), format_func=datasets.get,
-                                     default=_valid(_param_list("dataset"), datasets), key="f_dataset")
+                                     default=_valid(_param_list("dataset"), datasets), key="f_dataset",
+                                     placeholder="Semua dataset")
     if isinstance(picked, (tuple, list)) and len(picked) == 2:
         start, end = picked
     filters = Filters(
@@ -186,7 +202,7 @@ def empty_state() -> None:
 
     st.info(EMPTY_MESSAGE)
     left, right = st.columns(2)
-    left.page_link("pages/data.py", label="Buka halaman Data", icon="📥")
+    left.page_link("pages/data.py", label="Buka halaman Data", icon=":material/database:")
     if right.button("Muat data contoh", key="empty_load_demo", type="primary",
                     help="Membuat ±6.000 unggahan contoh (beberapa minggu, banyak provinsi) dan menganalisisnya."):
         if run_safely(lambda: load_demo_with_progress(connection())) is not None:
@@ -265,6 +281,51 @@ def show_posts(posts: pd.DataFrame, *, key: str, limit: int = 10, timezone: str 
                     S.SENTIMENT_LABELS.get(sentiment or "", "–"), province or "lokasi tak diketahui"]
             st.text(" · ".join(str(m) for m in meta))
             st.text(str(row.text))
+
+
+def local_time(stamp: Any, timezone: str | None = None) -> pd.Timestamp | None:
+    """A UTC time (naive or aware) as naive wall-clock time in WIB/WITA/WIT (default: the display time zone)."""
+    if stamp is None or pd.isna(stamp):
+        return None
+    stamp = pd.Timestamp(stamp)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp + pd.Timedelta(hours=queries.TZ_OFFSETS[timezone or app_settings()["display_timezone"]])
+
+
+def show_table(frame: pd.DataFrame, *, key: str, column_config: dict | None = None, **kwargs: Any) -> None:
+    """``st.dataframe`` as the analyst reads it: missing values as '–' (Streamlit draws "None"), times in
+    the display time zone as dd/mm/yyyy hh:mm (UTC columns get the zone in their header)."""
+    view, config = readable_table(frame, column_config)
+    st.dataframe(view, key=key, column_config=config, **kwargs)
+
+
+def readable_table(frame: pd.DataFrame, column_config: dict | None = None) -> tuple[pd.DataFrame, dict]:
+    """The frame and column config :func:`show_table` displays (also for ``st.data_editor``)."""
+    tz = app_settings()["display_timezone"]
+    config, view = dict(column_config or {}), frame.copy()
+    for column in view.columns:
+        values, given = view[column], config.get(column)
+        label = given if isinstance(given, str) else (given or {}).get("label") or str(column)
+        percent = isinstance(given, dict) and (given.get("type_config") or {}).get("format") == "percent"
+        if isinstance(values.dtype, pd.DatetimeTZDtype):  # stored in UTC: show local wall-clock time
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None) + pd.Timedelta(hours=queries.TZ_OFFSETS[tz])
+            label = f"{label} ({tz})"
+        if pd.api.types.is_datetime64_any_dtype(values):
+            view[column] = values if not values.isna().any() else values.map(fmt_datetime)
+            config[column] = (st.column_config.DatetimeColumn(label, format="DD/MM/YYYY HH:mm")
+                              if not values.isna().any() else st.column_config.TextColumn(label))
+        elif values.isna().any() and pd.api.types.is_numeric_dtype(values):
+            view[column] = values.map(fmt_pct if percent else (lambda v: MISSING if pd.isna(v) else fmt_number(v)))
+            config[column] = st.column_config.TextColumn(label, alignment="right")
+        elif percent and given["type_config"]["type"] == "progress":
+            # whole percents: Streamlit's "percent" format writes 56.25% (a decimal point)
+            view[column] = values * 100
+            config[column] = st.column_config.ProgressColumn(label, format="%.0f%%", min_value=0, max_value=100,
+                                                             help=given.get("help"), width=given.get("width"))
+        elif values.isna().any():
+            view[column] = values.astype(object).where(values.notna(), MISSING)
+    return view, config
 
 
 def _known(value: Any) -> Any:

@@ -12,6 +12,8 @@ from ui import common
 
 ACTIONS = {"rename": "Ganti nama", "merge": "Gabungkan ke isu lain", "split": "Pisahkan dengan kata kunci",
            "hide": "Sembunyikan (bukan isu)"}
+EDIT_COLUMNS = {"edit_id": "No.", "created_at": "Waktu", "action": "Tindakan", "issue_id": "Isu", "label": "Nama isu",
+                "target_id": "Digabung ke", "query": "Kata kunci"}
 
 
 def edit_panel(con, summary: pd.DataFrame) -> None:
@@ -41,7 +43,8 @@ def edit_panel(con, summary: pd.DataFrame) -> None:
     edits = issue_store.list_edits(con)
     if not edits.empty:
         with st.expander(f"Riwayat suntingan ({len(edits)})"):
-            st.dataframe(edits, hide_index=True, key="edits_table")
+            common.show_table(edits.assign(action=edits["action"].map(lambda a: ACTIONS.get(a, a))), hide_index=True,
+                              key="edits_table", column_config=EDIT_COLUMNS)
     with st.expander("Kelompokkan ulang semua unggahan"):
         k = st.number_input("Jumlah isu (0 = otomatis)", min_value=0, max_value=60, value=0, step=1,
                             key="refit_k", help="Otomatis: dipilih dengan skor silhouette pada sampel.")
@@ -58,6 +61,6 @@ def watchlist_panel(con, filters: Filters) -> None:
         return
     if st.toggle("Hitung share of voice untuk filter ini", key="sov_toggle"):
         share = common.cached_query(watchlist_store.watchlist_share, filters)
-        st.dataframe(share, hide_index=True, key="sov_table", column_config={
+        common.show_table(share, hide_index=True, key="sov_table", column_config={
             "watchlist": "Watchlist", "posts": "Unggahan",
             "share": st.column_config.ProgressColumn("Share of voice", format="percent", min_value=0, max_value=1)})

@@ -62,10 +62,11 @@ def _editor_frame(posts: pd.DataFrame) -> pd.DataFrame:
     hours = queries.TZ_OFFSETS[common.app_settings()["display_timezone"]]
     when = pd.to_datetime(posts[S.CREATED_AT], utc=True) + pd.Timedelta(hours=hours)
     return pd.DataFrame({
-        "Teks": posts[S.TEXT].astype(str), "Sentimen model": posts[S.SENTIMENT].map(S.SENTIMENT_LABELS),
+        "Teks": posts[S.TEXT].astype(str),
+        "Sentimen model": posts[S.SENTIMENT].map(S.SENTIMENT_LABELS).fillna(NO_LABEL),
         "Label analis": posts["analyst_label"].map(S.SENTIMENT_LABELS).fillna(NO_LABEL).astype(object),
         "Keyakinan": posts[S.SENTIMENT_SCORE], "Waktu": when.dt.tz_localize(None),
-        "Platform": posts[S.PLATFORM].map(S.PLATFORM_LABELS), "Akun": posts[S.AUTHOR]})
+        "Platform": posts[S.PLATFORM].map(S.PLATFORM_LABELS), "Akun": posts[S.AUTHOR].fillna(NO_LABEL)})
 
 
 def review_section(con, filters: queries.Filters) -> None:
@@ -220,7 +221,7 @@ def _versions_table(versions: pd.DataFrame) -> pd.DataFrame:
         f"Dibuat ({tz})": created.dt.strftime("%d/%m/%Y %H:%M").fillna("–"),
         "Contoh": versions["n_examples"].map(lambda n: "–" if pd.isna(n) else common.fmt_int(n)),
         "Akurasi": versions["accuracy"].map(fmt_score), "F1 makro": versions["macro_f1"].map(fmt_score),
-        "Aktif": versions["active"].map({True: "✅ aktif", False: ""})})
+        "Aktif": versions["active"].map({True: "aktif", False: ""})})
 
 
 def versions_section(con) -> None:

@@ -43,7 +43,7 @@ def _prepare(con, file, encoding: str | None, delimiter: str | None):
 
 def file_import_form(con, file) -> None:
     """One expander per uploaded file with read options, mapping, preview and import button."""
-    with st.expander(f"📄 {file.name}", expanded=True):
+    with st.expander(file.name, expanded=True, icon=":material/description:"):
         c1, c2 = st.columns(2)
         encoding = c1.selectbox("Encoding", ENCODINGS, key=f"enc_{file.file_id}",
                                 help="Biarkan 'otomatis' kecuali huruf tampak rusak di pratinjau.")
@@ -64,8 +64,9 @@ def file_import_form(con, file) -> None:
             st.error(str(err))
             return
         st.caption("Pratinjau hasil pemetaan (20 baris pertama)")
-        st.dataframe(preview.posts.drop(columns=[S.EXTRA], errors="ignore"), hide_index=True,
-                     key=f"preview_{file.file_id}")
+        shown = preview.posts.drop(columns=[S.EXTRA], errors="ignore")
+        common.show_table(shown.assign(**{S.PLATFORM: shown[S.PLATFORM].map(lambda p: S.PLATFORM_LABELS.get(p, p))}),
+                          hide_index=True, key=f"preview_{file.file_id}", column_config=S.FIELD_LABELS)
         for warning in preview.warnings:
             st.warning(warning)
         if st.button("Impor berkas ini", key=f"import_{file.file_id}", type="primary"):

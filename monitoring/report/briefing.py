@@ -26,7 +26,7 @@ import pandas as pd
 from monitoring import schema as S
 from monitoring.clock import as_utc
 from monitoring.errors import UserError
-from monitoring.formatting import fmt_int, fmt_pct
+from monitoring.formatting import fmt_date, fmt_datetime, fmt_int, fmt_pct
 from monitoring.signals import plan
 from monitoring.signals import scores as sg
 from monitoring.store import queries
@@ -46,10 +46,6 @@ VALUE = "value"                  # map value: posts in the window
 TOP_ISSUES = 5                   # issues listed in the national / regional top list
 TOP_REGIONS = 10                 # regions listed in "per provinsi" on screen (XLSX has all)
 ONE_MICROSECOND = pd.Timedelta(microseconds=1)
-
-_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-           "Oktober", "November", "Desember")
 
 
 class NoBriefingDataError(UserError):
@@ -153,14 +149,12 @@ def local_time(stamp: pd.Timestamp, timezone: str) -> pd.Timestamp:
 
 def long_date(stamp: pd.Timestamp, timezone: str) -> str:
     """'Sabtu, 21 November 2026' (local day)."""
-    local = local_time(stamp, timezone)
-    return f"{_DAYS[local.day_of_week]}, {local.day} {_MONTHS[local.month - 1]} {local.year}"
+    return fmt_date(local_time(stamp, timezone), "weekday")
 
 
 def short_time(stamp: pd.Timestamp, timezone: str) -> str:
     """'21 Nov 2026 05.17' (local time, without the zone)."""
-    local = local_time(stamp, timezone)
-    return f"{local.day} {_MONTHS[local.month - 1][:3]} {local.year} {local:%H.%M}"
+    return fmt_datetime(local_time(stamp, timezone), "short")
 
 
 # --- building -----------------------------------------------------------------------------------------

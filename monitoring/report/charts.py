@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from monitoring import schema as S
+from monitoring.formatting import fmt_date, fmt_datetime
 
+MAX_TIME_TICKS = 8
 FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=13)
 SEPARATORS = ",."  # decimal comma, thousands dot (Indonesian)
 TEMPLATE = "plotly_white"
@@ -53,14 +55,35 @@ def volume_chart(volume: pd.DataFrame, title: str) -> go.Figure:
     """Stacked bars of posts per time bucket and sentiment (columns bucket, sentiment, posts)."""
     if volume.empty:
         return empty_figure(title)
+    buckets = pd.to_datetime(volume["bucket"])
+    daily = bool((buckets == buckets.dt.normalize()).all())
     fig = go.Figure()
     for sentiment in S.SENTIMENTS:
-        part = volume[volume["sentiment"] == sentiment]
-        fig.add_bar(x=part["bucket"], y=part["posts"], name=S.SENTIMENT_LABELS[sentiment],
-                    marker_color=S.SENTIMENT_COLORS[sentiment],
-                    hovertemplate="%{x}<br>%{y:,} unggahan<extra>" + S.SENTIMENT_LABELS[sentiment] + "</extra>")
-    fig.update_layout(barmode="stack", yaxis_title="Unggahan")
+        part = buckets[volume["sentiment"] == sentiment]
+        fig.add_bar(x=part, y=volume.loc[part.index, "posts"], name=S.SENTIMENT_LABELS[sentiment],
+                    marker_color=S.SENTIMENT_COLORS[sentiment], customdata=[_when(b, daily) for b in part],
+                    hovertemplate="%{customdata}<br>%{y:,} unggahan<extra>" + S.SENTIMENT_LABELS[sentiment]
+                    + "</extra>")
+    fig.update_layout(barmode="stack", yaxis_title="Unggahan", xaxis=_time_ticks(buckets, daily))
     return _layout(fig, title)
+
+
+def _when(bucket: pd.Timestamp, daily: bool) -> str:
+    """Hover text of a time bucket: '7 Nov 2026' or '7 Nov 2026 08.00' (Plotly would write 'Nov 7, 2026')."""
+    return fmt_date(bucket) if daily else fmt_datetime(bucket, "short")
+
+
+def _time_ticks(buckets: pd.Series, daily: bool) -> dict:
+    """Tick labels in Indonesian at up to ``MAX_TIME_TICKS`` evenly spaced buckets: '7 Nov' per day; per hour
+    '08.00', with the day under the first tick of each day."""
+    values = [pd.Timestamp(t) for t in sorted(buckets.unique())]
+    ticks = values[::-(-len(values) // MAX_TIME_TICKS)]
+    if daily:
+        text = [fmt_date(t, "day_month") for t in ticks]
+    else:
+        text = [f"{t:%H.%M}" + (f"<br>{fmt_date(t, 'day_month')}" if i == 0 or t.date() != ticks[i - 1].date() else "")
+                for i, t in enumerate(ticks)]
+    return dict(tickmode="array", tickvals=ticks, ticktext=text)
 
 
 def ranked_bars(frame: pd.DataFrame, *, label: str, value: str, title: str,

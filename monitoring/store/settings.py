@@ -206,6 +206,30 @@ SETTINGS = (
     )),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+# What the Pengaturan page calls a setting; the name stays for PANTAUISU_<NAME> and the settings table.
+LABELS = {
+    "db_path": "Lokasi basis data", "max_upload_mb": "Ukuran unggahan maksimum (MB)",
+    "max_xlsx_unpacked_mb": "Ukuran isi XLSX maksimum (MB)", "display_timezone": "Zona waktu tampilan",
+    "recent_hours": "Jendela terbaru (jam)", "baseline_days": "Jendela pembanding (hari)",
+    "alert_k": "Ambang lonjakan (k)", "n_issues": "Jumlah isu", "geojson_path": "Berkas GeoJSON provinsi",
+    "geojson_feature_key": "Kunci kode provinsi di GeoJSON",
+    "smtp_host": "Server SMTP", "smtp_port": "Port SMTP", "smtp_tls": "Enkripsi SMTP",
+    "smtp_user": "Pengguna SMTP", "smtp_password": "Kata sandi SMTP", "mail_from": "Alamat pengirim",
+    "briefing_recipients": "Penerima briefing", "alert_recipients": "Penerima peringatan (e-mail)",
+    "alert_webhook_url": "Webhook peringatan", "telegram_api_url": "Alamat Bot API Telegram",
+    "telegram_bot_token": "Token bot Telegram", "telegram_chat_id": "ID chat Telegram",
+    "briefing_time": "Jam briefing harian", "briefing_provinces": "Provinsi dengan briefing sendiri",
+    "alert_channels": "Kanal peringatan", "alert_regions": "Wilayah yang diperingatkan",
+    "alert_min_score": "Skor minimal peringatan", "alert_quiet_minutes": "Jeda antarperingatan (menit)",
+    "alert_daily_cap": "Batas peringatan per hari", "dashboard_url": "Alamat dasbor",
+    "delivery_timeout_seconds": "Batas waktu kirim (detik)", "delivery_retries": "Jumlah percobaan kirim",
+    "delivery_backoff_seconds": "Jeda percobaan ulang (detik)",
+}
+
+
+def setting_label(name: str) -> str:
+    """The Indonesian label of a setting (its name when it has none)."""
+    return LABELS.get(name, name)
 
 
 def parse_setting(name: str, raw: Any) -> Any:
