@@ -138,7 +138,7 @@ def test_batch_equals_post_by_post(model, dev, monkeypatch):
     np.testing.assert_allclose(model.decision_function(texts), single)
     fresh = L.LexiconSentimentModel().fit()
     monkeypatch.setattr(L, "_CHUNK", 7)                     # many batches in one call
-    monkeypatch.setattr(L, "_MAX_TABLE", 40)                # and the chunk table resets between them
+    monkeypatch.setattr(L.T, "_MAX_TABLE", 40)                # and the chunk table resets between them
     np.testing.assert_allclose(fresh.decision_function(texts), single)
     assert 0 < len(fresh.resolver_._chunks) < len(set(L._join_batch(texts).split())) / 2
 
