@@ -275,7 +275,7 @@ def test_load_model_rejects_other_files(tmp_path, content):
 
 def test_shipped_lexicon_is_consistent():
     lexicon = L.load_lexicon()
-    assert 1000 <= len(lexicon) <= 2000
+    assert len(lexicon) >= 2000                           # issue #16: a much wider lexicon than the first 1,600
     unreachable = [t for t in lexicon if any(w in L.SLANG and L.SLANG[w] != w for w in t.split())]
     assert unreachable == []                                # slang surface forms never reach the lexicon
     assert "naik" not in lexicon and "bansos" not in lexicon      # topic words carry no sentiment

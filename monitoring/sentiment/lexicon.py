@@ -130,13 +130,13 @@ class LexiconSentimentModel(_Parameters):
         calibration: per label (intercept, slope) of the confidence curve; None = the shipped one.
     """
 
-    def __init__(self, lexicon_path: str | Path | None = None, positive_threshold: float = 1.0,
-                 negative_threshold: float = 1.0, negation_window: int = 3, negated_positive: float = -0.8,
+    def __init__(self, lexicon_path: str | Path | None = None, positive_threshold: float = 0.875,
+                 negative_threshold: float = 0.625, negation_window: int = 3, negated_positive: float = -0.8,
                  negated_negative: float = -0.3, intensifier: float = 1.5, diminisher: float = 0.5,
                  contrast_before: float = 0.5, contrast_after: float = 1.5, concessive: float = 0.5,
-                 last_sentence: float = 1.0, ironic_praise: bool = True, sarcasm_flip: float = 1.0,
-                 soft_sarcasm_min: float = 1.0, cue_damping: float = 0.6, question_damping: float = 0.5,
-                 info_question_damping: float = 1.0, shout: float = 1.0, negativity_bias: float = 1.0,
+                 last_sentence: float = 1.5, ironic_praise: bool = True, sarcasm_flip: float = 1.0,
+                 soft_sarcasm_min: float = 0.5, cue_damping: float = 0.3, question_damping: float = 0.5,
+                 info_question_damping: float = 0.3, shout: float = 1.0, negativity_bias: float = 1.0,
                  calibration: tuple | None = None):
         self.lexicon_path = lexicon_path
         self.positive_threshold = positive_threshold

@@ -22,6 +22,7 @@ from monitoring.sentiment.tokens import (
     CONCESSIVE,
     CONTRAST,
     DIM,
+    EMOJI,
     NEG,
     POST,
     PRE,
@@ -128,7 +129,7 @@ def negation_mask(batch: TokenBatch, window: int, weights: np.ndarray | None = N
     if weights is not None:
         feature = batch.feature
         prohibited &= np.where(feature >= 0, weights[np.maximum(feature, 0)], 0.0) > 0
-    return negated | prohibited
+    return (negated | prohibited) & ((role & EMOJI) == 0)
 
 
 def negator_of(batch: TokenBatch, window: int) -> np.ndarray:

@@ -24,7 +24,7 @@ from monitoring.sentiment.vocabulary import role_words, sentiment_slang
 
 # role bits
 (SEP, BOUNDARY, NEG, PRE, POST, DIM, CONTRAST, CONCESSIVE, SARC, CUE, QUESTION, EXCLAIM, PROHIBIT,
- SOFT_SARC, PERSONAL, ASK, RHETORIC, CAPS) = (1 << i for i in range(18))
+ SOFT_SARC, PERSONAL, ASK, RHETORIC, CAPS, EMOJI) = (1 << i for i in range(19))
 ROLE_BITS = {"negator": NEG, "prohibitive": PROHIBIT, "pre_intensifier": PRE, "post_intensifier": POST,
              "diminisher": DIM, "contrast": CONTRAST, "concessive": CONCESSIVE, "sarcasm": SARC,
              "neutral_cue": CUE, "soft_sarcasm": SOFT_SARC, "personal": PERSONAL, "info_question": ASK,
@@ -242,6 +242,8 @@ class TokenResolver:
 
     def _known_token(self, canon: str) -> _Token:
         role = self.roles.get(canon, 0) | _PUNCTUATION_ROLES.get(canon, 0)
+        if canon and not canon[0].isalnum() and canon[0] not in ".!?,;":
+            role |= EMOJI                                         # emoji and emoticons are never negated
         if canon == "??":
             role = BOUNDARY | QUESTION | RHETORIC
         return self.term_index.get(canon, -1), role, self.word_id.get(canon, -1), canon

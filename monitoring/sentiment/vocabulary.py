@@ -20,8 +20,11 @@ from monitoring.data_files import data_path, read_csv_rows
 from monitoring.errors import ModelError
 
 LEXICON_FILE, ROLES_FILE, SLANG_FILE = "sentiment_lexicon.csv", "sentiment_roles.csv", "sentiment_slang.csv"
+# The shipped lexicon: single words and short phrases, then longer-lived phrase lists
+# (complaints about a service, rhetorical questions, praise of an experience).
+LEXICON_FILES = (LEXICON_FILE, "sentiment_phrases.csv")
 ROLES = ("negator", "prohibitive", "pre_intensifier", "post_intensifier", "diminisher", "contrast",
-         "concessive", "sarcasm", "neutral_cue")
+         "concessive", "sarcasm", "neutral_cue", "soft_sarcasm", "personal", "info_question", "rhetorical")
 
 
 def _check_terms(terms: pd.Series, weights: pd.Series, name: str) -> None:
@@ -39,10 +42,21 @@ def _check_terms(terms: pd.Series, weights: pd.Series, name: str) -> None:
 def load_lexicon_table(path: str | Path | None = None) -> pd.DataFrame:
     """The lexicon as a frame: term, weight, negated (NaN where the file gives none).
 
+    Args:
+        path: one ``term,weight[,negated]`` CSV; None = the shipped files (:data:`LEXICON_FILES`),
+            which together must not list a term twice.
+
     Raises:
         ModelError: the file is missing, malformed, has duplicate terms or weights outside [-5, 5].
     """
-    path = Path(path) if path is not None else data_path(LEXICON_FILE)
+    if path is None:
+        table = pd.concat([_read_lexicon(data_path(name)) for name in LEXICON_FILES], ignore_index=True)
+        _check_terms(table["term"], table["weight"], " + ".join(LEXICON_FILES))
+        return table
+    return _read_lexicon(Path(path))
+
+
+def _read_lexicon(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ModelError(f"Berkas leksikon sentimen {path} tidak ditemukan.")
     table = pd.read_csv(path, comment="#", dtype={"term": str}, keep_default_na=False, encoding="utf-8")
