@@ -25,11 +25,14 @@ st.caption(f"Jendela: {recent_hours} jam terakhir sampai {local_now:%d/%m/%Y %H:
            f"dibanding {baseline_days} hari sebelumnya (berakhir pada unggahan terakhir data terpilih).")
 st.info(signals.SCORE_EXPLANATION, icon="ℹ️")
 
+scores = scores.assign(status=signals.status_labels(scores))      # "Stabil · Memburuk"
 national = scores[scores[S.PROVINCE_CODE] == S.NATIONAL_CODE]
 regional = scores[scores[S.PROVINCE_CODE] != S.NATIONAL_CODE]
 columns = {"issue_label": "Isu", "province": "Wilayah", "posts": "Unggahan (terbaru)",
            "baseline": "Dasar (per jendela)", "score": st.column_config.NumberColumn("Skor", format="%.1f"),
-           "status": "Status", "negative_share": st.column_config.ProgressColumn(
+           "status": st.column_config.TextColumn(
+               "Status", help=f"Baru/Naik/Stabil/Turun menurut volume; {signals.BADGE_WORSE} bila porsi negatif naik "
+               "tajam (untuk baris nasional: tidak hanya di satu provinsi)."), "negative_share": st.column_config.ProgressColumn(
                "Negatif", format="percent", min_value=0, max_value=1), "explanation": "Penjelasan"}
 shown = list(columns)
 
@@ -37,7 +40,7 @@ st.subheader("Peringkat nasional")
 st.dataframe(national[shown].head(10), hide_index=True, column_config=columns, key="national_emerging")
 
 st.subheader("Peringkat per provinsi")
-top_regional = regional[regional["status"].isin(["Baru", "Naik"]) | regional["negative_alert"].fillna(False)]
+top_regional = regional[regional["status"].isin(["Baru", "Naik"]) | regional[signals.NEGATIVE_SHIFT].fillna(False)]
 st.dataframe((top_regional if not top_regional.empty else regional)[shown].head(30), hide_index=True,
              column_config=columns, key="regional_emerging")
 

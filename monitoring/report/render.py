@@ -45,6 +45,7 @@ _LINE_PX, _CELL_PAD_PX, _HEADER_PX, _GAP_PX, _NUMBERS_PX, _CHARTS_PX = 19, 12, 3
 _MARGIN = dict(l=30, r=30, t=110, b=150)
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+WORSE_COLOR = "#7b1fa2"
 STATUS_COLORS = {sg.STATUS_NEW: "#b3261e", sg.STATUS_UP: "#d9822b", sg.STATUS_STABLE: "#5f6368",
                  sg.STATUS_DOWN: "#1f5fa8"}
 _FIGURE_FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=14)
@@ -75,8 +76,17 @@ def key_numbers(b: Briefing) -> list[tuple[str, str, str]]:
         ("Sentimen negatif", fmt_pct(b.negative_share),
          f"sebelumnya {fmt_pct(b.previous_negative_share)}"),
         ("Akun", fmt_int(b.accounts), "akun berbeda yang mengunggah"),
-        ("Isu baru/naik", fmt_int(b.rising_issues), f"dari {fmt_int(len(b.emerging))} isu teratas"),
+        ("Isu baru/naik", fmt_int(b.rising_issues),
+         f"dari {fmt_int(len(b.emerging))} isu teratas; {worsening_text(b)}"),
+        (sg.BADGE_WORSE, fmt_int(len(b.worsening)), "porsi sentimen negatif naik tajam"),
     ]
+
+
+def worsening_text(b: Briefing) -> str:
+    """'memburuk: 2 (Tarif KRL, Bansos)' or 'tidak ada yang memburuk' (plain text)."""
+    if not b.worsening:
+        return f"tidak ada yang {sg.BADGE_WORSE.lower()}"
+    return f"{sg.BADGE_WORSE.lower()}: {fmt_int(len(b.worsening))} ({', '.join(b.worsening)})"
 
 
 def map_title(b: Briefing) -> str:
@@ -126,7 +136,7 @@ body{margin:0;background:#f4f6f9;color:#1d2733;font:15px/1.45 Inter,'Segoe UI',A
 main{max-width:1240px;margin:0 auto;padding:24px}
 h1{margin:0;font-size:28px}h2{font-size:18px;margin:0 0 10px}
 .when{margin:4px 0 18px;color:#44515f}
-.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-bottom:16px}
+.cards{display:grid;grid-template-columns:repeat(5,1fr);gap:12px;margin-bottom:16px}
 .card,.panel{background:#fff;border:1px solid #dde3ea;border-radius:10px;padding:14px 16px}
 .card .v{font-size:30px;font-weight:700}.card .t,.card .n{color:#5b6773;font-size:13px}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:16px;margin-bottom:16px;align-items:start}
@@ -151,7 +161,7 @@ def _html_cards(b: Briefing) -> str:
 
 
 def _html_badge(status: object) -> str:
-    color = STATUS_COLORS.get(str(status), "#5f6368")
+    color = WORSE_COLOR if sg.BADGE_WORSE in str(status) else STATUS_COLORS.get(str(status), "#5f6368")
     return f'<span class="badge" style="background:{color}">{_e(status)}</span>'
 
 
@@ -229,6 +239,8 @@ def _summary_rows(b: Briefing) -> pd.DataFrame:
             ("Perubahan (%)", b.change_share), ("Porsi sentimen negatif", b.negative_share),
             ("Porsi negatif sebelumnya", b.previous_negative_share), ("Akun", b.accounts),
             ("Isu baru/naik di daftar teratas", b.rising_issues),
+            (f"Isu {sg.BADGE_WORSE.lower()} (porsi negatif naik tajam)", len(b.worsening)),
+            (f"Isu {sg.BADGE_WORSE.lower()}", ", ".join(b.worsening) or "–"),
             (f"Porsi unggahan dengan {b.located_label}", b.located_share)]
     rows += [(f"Sentimen {r[LABEL]}", r[sg.POSTS]) for r in b.sentiment.to_dict("records")]
     rows += [("Penjelasan skor", sg.SCORE_EXPLANATION), ("Dibuat", b.generated_label)]
@@ -240,7 +252,9 @@ def briefing_xlsx(b: Briefing) -> bytes:
     issues = b.emerging.rename(columns={
         RANK: "Peringkat", S.ISSUE_ID: "ID isu", LABEL: "Isu", sg.STATUS: "Status",
         sg.POSTS: f"Unggahan {b.recent_hours} jam", sg.BASELINE: f"Rata-rata per {b.recent_hours} jam sebelumnya",
-        sg.NEGATIVE_SHARE: "Porsi negatif", sg.SCORE: "Skor", sg.EXPLANATION: "Penjelasan"})
+        sg.NEGATIVE_SHARE: "Porsi negatif", sg.SCORE: "Skor", sg.EXPLANATION: "Penjelasan",
+        sg.NEGATIVE_SHIFT: sg.BADGE_WORSE})
+    issues[sg.BADGE_WORSE] = issues[sg.BADGE_WORSE].map({True: "ya", False: ""})
     issues["Contoh unggahan"] = [example_text(b, i, limit=2000) for i in b.emerging[S.ISSUE_ID]]
     regional = b.regional.rename(columns={
         REGION_CODE: "Kode wilayah", REGION_NAME: "Wilayah", REGION_POSTS: f"Unggahan {b.recent_hours} jam",
@@ -313,7 +327,8 @@ def _issue_table(b: Briefing) -> tuple[go.Table, int]:
     columns = [[str(v) for v in rows[RANK]], [_wrap(v, 28) for v in rows[LABEL]], [_e(v) for v in rows[sg.STATUS]],
                [fmt_int(v) for v in rows[sg.POSTS]], [fmt_pct(v) for v in rows[sg.NEGATIVE_SHARE]],
                [fmt_score(v) for v in rows[sg.SCORE]], [_wrap(v, 95) for v in rows[sg.EXPLANATION]]]
-    fills = [[STATUS_COLORS.get(s, "white") if i == 2 else "white" for s in rows[sg.STATUS]]
+    fills = [[(WORSE_COLOR if sg.BADGE_WORSE in str(s) else STATUS_COLORS.get(s, "white")) if i == 2 else "white"
+              for s in rows[sg.STATUS]]
              for i in range(len(columns))]
     return _table(["#", "Isu", "Status", "Unggahan", "Negatif", "Skor", "Penjelasan"], columns,
                   [0.4, 2.2, 0.8, 0.9, 0.8, 0.7, 6.0], fills)
