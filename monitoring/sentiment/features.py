@@ -13,7 +13,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 
-from monitoring.sentiment.lexicon import LexiconSentimentModel, as_text_list, normalized_texts
+from monitoring.sentiment.lexicon import (
+    LexiconSentimentModel,
+    as_text_list,
+    normalized_texts,
+)
 
 
 class SentimentNormalizer(TransformerMixin, BaseEstimator):
