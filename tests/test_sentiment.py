@@ -320,8 +320,9 @@ def test_cli_train_evaluate_predict_round_trip(tmp_path, dev, capsys):
     assert cli_main(["sentiment", "predict", "--in", str(posts), "--text-column", "isi", "--out", str(out),
                      "--model", str(model_path)]) == 0
     scored = pd.read_csv(out)
-    assert list(scored.columns) == ["id", "isi", S.SENTIMENT, S.SENTIMENT_SCORE]
+    assert list(scored.columns) == ["id", "isi", S.SENTIMENT, S.SENTIMENT_SCORE, "explanation"]
     assert scored[S.SENTIMENT].iloc[1] == "negative" and scored[S.SENTIMENT_SCORE].between(0, 1).all()
+    assert scored["explanation"].iloc[1].startswith("negatif karena") and "\"kecewa berat\"" in scored["explanation"].iloc[1]
     assert scored["isi"].iloc[0].startswith("'=")        # formula neutralised for spreadsheet apps
 
 

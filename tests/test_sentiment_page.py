@@ -105,6 +105,9 @@ def test_correct_a_label_in_the_review_table(db_path):
     at.run()
     assert not at.exception and not at.error
     assert "1 label disimpan" in at.success[0].value
+    reasons = at.data_editor[0].value["Alasan"]
+    assert all(r.split(" ")[0].rstrip(":") in ("positif", "netral", "negatif") for r in reasons)
+    assert [r.split(" ")[0].rstrip(":") for r in reasons] == at.data_editor[0].value["Sentimen model"].tolist()
     rows = with_store(db_path, lambda con: storage.query_df(con, f"""SELECT p.{S.TEXT}, l.{S.SENTIMENT}
         FROM sentiment_labels l JOIN posts p USING ({S.POST_KEY})"""))
     assert rows[S.TEXT].tolist() == [first_text]

@@ -17,6 +17,7 @@ from monitoring.ingest import readers
 from monitoring.report import sentiment_charts
 from monitoring.sentiment import queries as sentiment_queries
 from monitoring.sentiment import store
+from monitoring.sentiment.explain import explain_posts
 from monitoring.sentiment.model import MIN_EXAMPLES_PER_CLASS
 from monitoring.store import queries
 from ui import common
@@ -63,14 +64,15 @@ def _editor_frame(posts: pd.DataFrame) -> pd.DataFrame:
     when = pd.to_datetime(posts[S.CREATED_AT], utc=True) + pd.Timedelta(hours=hours)
     return pd.DataFrame({
         "Teks": posts[S.TEXT].astype(str), "Sentimen model": posts[S.SENTIMENT].map(S.SENTIMENT_LABELS),
+        "Alasan": explain_posts(posts[S.TEXT].tolist(), posts[S.SENTIMENT].tolist()),
         "Label analis": posts["analyst_label"].map(S.SENTIMENT_LABELS).fillna(NO_LABEL).astype(object),
         "Keyakinan": posts[S.SENTIMENT_SCORE], "Waktu": when.dt.tz_localize(None),
         "Platform": posts[S.PLATFORM].map(S.PLATFORM_LABELS), "Akun": posts[S.AUTHOR]})
 
 
 def review_section(con, filters: queries.Filters) -> None:
-    st.caption("Periksa label model. Pilih label yang benar di kolom Label analis, lalu tekan Simpan label. "
-               "Label analis dipakai untuk melatih model; grafik di atas tetap memakai model aktif.")
+    st.caption("Periksa label model dan alasannya. Pilih label yang benar di kolom Label analis, lalu tekan "
+               "Simpan label. Setiap koreksi dipakai untuk menyesuaikan model; grafik di atas tetap memakai model aktif.")
     left, right = st.columns([3, 1])
     order = left.radio("Urutkan", list(REVIEW_ORDERS), format_func=REVIEW_ORDERS.get, horizontal=True,
                        key="review_order", help="Paling ragu dulu: unggahan dengan keyakinan model terendah.")
@@ -83,10 +85,13 @@ def review_section(con, filters: queries.Filters) -> None:
     digest = hashlib.sha1("|".join(posts[S.POST_KEY]).encode()).hexdigest()[:10]
     edited = st.data_editor(
         _editor_frame(posts), key=f"review_editor_{digest}", hide_index=True, width="stretch",
-        disabled=["Waktu", "Platform", "Akun", "Teks", "Sentimen model", "Keyakinan"],
+        disabled=["Waktu", "Platform", "Akun", "Teks", "Sentimen model", "Alasan", "Keyakinan"],
         column_config={
             "Teks": st.column_config.TextColumn(width="large"),
             "Sentimen model": st.column_config.TextColumn(width="small"),
+            "Alasan": st.column_config.TextColumn(width="large", help=(
+                "Kata atau frasa yang mendorong label, dengan bobotnya; negasi (\"tidak puas\"), kata pembalik "
+                "(tapi/namun) dan sindiran disebut.")),
             "Label analis": st.column_config.SelectboxColumn(
                 options=CHOICES, required=True, width="small",
                 help=f"Label yang benar menurut analis; {NO_LABEL} = belum dilabeli (pilih {NO_LABEL} untuk menghapus)."),

@@ -1,6 +1,7 @@
 """``python -m monitoring sentiment predict|train|evaluate``: sentiment from the command line.
 
     python -m monitoring sentiment predict --in posts.csv --text-column text --out scored.csv [--model M]
+        (adds sentiment, sentiment_score and explanation: the words that pushed the label, in Indonesian)
     python -m monitoring sentiment train --in labels.csv --text-column text --label-column label --out M.joblib
     python -m monitoring sentiment evaluate --in labels.csv --text-column text --label-column label [--model M]
 
@@ -24,6 +25,7 @@ from monitoring.errors import (
     UnreadableFileError,
     UserError,
 )
+from monitoring.sentiment.explain import explain_posts
 from monitoring.sentiment.model import (
     add_sentiment,
     cross_validate_model,
@@ -34,6 +36,7 @@ from monitoring.sentiment.model import (
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXPLANATION = "explanation"
 
 
 def read_csv_table(path: str | Path) -> pd.DataFrame:
@@ -85,6 +88,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     out = table.copy()
     out[S.SENTIMENT] = scored[S.SENTIMENT].to_numpy()
     out[S.SENTIMENT_SCORE] = scored[S.SENTIMENT_SCORE].to_numpy()
+    if not args.no_explanation:
+        out[EXPLANATION] = explain_posts(texts.tolist(), scored[S.SENTIMENT].tolist())
     for name in out.columns:
         if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
             out[name] = out[name].map(_neutralise)
@@ -159,6 +164,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_io(predict, labelled=False)
     predict.add_argument("--out", required=True, metavar="CSV", help="output CSV")
     predict.add_argument("--model", default=None, metavar="PATH", help="trained model (default: built-in lexicon)")
+    predict.add_argument("--no-explanation", action="store_true",
+                         help="leave out the explanation column (why each post got its label, in Indonesian)")
     predict.set_defaults(func=cmd_predict)
 
     train = sub.add_parser("train", help="train a TF-IDF model from labelled posts")

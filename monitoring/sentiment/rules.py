@@ -32,6 +32,9 @@ from monitoring.sentiment.tokens import (
 )
 
 
+IRONY_MIN = 1.0     # weight (in absolute value) of a harm word that makes praise right before it ironic
+
+
 @dataclass(frozen=True)
 class ScopeWeights:
     """Multipliers of the scope rules (see :class:`~monitoring.sentiment.lexicon.LexiconSentimentModel`)."""
@@ -95,9 +98,10 @@ def token_multipliers(batch: TokenBatch, weights: np.ndarray,
     mult[hit - 1] *= scope.intensifier
     feature[hit] = -1
     base[hit] = 0.0
-    # praise glued to a negative word ("juara korupsi", "cepat rusak") is ironic: read it as negated
+    # praise glued to a harm word ("juara korupsi", "cepat rusak") is ironic: read it as negated
+    # (a weak complaint particle after praise, "bagus sih", is not a harm word)
     ironic = np.zeros(len(feature), dtype=bool)
-    ironic[:-1] = (base[:-1] > 0) & (base[1:] < 0)
+    ironic[:-1] = (base[:-1] > 0) & (base[1:] <= -IRONY_MIN)
     mult[next_target(role, doc, PRE)] *= scope.intensifier
     mult[next_target(role, doc, DIM)] *= scope.diminisher
     # contrast ("bagus, tapi mahal"): the clause after the marker weighs more, the one before less
