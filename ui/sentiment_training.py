@@ -16,7 +16,7 @@ from monitoring import schema as S
 from monitoring.ingest import readers
 from monitoring.report import sentiment_charts
 from monitoring.sentiment import queries as sentiment_queries
-from monitoring.sentiment import store
+from monitoring.sentiment import adaptation, store
 from monitoring.sentiment.explain import explain_posts
 from monitoring.sentiment.model import MIN_EXAMPLES_PER_CLASS
 from monitoring.store import queries
@@ -188,17 +188,40 @@ def training_section(con) -> None:
             result = common.run_safely(lambda: store.train_candidate(con))
         if result is not None:
             st.session_state[CANDIDATE_KEY] = result
+    adaptation_section(con, int((examples["origin"] == store.ORIGIN_POST).sum()))
     candidate = st.session_state.get(CANDIDATE_KEY)
     if candidate is not None:
         candidate_section(con, candidate)
     versions_section(con)
 
 
+def adaptation_section(con, corrections: int) -> None:
+    """After enough corrections: offer a model adapted to this team's data (measured before switching)."""
+    needed = adaptation.ADAPT_MIN_CORRECTIONS
+    if corrections < needed:
+        st.caption(f"{common.fmt_int(corrections)}/{needed} koreksi label. Setelah {needed} koreksi, aplikasi "
+                   "menawarkan model yang disesuaikan dengan data tim ini.")
+        return
+    st.info(f"Sudah {common.fmt_int(corrections)} koreksi label: model bawaan bisa disesuaikan dengan data tim "
+            "ini (koreksi + unggahan tersimpan yang diyakini model bawaan). Mutunya diuji pada koreksi yang "
+            "disisihkan dan ditampilkan di samping model bawaan sebelum diaktifkan.")
+    if st.button("Buat model yang disesuaikan", key="adapt_model"):
+        with st.spinner("Menyesuaikan dan menguji model…"):
+            result = common.run_safely(lambda: adaptation.adapt_candidate(con, folds=3))
+        if result is not None:
+            st.session_state[CANDIDATE_KEY] = result
+
+
 def candidate_section(con, result: store.TrainingResult) -> None:
     metrics, base = result.metrics, result.baseline
     st.subheader(f"Hasil uji model baru {result.version} (belum aktif)")
-    st.caption(f"Validasi silang {metrics['folds']} lipatan pada {common.fmt_int(result.n_examples)} contoh "
-               "berlabel: setiap contoh dinilai oleh model yang tidak melihatnya saat dilatih.")
+    what = "koreksi label" if metrics.get("adapted") else "contoh berlabel"
+    st.caption(f"Validasi silang {metrics['folds']} lipatan pada {common.fmt_int(result.n_examples)} {what}: "
+               "setiap contoh dinilai oleh model yang tidak melihatnya saat dilatih. Model baru adalah campuran "
+               f"model terlatih (bobot {fmt_score(metrics.get('weight', 1.0))}) dan model bawaan yang terbaik pada "
+               "uji ini, jadi tidak lebih buruk dari model bawaan."
+               + (f" {common.fmt_int(metrics.get('self_trained', 0))} unggahan tersimpan dilabeli model bawaan "
+                  "sebagai contoh latih tambahan (tidak ikut diuji)." if metrics.get("adapted") else ""))
     cols = st.columns(3)
     for col, name, key in ((cols[0], "Akurasi", "accuracy"), (cols[1], "F1 makro", "macro_f1")):
         delta = (metrics[key] - base[key]) * 100

@@ -28,12 +28,14 @@ from monitoring.errors import (
 from monitoring.sentiment.explain import explain_posts
 from monitoring.sentiment.model import (
     add_sentiment,
-    cross_validate_model,
+    check_training_data,
     evaluate_model,
     load_model,
+    normalize_labels,
     save_model,
     train_model,
 )
+from monitoring.sentiment.training import fit_blend
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXPLANATION = "explanation"
@@ -113,12 +115,18 @@ def _labelled(args: argparse.Namespace) -> tuple[list[str], list[str]]:
 
 def cmd_train(args: argparse.Namespace) -> int:
     texts, labels = _labelled(args)
-    metrics = cross_validate_model(texts, labels, folds=args.folds) if args.folds >= 2 else {}
-    model = train_model(texts, labels)
+    if args.folds >= 2:           # the blend with the default model that cross-validates best
+        y = normalize_labels(labels)
+        check_training_data(texts, y)
+        model, report = fit_blend(texts, y, folds=args.folds)
+        metrics = report["metrics"]
+    else:
+        model, metrics = train_model(texts, labels), {}
     save_model(model, args.out, metrics=metrics, n_examples=len(texts))
     if metrics:
         print(f"Validasi silang {metrics['folds']} lipatan: akurasi {metrics['accuracy']:.3f}, "
-              f"macro-F1 {metrics['macro_f1']:.3f}")
+              f"macro-F1 {metrics['macro_f1']:.3f} (model bawaan {report['baseline']['macro_f1']:.3f}; "
+              f"bobot model terlatih dalam campuran {metrics['weight']:.2f})")
     print(f"Model dilatih dari {len(texts)} contoh -> {args.out}")
     return 0
 

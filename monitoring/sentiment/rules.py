@@ -31,7 +31,6 @@ from monitoring.sentiment.tokens import (
     TokenBatch,
 )
 
-
 IRONY_MIN = 1.0     # weight (in absolute value) of a harm word that makes praise right before it ironic
 
 
