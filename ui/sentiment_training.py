@@ -15,8 +15,8 @@ import streamlit as st
 from monitoring import schema as S
 from monitoring.ingest import readers
 from monitoring.report import sentiment_charts
-from monitoring.sentiment import queries as sentiment_queries
 from monitoring.sentiment import adaptation, store
+from monitoring.sentiment import queries as sentiment_queries
 from monitoring.sentiment.explain import explain_posts
 from monitoring.sentiment.model import MIN_EXAMPLES_PER_CLASS
 from monitoring.store import queries
