@@ -30,6 +30,7 @@ _NASAL = {"meng": ("k", ""), "meny": ("s",), "mem": ("p", ""), "men": ("t", ""),
 _PLAIN = ("di", "ter", "ber", "ke", "se", "per")
 PREFIXES = tuple(sorted(set(_NASAL) | set(_PLAIN), key=len, reverse=True))
 NOMINAL_PREFIXES = frozenset({"pe", "pem", "pen", "peng", "peny", "per"})
+_ENDINGS = PARTICLES + SUFFIXES
 _VOWELS = frozenset("aeiou")
 MIN_BASE = 4          # a shorter reading ("sok" in "besok") is too often an accident
 MIN_GLUED_BASE = 3    # a word with only a particle off ("gilanya") may be shorter
@@ -66,7 +67,8 @@ def _prefix_readings(body: str, suffix: str) -> list[Reading]:
 def readings(word: str) -> list[Reading]:
     """Readings of ``word`` without particles, suffixes and prefixes: particle or suffix only
     first, then with a prefix off, longest prefix first. ``word`` itself is not included."""
-    if len(word) < MIN_GLUED_BASE + 2 or not word.isalpha():
+    if len(word) < MIN_GLUED_BASE + 2 or not (word.startswith(PREFIXES) or word.endswith(_ENDINGS)) \
+            or not word.isalpha():                   # most unknown words (names, typos) stop here, in C
         return []
     out = [Reading(base, "", "") for base in _without_particle(word)]
     bodies = [(word, "")] + [(r.base, "") for r in out]
