@@ -164,7 +164,7 @@ class TokenResolver:
         ("betenya" -> bete). A word that is itself a root word is not read as affixed ("besok").
         Nominalisations count only where they keep the base's meaning (:func:`affixes.keeps_polarity`).
         """
-        roots = self._lookups()[1]
+        roots = (self._dictionaries or self._lookups())[1]
         for form in forms:
             if form in roots:
                 continue
@@ -219,7 +219,7 @@ class TokenResolver:
         found = self._affixed(forms)                                       # kecewanya, ngeselin
         if found is not None:
             return found
-        base_slang = self._lookups()[0]
+        base_slang = (self._dictionaries or self._lookups())[0]
         for form in forms:                                                 # kzl, mager, gercep
             spelled = base_slang.get(form)
             if spelled is None:
@@ -252,15 +252,15 @@ class TokenResolver:
         """Tokens of one whitespace chunk in its original case (a hashtag, a mention, "mantap👍", ...)."""
         if chunk == DOC_SEP:
             return ((-1, SEP | BOUNDARY, -1, ""),)
-        shout = CAPS if _SHOUT_RE.fullmatch(chunk.strip(".,!?")) else 0
+        if chunk[0] == "@":                                         # mention: no sentiment
+            return ()
+        shout = CAPS if chunk[0].isupper() and _SHOUT_RE.fullmatch(chunk.strip(".,!?")) else 0
         if chunk[0] == "#" and _CAMEL_RE.search(chunk):            # #TolakKenaikanBBM -> tolak kenaikan bbm
             chunk = _CAMEL_RE.sub(" ", chunk[1:])
         chunk = chunk.lower()
         if _PLAIN_RE.fullmatch(chunk):
             tokens = self._resolve_token(chunk)
             return tuple((f, r | shout, w, c) for f, r, w, c in tokens) if shout else tokens
-        if chunk[0] == "@":                                         # mention: no sentiment
-            return ()
         quoted = _QUOTED_WORD_RE.fullmatch(chunk)                   # "prestasi" in quotes: irony
         tokens = [quoted.group(1), QUOTE_TOKEN] if quoted else _TOKEN_RE.findall(chunk)
         return tuple(t for token in tokens for t in self._resolve_token(token))
