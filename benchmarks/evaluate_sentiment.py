@@ -33,7 +33,11 @@ import pandas as pd  # noqa: E402
 from monitoring import schema as S  # noqa: E402
 from monitoring.sentiment import calibration  # noqa: E402
 from monitoring.sentiment.lexicon import LexiconSentimentModel  # noqa: E402
-from monitoring.sentiment.model import evaluate_model, normalize_labels, predict_sentiment  # noqa: E402
+from monitoring.sentiment.model import (  # noqa: E402
+    evaluate_model,
+    normalize_labels,
+    predict_sentiment,
+)
 from monitoring.sentiment.training import fit_blend  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"

@@ -6,8 +6,17 @@ import pandas as pd
 import pytest
 
 from monitoring import schema as S
-from monitoring.sentiment.model import default_model, load_model, normalize_labels, save_model
-from monitoring.sentiment.training import BlendedSentimentModel, fit_blend, self_trained_examples
+from monitoring.sentiment.model import (
+    default_model,
+    load_model,
+    normalize_labels,
+    save_model,
+)
+from monitoring.sentiment.training import (
+    BlendedSentimentModel,
+    fit_blend,
+    self_trained_examples,
+)
 
 DATA = "tests/data/sentiment_tweets_dev_b.csv"
 
