@@ -98,6 +98,12 @@ def default_figures(sets: dict[str, pd.DataFrame]) -> None:
         ece = calibration.expected_calibration_error(conf, labels == table["label"].to_numpy())
         print(f"{name:<26} n={len(table):<4} macro-F1 {report['macro_f1']:.3f}  accuracy {report['accuracy']:.3f}  "
               f"recall: {_recalls(report)}  ECE {ece:.3f}")
+    from monitoring.demo.generator import TRUE_SENTIMENT, generate_demo_posts
+
+    demo = generate_demo_posts(seed=5, n_posts=4000)       # another author's generator; its own labels
+    report = evaluate_model(None, demo[S.TEXT], demo[TRUE_SENTIMENT])
+    print(f"{'demo generator corpus':<26} n={len(demo):<4} macro-F1 {report['macro_f1']:.3f}  "
+          f"accuracy {report['accuracy']:.3f}  recall: {_recalls(report)}")
 
 
 def reliability(sets: dict[str, pd.DataFrame], names: list[str], title: str) -> None:
