@@ -382,3 +382,17 @@ def test_scoring_does_not_import_scikit_learn_and_old_model_files_still_load():
         b"monitoring.sentiment.features", b"monitoring.sentiment.model")
     assert b"monitoring.sentiment.model\n" in old
     assert pickle.loads(old).negation_window == 2
+
+
+def test_lexicon_model_files_of_earlier_releases_refit_on_load():
+    import pickle
+
+    old = L.LexiconSentimentModel(positive_threshold=1.0).fit()
+    state = {k: v for k, v in old.__dict__.items() if k not in ("format_", "calibration_", "last_sentence",
+                                                                  "soft_sarcasm_min", "calibration")}
+    state["temperature"] = 2.0                                  # a parameter the earlier release had
+    earlier = L.LexiconSentimentModel.__new__(L.LexiconSentimentModel)
+    earlier.__dict__.update(state)
+    loaded = pickle.loads(pickle.dumps(earlier))
+    assert loaded.format_ == L._FORMAT and loaded.last_sentence == 1.5
+    assert loaded.predict(["pelayanannya gak bagus", "mantap"]).tolist() == ["negative", "positive"]
