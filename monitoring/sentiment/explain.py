@@ -18,7 +18,7 @@ import numpy as np
 from monitoring.schema import SENTIMENT_LABELS
 from monitoring.sentiment import tokens as T
 from monitoring.sentiment.lexicon import LexiconSentimentModel, as_text_list
-from monitoring.sentiment.rules import negator_of, token_multipliers
+from monitoring.sentiment.rules import negation_mask, negator_of, token_multipliers
 
 MAX_REASONS = 4
 
@@ -32,8 +32,7 @@ def _evidence(model: LexiconSentimentModel, text: str) -> list[dict[str, Any]]:
     batch = T.tokenize_batch([text], model.resolver_)
     mult, feature, ironic = token_multipliers(batch, model.weights_, model._scope())
     negator = negator_of(batch, model.negation_window)
-    negated = (negator >= 0) & ~((model.weights_[np.maximum(feature, 0)] < 0) & ((batch.role[np.maximum(negator, 0)] & T.PROHIBIT) != 0))
-    negated |= ironic & model.ironic_praise
+    negated = negation_mask(batch, model.negation_window, model.weights_) | (ironic & model.ironic_praise)
     contrast_seen = np.cumsum((batch.role & T.CONTRAST) != 0) > 0
     n_terms = len(model.weights_)
     found = []
