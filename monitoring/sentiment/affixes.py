@@ -64,11 +64,15 @@ def _prefix_readings(body: str, suffix: str) -> list[Reading]:
     return out
 
 
+def may_be_affixed(word: str) -> bool:
+    """Cheap test (in C) that ``word`` starts with a prefix or ends with a suffix or particle."""
+    return len(word) >= MIN_GLUED_BASE + 2 and (word.startswith(PREFIXES) or word.endswith(_ENDINGS))
+
+
 def readings(word: str) -> list[Reading]:
     """Readings of ``word`` without particles, suffixes and prefixes: particle or suffix only
     first, then with a prefix off, longest prefix first. ``word`` itself is not included."""
-    if len(word) < MIN_GLUED_BASE + 2 or not (word.startswith(PREFIXES) or word.endswith(_ENDINGS)) \
-            or not word.isalpha():                   # most unknown words (names, typos) stop here, in C
+    if not may_be_affixed(word) or not word.isalpha():   # most unknown words (names, typos) stop here
         return []
     out = [Reading(base, "", "") for base in _without_particle(word)]
     bodies = [(word, "")] + [(r.base, "") for r in out]

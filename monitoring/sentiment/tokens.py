@@ -166,7 +166,7 @@ class TokenResolver:
         """
         roots = (self._dictionaries or self._lookups())[1]
         for form in forms:
-            if form in roots:
+            if form in roots or not affixes.may_be_affixed(form):
                 continue
             options = [(reading, self._spelled(reading.base)) for reading in affixes.readings(form)]
             for reading, spelled in options:
