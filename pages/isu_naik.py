@@ -25,12 +25,15 @@ st.caption(f"Jendela: {recent_hours} jam terakhir sampai {common.fmt_datetime(lo
            f"dibanding {baseline_days} hari sebelumnya (berakhir pada unggahan terakhir data terpilih).")
 st.info(signals.SCORE_EXPLANATION, icon=":material/info:")
 
+scores = scores.assign(status=signals.status_labels(scores))      # "Stabil · Memburuk"
 national = scores[scores[S.PROVINCE_CODE] == S.NATIONAL_CODE]
 regional = scores[scores[S.PROVINCE_CODE] != S.NATIONAL_CODE]
 columns = {"issue_label": "Isu", "province": "Wilayah", "posts": "Unggahan (terbaru)",
            "baseline": st.column_config.NumberColumn("Dasar (per jendela)", format="%.1f"),
            "score": st.column_config.NumberColumn("Skor", format="%.1f"),
-           "status": "Status", "negative_share": st.column_config.ProgressColumn(
+           "status": st.column_config.TextColumn(
+               "Status", help=f"Baru/Naik/Stabil/Turun menurut volume; {signals.BADGE_WORSE} bila porsi negatif naik "
+               "tajam (untuk baris nasional: tidak hanya di satu provinsi)."), "negative_share": st.column_config.ProgressColumn(
                "Negatif", format="percent", min_value=0, max_value=1), "explanation": "Penjelasan"}
 shown = list(columns)
 
@@ -38,7 +41,7 @@ st.subheader("Peringkat nasional")
 common.show_table(national[shown].head(10), hide_index=True, column_config=columns, key="national_emerging")
 
 st.subheader("Peringkat per provinsi")
-top_regional = regional[regional["status"].isin(["Baru", "Naik"]) | regional["negative_alert"].fillna(False)]
+top_regional = regional[regional["status"].isin(["Baru", "Naik"]) | regional[signals.NEGATIVE_SHIFT].fillna(False)]
 common.show_table((top_regional if not top_regional.empty else regional)[shown].head(30), hide_index=True,
                   column_config=columns, key="regional_emerging")
 

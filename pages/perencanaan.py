@@ -6,6 +6,7 @@ import streamlit as st
 from monitoring import schema as S
 from monitoring.report.exports import to_safe_csv, to_safe_xlsx
 from monitoring.signals import emerging, plan
+from monitoring.signals import scores as signals
 from monitoring.store import queries
 from ui import common
 
@@ -37,7 +38,7 @@ for row in rows.itertuples():
         left, right = st.columns([3, 1])
         left.markdown(f"**{int(row.rank)}.** ")
         left.text(row.isu)
-        left.caption(f"Status {row.status} · {common.fmt_int(row.posts)} unggahan · negatif "
+        left.caption(f"Status {row.status}{' · ' + signals.BADGE_WORSE if row.negative_shift else ''} · {common.fmt_int(row.posts)} unggahan · negatif "
                      f"{common.fmt_pct(row.negative_share)} · jam aktif {row.peak_hours_label} · "
                      f"platform {row.platforms_label}")
         left.text(row.explanation)

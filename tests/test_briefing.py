@@ -292,9 +292,31 @@ def test_page_smoke_shows_key_numbers(page_db, national):
     at.switch_page("pages/briefing.py").run()
     assert not at.exception
     expected = [formatting.fmt_int(national.posts), formatting.fmt_pct(national.negative_share),
-                formatting.fmt_int(national.accounts), str(national.rising_issues)]
+                formatting.fmt_int(national.accounts), str(national.rising_issues), str(len(national.worsening))]
     assert [m.value for m in at.metric] == expected
     assert any(t.value.startswith(f"1. {EMERGING_LABEL}") for t in at.text)
     at.selectbox(key="briefing_region").set_value(NTT).run()
     assert not at.exception
     assert at.header[0].value == "Briefing Harian — Nusa Tenggara Timur"
+
+
+def test_worsening_issues_are_named_and_counted(national):
+    import dataclasses
+
+    assert national.worsening == list(national.emerging.loc[national.emerging[sg.NEGATIVE_SHIFT], LABEL])
+    emerging = national.emerging.copy()
+    emerging[sg.NEGATIVE_SHIFT] = [True] + [False] * (len(emerging) - 1)
+    emerging[sg.STATUS] = sg.status_labels(emerging.assign(**{sg.STATUS: "Stabil"}))
+    worse = dataclasses.replace(national, emerging=emerging)
+    first = emerging[LABEL].iloc[0]
+    assert worse.worsening == [first]
+    numbers = {title: (value, note) for title, value, note in render.key_numbers(worse)}
+    assert numbers[sg.BADGE_WORSE][0] == "1"
+    assert f"memburuk: 1 ({first})" in numbers["Isu baru/naik"][1]
+    html = render.briefing_html(worse)
+    assert f">Stabil · {sg.BADGE_WORSE}</span>" in html and render.WORSE_COLOR in html
+    book = openpyxl.load_workbook(io.BytesIO(render.briefing_xlsx(worse)))
+    summary = {r[0]: r[1] for r in book["Ringkasan"].iter_rows(values_only=True)}
+    assert summary["Isu memburuk (porsi negatif naik tajam)"] == 1 and summary["Isu memburuk"] == first
+    assert "tidak ada yang memburuk" in dict((t, n) for t, _, n in render.key_numbers(
+        dataclasses.replace(national, emerging=emerging.assign(**{sg.NEGATIVE_SHIFT: False}))))["Isu baru/naik"]

@@ -93,7 +93,8 @@ def test_analyze_writes_outputs(demo_db_path, tmp_path, capsys):
     assert {"issue_id", "issue_label", "province_code", "province", "posts", "baseline", "score",
             "status"} <= set(emerging)
     assert "ID" in set(emerging["province_code"])
-    assert (out / "plan.csv").stat().st_size > 0
+    assert emerging["negative_shift"].isin([True, False]).all()        # the turn to negative, its own column
+    assert "negative_shift" in pd.read_csv(out / "plan.csv", encoding="utf-8-sig", nrows=1).columns
 
 
 def test_demo_command(tmp_path, capsys):

@@ -347,3 +347,27 @@ def test_tables_show_a_dash_for_gaps_and_local_times(truth_store):
     assert columns["terakhir"]["label"] == "Terakhir (WIB)"
     assert columns["terakhir"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"
     assert columns["negatif"]["type_config"]["format"] == "%.0f%%"
+
+
+def test_isu_naik_shows_the_memburuk_badge_where_the_negative_share_turned_up(truth_store, monkeypatch):
+    import re
+
+    import streamlit as st
+
+    from monitoring.signals import scores as sg
+
+    # Pretend every cell of Nusa Tenggara Timur turned negative: the page must show the badge there only.
+    monkeypatch.setattr(sg, "_negative_shift",
+                        lambda out, region, *args: (out[region].astype(str) == "53") & (out[sg.POSTS] >= 5))
+    st.cache_data.clear()
+    at = open_page("pages/isu_naik.py")
+    assert not at.exception
+    # AppTest does not expose st.dataframe keys: the page shows the national table, then the regional one
+    national, regional = (df.value for df in at.dataframe[:2])
+    statuses = list(national["status"]) + list(regional["status"])
+    assert all(re.fullmatch(r"(Baru|Naik|Stabil|Turun)( · Memburuk)?", s) for s in statuses)
+    ntt = (regional["province"] == "Nusa Tenggara Timur") & (regional["posts"] >= 5)
+    assert ntt.any() and regional.loc[ntt, "status"].str.endswith(" · Memburuk").all()
+    assert not regional.loc[~ntt, "status"].str.contains("Memburuk").any()
+    assert not national["status"].str.contains("Memburuk").any()
+    st.cache_data.clear()

@@ -274,3 +274,19 @@ def test_platform_lists_and_activity_profiles_equal_the_per_group_definitions(se
     ids = activity[activity[schema.PROVINCE_CODE] == "ID"]
     np.testing.assert_array_equal(national, ids.groupby(hours[ids.index])[sg.POSTS].sum().reindex(range(24),
                                                                                                      fill_value=0))
+
+
+def test_a_worsening_cell_carries_its_badge_into_the_plan(plan):
+    assert plan[sg.NEGATIVE_SHIFT].dtype == bool
+    emerging = sg.emerging_scores(pd.concat([background(), surge(province="94", posts=60, negative_share=0.8)],
+                                            ignore_index=True), now=NOW)
+    emerging[sg.NEGATIVE_SHIFT] = emerging[schema.PROVINCE_CODE] == "94"
+    out = pl.dissemination_plan(emerging, hourly_activity=pd.DataFrame(columns=["province_code", "hour_utc", "posts"]),
+                                platforms=None)
+    papua = out[out[pl.REGION_CODE] == "94"].iloc[0]
+    assert papua[sg.NEGATIVE_SHIFT] and ", memburuk)" in papua[pl.EXPLANATION]
+    other = out[out[pl.REGION_CODE] != "94"]
+    assert not other[sg.NEGATIVE_SHIFT].any() and not other[pl.EXPLANATION].str.contains("memburuk").any()
+    older = pl.dissemination_plan(emerging.drop(columns=[sg.NEGATIVE_SHIFT]), platforms=None,
+                                  hourly_activity=pd.DataFrame(columns=["province_code", "hour_utc", "posts"]))
+    assert not older[sg.NEGATIVE_SHIFT].any()             # frames without the column still plan

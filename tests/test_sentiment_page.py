@@ -106,6 +106,9 @@ def test_correct_a_label_in_the_review_table(db_path):
     at.run()
     assert not at.exception and not at.error
     assert "1 label disimpan" in at.success[0].value
+    reasons = at.data_editor[0].value["Alasan"]
+    assert all(r.split(" ")[0].rstrip(":") in ("positif", "netral", "negatif") for r in reasons)
+    assert [r.split(" ")[0].rstrip(":") for r in reasons] == at.data_editor[0].value["Sentimen model"].tolist()
     rows = with_store(db_path, lambda con: storage.query_df(con, f"""SELECT p.{S.TEXT}, l.{S.SENTIMENT}
         FROM sentiment_labels l JOIN posts p USING ({S.POST_KEY})"""))
     assert rows[S.TEXT].tolist() == [first_text]
@@ -159,3 +162,27 @@ def test_upload_examples_then_train_check_activate_and_roll_back(db_path):
     assert "Model bawaan (leksikon) aktif" in at.success[0].value
     assert with_store(db_path, lambda con: store.sentiment_registry(con).active_version()) is None
     assert at.selectbox(key="version_pick").options == ["Model bawaan (leksikon)", "Model v0001"]
+
+
+def test_fifty_corrections_offer_an_adapted_model_measured_against_the_default(db_path):
+    from monitoring.sentiment import adaptation
+
+    at = open_sentiment_page()
+    assert any("0/50 koreksi" in c.value for c in at.caption)
+    assert "adapt_model" not in [b.key for b in at.button]          # offered only from 50 corrections
+    posts = with_store(db_path, lambda con: storage.query_df(con, f"""SELECT e.{S.POST_KEY}, e.{S.SENTIMENT}
+        FROM enrichment e ORDER BY e.{S.POST_KEY} LIMIT {adaptation.ADAPT_MIN_CORRECTIONS}"""))
+    flipped = {"positive": "negatif", "negative": "netral", "neutral": "positif"}
+    labels = {k: (flipped[s] if i % 5 == 0 else s) for i, (k, s) in enumerate(zip(posts[S.POST_KEY], posts[S.SENTIMENT]))}
+    with_store(db_path, lambda con: store.save_labels(con, labels))
+    at = open_sentiment_page()
+    assert metric(at, "Dari koreksi unggahan") == "50"
+    at.button(key="adapt_model").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(s.value == "Hasil uji model baru v0001 (belum aktif)" for s in at.subheader)
+    assert any("pada 50 koreksi label" in c.value and "tidak ikut diuji" in c.value for c in at.caption)
+    adapted, default = float(metric(at, "F1 makro").replace(",", ".")), float(
+        metric(at, "F1 makro model bawaan").replace(",", "."))
+    assert adapted >= default                      # the blend never measures worse than the default
+    assert with_store(db_path, lambda con: store.sentiment_registry(con).active_version()) is None

@@ -121,6 +121,36 @@ def test_flat_volume_turning_negative_is_flagged(bg):
     assert not background_cells[sg.NEGATIVE_ALERT].any()  # no false alarm in Poisson noise
 
 
+def _turning(issue: str, provinces: dict[str | None, tuple[int, float, float]]) -> pd.DataFrame:
+    """Per province: (posts per hour, negative share before, negative share in the last 24 h)."""
+    hours = last_hours(24 * 8)
+    recent = hours > END - pd.Timedelta(hours=24)
+    parts = [hourly(issue, code, hours, posts, np.where(recent, round(posts * after), round(posts * before)))
+             for code, (posts, before, after) in provinces.items()]
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.mark.parametrize("turned, national_shift", [
+    ({"31": (20, 0.1, 0.8)}, False),                                        # one big province: stays local
+    ({code: (6, 0.1, 0.7) for code in ("31", "32", "33", "35", "73")}, True),  # everywhere: national too
+])
+def test_negative_shift_is_its_own_signal_and_stays_local(bg, turned, national_shift):
+    steady = {code: (4, 0.1, 0.1) for code in ("31", "32", "33", "35", "73", None) if code not in turned}
+    scores = sg.emerging_scores(pd.concat([bg, _turning("I0070", {**turned, **steady})]), now=NOW)
+    for code in turned:
+        cell = row(scores, "I0070", code)
+        assert cell[sg.NEGATIVE_SHIFT] and cell[sg.STATUS] == sg.STATUS_STABLE
+        assert cell[sg.EXPLANATION].endswith(f": {sg.BADGE_WORSE.lower()}.")
+    for code in steady:
+        if code is not None:
+            assert not row(scores, "I0070", code)[sg.NEGATIVE_SHIFT]
+    nation = row(scores, "I0070", schema.NATIONAL_CODE)
+    assert nation[sg.NEGATIVE_ALERT]                      # the national share did rise ...
+    assert nation[sg.NEGATIVE_SHIFT] == national_shift    # ... but only a broad turn is a national signal
+    assert ("terpusat di provinsi" in nation[sg.EXPLANATION]) != national_shift
+    assert not scores[scores[schema.ISSUE_ID] != "I0070"][sg.NEGATIVE_SHIFT].any()
+
+
 def _daily(issue, province, baseline_per_day, recent_posts, days=7):
     """``baseline_per_day`` in the first hour of each baseline day, ``recent_posts`` in the last hour."""
     days_hours = [END - pd.Timedelta(hours=23 + 24 * d) for d in range(1, days + 1)]

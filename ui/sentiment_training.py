@@ -15,8 +15,9 @@ import streamlit as st
 from monitoring import schema as S
 from monitoring.ingest import readers
 from monitoring.report import sentiment_charts
+from monitoring.sentiment import adaptation, store
 from monitoring.sentiment import queries as sentiment_queries
-from monitoring.sentiment import store
+from monitoring.sentiment.explain import explain_posts
 from monitoring.sentiment.model import MIN_EXAMPLES_PER_CLASS
 from monitoring.store import queries
 from ui import common
@@ -64,14 +65,15 @@ def _editor_frame(posts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Teks": posts[S.TEXT].astype(str),
         "Sentimen model": posts[S.SENTIMENT].map(S.SENTIMENT_LABELS).fillna(NO_LABEL),
+        "Alasan": explain_posts(posts[S.TEXT].tolist(), posts[S.SENTIMENT].tolist()),
         "Label analis": posts["analyst_label"].map(S.SENTIMENT_LABELS).fillna(NO_LABEL).astype(object),
         "Keyakinan": posts[S.SENTIMENT_SCORE], "Waktu": when.dt.tz_localize(None),
         "Platform": posts[S.PLATFORM].map(S.PLATFORM_LABELS), "Akun": posts[S.AUTHOR].fillna(NO_LABEL)})
 
 
 def review_section(con, filters: queries.Filters) -> None:
-    st.caption("Periksa label model. Pilih label yang benar di kolom Label analis, lalu tekan Simpan label. "
-               "Label analis dipakai untuk melatih model; grafik di atas tetap memakai model aktif.")
+    st.caption("Periksa label model dan alasannya. Pilih label yang benar di kolom Label analis, lalu tekan "
+               "Simpan label. Setiap koreksi dipakai untuk menyesuaikan model; grafik di atas tetap memakai model aktif.")
     left, right = st.columns([3, 1])
     order = left.radio("Urutkan", list(REVIEW_ORDERS), format_func=REVIEW_ORDERS.get, horizontal=True,
                        key="review_order", help="Paling ragu dulu: unggahan dengan keyakinan model terendah.")
@@ -84,10 +86,13 @@ def review_section(con, filters: queries.Filters) -> None:
     digest = hashlib.sha1("|".join(posts[S.POST_KEY]).encode()).hexdigest()[:10]
     edited = st.data_editor(
         _editor_frame(posts), key=f"review_editor_{digest}", hide_index=True, width="stretch",
-        disabled=["Waktu", "Platform", "Akun", "Teks", "Sentimen model", "Keyakinan"],
+        disabled=["Waktu", "Platform", "Akun", "Teks", "Sentimen model", "Alasan", "Keyakinan"],
         column_config={
             "Teks": st.column_config.TextColumn(width="large"),
             "Sentimen model": st.column_config.TextColumn(width="small"),
+            "Alasan": st.column_config.TextColumn(width="large", help=(
+                "Kata atau frasa yang mendorong label, dengan bobotnya; negasi (\"tidak puas\"), kata pembalik "
+                "(tapi/namun) dan sindiran disebut.")),
             "Label analis": st.column_config.SelectboxColumn(
                 options=CHOICES, required=True, width="small",
                 help=f"Label yang benar menurut analis; {NO_LABEL} = belum dilabeli (pilih {NO_LABEL} untuk menghapus)."),
@@ -184,17 +189,40 @@ def training_section(con) -> None:
             result = common.run_safely(lambda: store.train_candidate(con))
         if result is not None:
             st.session_state[CANDIDATE_KEY] = result
+    adaptation_section(con, int((examples["origin"] == store.ORIGIN_POST).sum()))
     candidate = st.session_state.get(CANDIDATE_KEY)
     if candidate is not None:
         candidate_section(con, candidate)
     versions_section(con)
 
 
+def adaptation_section(con, corrections: int) -> None:
+    """After enough corrections: offer a model adapted to this team's data (measured before switching)."""
+    needed = adaptation.ADAPT_MIN_CORRECTIONS
+    if corrections < needed:
+        st.caption(f"{common.fmt_int(corrections)}/{needed} koreksi label. Setelah {needed} koreksi, aplikasi "
+                   "menawarkan model yang disesuaikan dengan data tim ini.")
+        return
+    st.info(f"Sudah {common.fmt_int(corrections)} koreksi label: model bawaan bisa disesuaikan dengan data tim "
+            "ini (koreksi + unggahan tersimpan yang diyakini model bawaan). Mutunya diuji pada koreksi yang "
+            "disisihkan dan ditampilkan di samping model bawaan sebelum diaktifkan.")
+    if st.button("Buat model yang disesuaikan", key="adapt_model"):
+        with st.spinner("Menyesuaikan dan menguji model…"):
+            result = common.run_safely(lambda: adaptation.adapt_candidate(con, folds=3))
+        if result is not None:
+            st.session_state[CANDIDATE_KEY] = result
+
+
 def candidate_section(con, result: store.TrainingResult) -> None:
     metrics, base = result.metrics, result.baseline
     st.subheader(f"Hasil uji model baru {result.version} (belum aktif)")
-    st.caption(f"Validasi silang {metrics['folds']} lipatan pada {common.fmt_int(result.n_examples)} contoh "
-               "berlabel: setiap contoh dinilai oleh model yang tidak melihatnya saat dilatih.")
+    what = "koreksi label" if metrics.get("adapted") else "contoh berlabel"
+    st.caption(f"Validasi silang {metrics['folds']} lipatan pada {common.fmt_int(result.n_examples)} {what}: "
+               "setiap contoh dinilai oleh model yang tidak melihatnya saat dilatih. Model baru adalah campuran "
+               f"model terlatih (bobot {fmt_score(metrics.get('weight', 1.0))}) dan model bawaan yang terbaik pada "
+               "uji ini, jadi tidak lebih buruk dari model bawaan."
+               + (f" {common.fmt_int(metrics.get('self_trained', 0))} unggahan tersimpan dilabeli model bawaan "
+                  "sebagai contoh latih tambahan (tidak ikut diuji)." if metrics.get("adapted") else ""))
     cols = st.columns(3)
     for col, name, key in ((cols[0], "Akurasi", "accuracy"), (cols[1], "F1 makro", "macro_f1")):
         delta = (metrics[key] - base[key]) * 100

@@ -1,6 +1,7 @@
 """``python -m monitoring sentiment predict|train|evaluate``: sentiment from the command line.
 
     python -m monitoring sentiment predict --in posts.csv --text-column text --out scored.csv [--model M]
+        (adds sentiment, sentiment_score and explanation: the words that pushed the label, in Indonesian)
     python -m monitoring sentiment train --in labels.csv --text-column text --label-column label --out M.joblib
     python -m monitoring sentiment evaluate --in labels.csv --text-column text --label-column label [--model M]
 
@@ -24,16 +25,20 @@ from monitoring.errors import (
     UnreadableFileError,
     UserError,
 )
+from monitoring.sentiment.explain import explain_posts
 from monitoring.sentiment.model import (
     add_sentiment,
-    cross_validate_model,
+    check_training_data,
     evaluate_model,
     load_model,
+    normalize_labels,
     save_model,
     train_model,
 )
+from monitoring.sentiment.training import fit_blend
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXPLANATION = "explanation"
 
 
 def read_csv_table(path: str | Path) -> pd.DataFrame:
@@ -85,6 +90,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     out = table.copy()
     out[S.SENTIMENT] = scored[S.SENTIMENT].to_numpy()
     out[S.SENTIMENT_SCORE] = scored[S.SENTIMENT_SCORE].to_numpy()
+    if not args.no_explanation:
+        out[EXPLANATION] = explain_posts(texts.tolist(), scored[S.SENTIMENT].tolist())
     for name in out.columns:
         if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
             out[name] = out[name].map(_neutralise)
@@ -108,12 +115,18 @@ def _labelled(args: argparse.Namespace) -> tuple[list[str], list[str]]:
 
 def cmd_train(args: argparse.Namespace) -> int:
     texts, labels = _labelled(args)
-    metrics = cross_validate_model(texts, labels, folds=args.folds) if args.folds >= 2 else {}
-    model = train_model(texts, labels)
+    if args.folds >= 2:           # the blend with the default model that cross-validates best
+        y = normalize_labels(labels)
+        check_training_data(texts, y)
+        model, report = fit_blend(texts, y, folds=args.folds)
+        metrics = report["metrics"]
+    else:
+        model, metrics = train_model(texts, labels), {}
     save_model(model, args.out, metrics=metrics, n_examples=len(texts))
     if metrics:
         print(f"Validasi silang {metrics['folds']} lipatan: akurasi {metrics['accuracy']:.3f}, "
-              f"macro-F1 {metrics['macro_f1']:.3f}")
+              f"macro-F1 {metrics['macro_f1']:.3f} (model bawaan {report['baseline']['macro_f1']:.3f}; "
+              f"bobot model terlatih dalam campuran {metrics['weight']:.2f})")
     print(f"Model dilatih dari {len(texts)} contoh -> {args.out}")
     return 0
 
@@ -159,6 +172,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_io(predict, labelled=False)
     predict.add_argument("--out", required=True, metavar="CSV", help="output CSV")
     predict.add_argument("--model", default=None, metavar="PATH", help="trained model (default: built-in lexicon)")
+    predict.add_argument("--no-explanation", action="store_true",
+                         help="leave out the explanation column (why each post got its label, in Indonesian)")
     predict.set_defaults(func=cmd_predict)
 
     train = sub.add_parser("train", help="train a TF-IDF model from labelled posts")

@@ -30,7 +30,7 @@ from monitoring.store import database as storage
 from monitoring.store.queries import Filters
 
 EVENT_NEW, EVENT_SPIKE = "baru", "lonjakan"
-NEGATIVE_SHIFT = "negative_shift"  # optional boolean column of the emerging frame
+NEGATIVE_SHIFT = sg.NEGATIVE_SHIFT  # the emerging frame's *Memburuk* flag
 LABEL_LIMIT = 160
 
 

@@ -57,7 +57,7 @@ class Briefing:
     """Everything one briefing shows, as plain values and small frames (times are UTC).
 
     Frames: ``emerging`` (rank, issue_id, label, status, posts, baseline, negative_share, score,
-    explanation; the top issues of the briefing's area), ``regional`` (one row per province, or per
+    explanation, negative_shift; status carries the *Memburuk* badge; the top issues of the briefing's area), ``regional`` (one row per province, or per
     kabupaten/kota with a region focus, with posts in the window: region_code, region_name, region_posts,
     then its top issue's issue_id, label, status, posts, score, explanation; strongest score first),
     ``sentiment`` (sentiment, label, posts, share), ``map_values`` (province_code, value: posts per
@@ -103,6 +103,13 @@ class Briefing:
     def rising_issues(self) -> int:
         """Top-list issues with status Baru or Naik."""
         return int(self.emerging[sg.STATUS].isin([sg.STATUS_NEW, sg.STATUS_UP]).sum())
+
+    @property
+    def worsening(self) -> list[str]:
+        """Labels of the top-list issues whose negative share turned up (badge *Memburuk*)."""
+        if sg.NEGATIVE_SHIFT not in self.emerging:
+            return []
+        return self.emerging.loc[self.emerging[sg.NEGATIVE_SHIFT].astype(bool), LABEL].astype(str).tolist()
 
     @property
     def title(self) -> str:
@@ -181,6 +188,9 @@ def _issue_rows(scores: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """Scored rows with a label, recent posts only, strongest first."""
     rows = scores[scores[sg.POSTS] > 0].copy()
     rows[LABEL] = rows[S.ISSUE_ID].map(labels).fillna(rows[S.ISSUE_ID])
+    rows[sg.NEGATIVE_SHIFT] = rows[sg.NEGATIVE_SHIFT].fillna(False).astype(bool) if sg.NEGATIVE_SHIFT in rows \
+        else False
+    rows[sg.STATUS] = sg.status_labels(rows)          # "Stabil · Memburuk": the badge travels with the status
     return rows.sort_values([sg.SCORE, sg.POSTS], ascending=False, ignore_index=True)
 
 
@@ -189,7 +199,7 @@ def _top_issues(scores: pd.DataFrame, region_column: str, code: str, labels: dic
     rows = _issue_rows(scores[scores[region_column].astype(str) == code], labels).head(top_n)
     rows.insert(0, RANK, range(1, len(rows) + 1))
     return rows[[RANK, S.ISSUE_ID, LABEL, sg.STATUS, sg.POSTS, sg.BASELINE, sg.NEGATIVE_SHARE, sg.SCORE,
-                 sg.EXPLANATION]].reset_index(drop=True)
+                 sg.EXPLANATION, sg.NEGATIVE_SHIFT]].reset_index(drop=True)
 
 
 def _top_per_region(scores: pd.DataFrame, region_column: str, region_posts: pd.DataFrame,

@@ -26,6 +26,7 @@ from monitoring.report.briefing import (
 )
 from monitoring.signals import scores as sg
 
+WORSE_COLOR = "#7b1fa2"
 STATUS_COLORS = {sg.STATUS_NEW: "#b3261e", sg.STATUS_UP: "#d9822b", sg.STATUS_STABLE: "#5f6368",
                  sg.STATUS_DOWN: "#1f5fa8"}
 
@@ -48,8 +49,22 @@ def key_numbers(b: Briefing) -> list[tuple[str, str, str]]:
         ("Sentimen negatif", fmt_pct(b.negative_share),
          f"sebelumnya {fmt_pct(b.previous_negative_share)}"),
         ("Akun", fmt_int(b.accounts), "akun berbeda yang mengunggah"),
-        ("Isu baru/naik", fmt_int(b.rising_issues), f"dari {fmt_int(len(b.emerging))} isu teratas"),
+        ("Isu baru/naik", fmt_int(b.rising_issues),
+         f"dari {fmt_int(len(b.emerging))} isu teratas; {worsening_text(b)}"),
+        (sg.BADGE_WORSE, fmt_int(len(b.worsening)), "porsi sentimen negatif naik tajam"),
     ]
+
+
+def worsening_text(b: Briefing) -> str:
+    """'memburuk: 2 (Tarif KRL, Bansos)' or 'tidak ada yang memburuk' (plain text)."""
+    if not b.worsening:
+        return f"tidak ada yang {sg.BADGE_WORSE.lower()}"
+    return f"{sg.BADGE_WORSE.lower()}: {fmt_int(len(b.worsening))} ({', '.join(b.worsening)})"
+
+
+def status_color(status: object, default: str) -> str:
+    """Fill of a status badge: *Memburuk* wins over the volume status."""
+    return WORSE_COLOR if sg.BADGE_WORSE in str(status) else STATUS_COLORS.get(str(status), default)
 
 
 def map_title(b: Briefing) -> str:

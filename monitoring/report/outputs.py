@@ -2,7 +2,8 @@
 
 - ``posts.parquet``: canonical columns + enrichment (tokens, sentiment, region, issue_id, ...)
 - ``issues.csv``: issue_id, label, top_terms, posts, first_seen, last_seen, negative_share, ...
-- ``emerging.csv``: issue × province scores (province_code 'ID' = national)
+- ``emerging.csv``: issue × province scores (province_code 'ID' = national); ``negative_shift`` is the
+  turn to negative as its own signal (badge *Memburuk*, local: see :func:`monitoring.signals.scores.emerging_scores`)
 - ``plan.csv``: the dissemination plan
 CSV files go through :mod:`monitoring.report.exports` (formula cells neutralised); every file is
 written atomically (:func:`write_atomically`).
@@ -23,7 +24,7 @@ from monitoring.signals.emerging import emerging_table, plan_table
 from monitoring.store.queries import Filters, where_clause
 
 EMERGING_COLUMNS = ("issue_id", "issue_label", "province_code", "province", "posts", "baseline", "score",
-                    "status", "negative_share", "explanation")
+                    "status", "negative_share", "negative_shift", "explanation")
 
 
 def write_atomically(path: Path, data: bytes) -> None:

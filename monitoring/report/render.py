@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from monitoring.report.briefing_content import (
     STATUS_COLORS,
+    WORSE_COLOR,
     briefing_map,
     example_text,
     issue_heading,
@@ -21,6 +22,8 @@ from monitoring.report.briefing_content import (
     regional_table,
     regional_title,
     sentiment_figure,
+    status_color,
+    worsening_text,
 )
 from monitoring.report.render_html import briefing_html
 from monitoring.report.render_image import (
@@ -37,8 +40,8 @@ from monitoring.report.render_image import (
 from monitoring.report.render_xlsx import briefing_xlsx
 
 __all__ = [
-    "BROWSER_NAMES", "BROWSER_PATHS", "IMAGE_FORMATS", "IMAGE_WIDTH", "STATUS_COLORS", "ImageExportError",
+    "BROWSER_NAMES", "BROWSER_PATHS", "IMAGE_FORMATS", "IMAGE_WIDTH", "STATUS_COLORS", "WORSE_COLOR", "ImageExportError",
     "briefing_figure", "briefing_html", "briefing_image", "briefing_map", "briefing_xlsx", "chromium_path",
     "example_text", "image_export_available", "issue_heading", "key_numbers", "map_title", "regional_table",
-    "regional_title", "sentiment_figure",
+    "regional_title", "sentiment_figure", "status_color", "worsening_text",
 ]

@@ -16,11 +16,11 @@ from monitoring.report.briefing import (
     Briefing,
 )
 from monitoring.report.briefing_content import (
-    STATUS_COLORS,
     briefing_map,
     example_text,
     key_numbers,
     regional_title,
+    status_color,
 )
 from monitoring.report.briefing_content import escaped as _e
 from monitoring.signals import scores as sg
@@ -30,7 +30,7 @@ body{margin:0;background:#f4f6f9;color:#1d2733;font:15px/1.45 Inter,'Segoe UI',A
 main{max-width:1240px;margin:0 auto;padding:24px}
 h1{margin:0;font-size:28px}h2{font-size:18px;margin:0 0 10px}
 .when{margin:4px 0 18px;color:#44515f}
-.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-bottom:16px}
+.cards{display:grid;grid-template-columns:repeat(5,1fr);gap:12px;margin-bottom:16px}
 .card,.panel{background:#fff;border:1px solid #dde3ea;border-radius:10px;padding:14px 16px}
 .card .v{font-size:30px;font-weight:700}.card .t,.card .n{color:#5b6773;font-size:13px}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:16px;margin-bottom:16px;align-items:start}
@@ -55,7 +55,7 @@ def _html_cards(b: Briefing) -> str:
 
 
 def _html_badge(status: object) -> str:
-    color = STATUS_COLORS.get(str(status), "#5f6368")
+    color = status_color(status, "#5f6368")
     return f'<span class="badge" style="background:{color}">{_e(status)}</span>'
 
 

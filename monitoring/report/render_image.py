@@ -29,11 +29,11 @@ from monitoring.report.briefing import (
     Briefing,
 )
 from monitoring.report.briefing_content import (
-    STATUS_COLORS,
     briefing_map,
     key_numbers,
     map_title,
     regional_title,
+    status_color,
 )
 from monitoring.report.briefing_content import escaped as _e
 from monitoring.signals import scores as sg
@@ -111,7 +111,7 @@ def _issue_table(b: Briefing) -> tuple[go.Table, int]:
     columns = [[str(v) for v in rows[RANK]], [_wrap(v, 28) for v in rows[LABEL]], [_e(v) for v in rows[sg.STATUS]],
                [fmt_int(v) for v in rows[sg.POSTS]], [fmt_pct(v) for v in rows[sg.NEGATIVE_SHARE]],
                [fmt_score(v) for v in rows[sg.SCORE]], [_wrap(v, 95) for v in rows[sg.EXPLANATION]]]
-    fills = [[STATUS_COLORS.get(s, "white") if i == 2 else "white" for s in rows[sg.STATUS]]
+    fills = [[status_color(s, "white") if i == 2 else "white" for s in rows[sg.STATUS]]
              for i in range(len(columns))]
     return _table(["#", "Isu", "Status", "Unggahan", "Negatif", "Skor", "Penjelasan"], columns,
                   [0.4, 2.2, 0.8, 0.9, 0.8, 0.7, 6.0], fills)

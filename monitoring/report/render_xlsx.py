@@ -25,6 +25,8 @@ def _summary_rows(b: Briefing) -> pd.DataFrame:
             ("Perubahan (%)", b.change_share), ("Porsi sentimen negatif", b.negative_share),
             ("Porsi negatif sebelumnya", b.previous_negative_share), ("Akun", b.accounts),
             ("Isu baru/naik di daftar teratas", b.rising_issues),
+            (f"Isu {sg.BADGE_WORSE.lower()} (porsi negatif naik tajam)", len(b.worsening)),
+            (f"Isu {sg.BADGE_WORSE.lower()}", ", ".join(b.worsening) or "–"),
             (f"Porsi unggahan dengan {b.located_label}", b.located_share)]
     rows += [(f"Sentimen {r[LABEL]}", r[sg.POSTS]) for r in b.sentiment.to_dict("records")]
     rows += [("Penjelasan skor", sg.SCORE_EXPLANATION), ("Dibuat", b.generated_label)]
@@ -36,7 +38,9 @@ def briefing_xlsx(b: Briefing) -> bytes:
     issues = b.emerging.rename(columns={
         RANK: "Peringkat", S.ISSUE_ID: "ID isu", LABEL: "Isu", sg.STATUS: "Status",
         sg.POSTS: f"Unggahan {b.recent_hours} jam", sg.BASELINE: f"Rata-rata per {b.recent_hours} jam sebelumnya",
-        sg.NEGATIVE_SHARE: "Porsi negatif", sg.SCORE: "Skor", sg.EXPLANATION: "Penjelasan"})
+        sg.NEGATIVE_SHARE: "Porsi negatif", sg.SCORE: "Skor", sg.EXPLANATION: "Penjelasan",
+        sg.NEGATIVE_SHIFT: sg.BADGE_WORSE})
+    issues[sg.BADGE_WORSE] = issues[sg.BADGE_WORSE].map({True: "ya", False: ""})
     issues["Contoh unggahan"] = [example_text(b, i, limit=2000) for i in b.emerging[S.ISSUE_ID]]
     regional = b.regional.rename(columns={
         REGION_CODE: "Kode wilayah", REGION_NAME: "Wilayah", REGION_POSTS: f"Unggahan {b.recent_hours} jam",

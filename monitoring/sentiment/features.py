@@ -15,9 +15,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 
 from monitoring.sentiment.lexicon import (
     LexiconSentimentModel,
-    TokenResolver,
     as_text_list,
-    load_lexicon,
     normalized_texts,
 )
 
@@ -29,7 +27,7 @@ class SentimentNormalizer(TransformerMixin, BaseEstimator):
         self.negation_window = negation_window
 
     def fit(self, X: Iterable[object], y: Any = None) -> "SentimentNormalizer":
-        self.resolver_ = TokenResolver(load_lexicon())
+        self.resolver_ = LexiconSentimentModel().fit().resolver_
         return self
 
     def transform(self, X: Iterable[object]) -> list[str]:
@@ -46,8 +44,8 @@ class LexiconScores(TransformerMixin, BaseEstimator):
     def transform(self, X: Iterable[object]) -> np.ndarray:
         matrix = self.model_.transform(X)
         coef = self.model_.coef_
-        extra = len(coef) - 4
-        flags = [matrix[:, extra + i].toarray().ravel() > 0 for i in range(3)]
+        counts = self.model_.extra_counts(matrix)
+        flags = [counts[name] > 0 for name in ("_sarcasm", "_neutral_cue", "_question")]
         parts = [self.model_.score_matrix(matrix), matrix @ np.clip(coef, 0, None), matrix @ np.clip(coef, None, 0)]
         return np.column_stack([np.tanh(p / 2) for p in parts] + flags).astype(float)
 

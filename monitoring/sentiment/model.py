@@ -4,9 +4,10 @@ Two models share one interface (scikit-learn ``predict_proba`` + ``classes_``):
 
 - the default :class:`~monitoring.sentiment.lexicon.LexiconSentimentModel`, shipped in the repo,
   offline, vectorised (tens of thousands of posts per second);
-- a trainable TF-IDF model (:func:`build_trainable_model`) fitted on analysts' labels, checked
-  with :func:`cross_validate_model` before the UI switches to it, and versioned with
-  :class:`ModelRegistry` (files under a directory the caller chooses, e.g. ``data/models/``).
+- a trainable TF-IDF model (:func:`build_trainable_model`) fitted on analysts' labels, blended
+  with the default so it is never worse (:mod:`monitoring.sentiment.training`), checked by
+  cross-validation before the UI switches to it, and versioned with :class:`ModelRegistry` (files
+  under a directory the caller chooses, e.g. ``data/models/``).
 
 Model files are pickles (joblib): load only files your own team trained.
 """

