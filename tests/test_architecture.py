@@ -48,6 +48,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("report",),
     ("enrichment",),
     ("pipeline",),
+    ("server",),
     ("cli",),
     ("__main__",),
 )

@@ -17,6 +17,7 @@ from monitoring import schema as S
 from monitoring.errors import UserError
 from monitoring.formatting import fmt_int, fmt_pct  # noqa: F401 - the pages' number formats
 from monitoring.regions import names as region_names
+from monitoring.server import runtime
 from monitoring.store import database as storage
 from monitoring.store import queries, settings
 from monitoring.store.queries import Filters
@@ -28,14 +29,15 @@ IN_FRAME = "_pantauisu_in_frame"
 EMPTY_MESSAGE = "Belum ada data. Unggah berkas di halaman Data atau muat data contoh."
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str):
-    return storage.connect(path)
+def store():
+    """The store of this server process: its connection and the job queue every write goes
+    through (opened by the server at start; under AppTest, on first use)."""
+    return runtime.store_service(settings.default_db_path())
 
 
 def connection():
-    """The store connection of this server process (one per database path)."""
-    return _connection(settings.default_db_path())
+    """The store connection of this server process (pages read on their own cursors)."""
+    return store().con
 
 
 def app_settings() -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Command line: ``python -m monitoring <command>`` for cron jobs and scripted checks.
 
 Every command has ``--help``; bad input exits non-zero with a one-line reason on stderr
-(no traceback) and leaves the store unchanged.
+(no traceback) and leaves the store unchanged. While a dashboard holds the store, the commands
+that need it run through that server (:mod:`monitoring.cli.remote`) with the same output.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from monitoring.cli import remote
 from monitoring.clock import parse_now
 from monitoring.errors import UserError
 from monitoring.store import database as storage
@@ -137,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Platform '{args.platform}' tidak dikenal. Pilih: {', '.join(PLATFORMS)}.", file=sys.stderr)
             return 2
     try:
-        return int(args.func(args) or 0)
+        done = remote.through_server(args)  # a running dashboard holds the store: ask it
+        return done if done is not None else int(args.func(args) or 0)
     except UserError as err:
         print(str(err).replace("\n", " "), file=sys.stderr)
         return 1

@@ -145,6 +145,10 @@ MIGRATIONS: tuple[str, ...] = (
     LEFT JOIN enrichment e USING ({S.POST_KEY})
     LEFT JOIN post_issues i USING ({S.POST_KEY});
     """,
+    # HTTP API tokens (monitoring.server.tokens): only a token's sha256 is kept; revoked ones stay listed
+    """CREATE SEQUENCE api_token_id_seq START 1;
+    CREATE TABLE api_tokens (token_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, scope VARCHAR NOT NULL,
+        token_sha256 VARCHAR NOT NULL UNIQUE, created_at TIMESTAMPTZ, last_used_at TIMESTAMPTZ, revoked_at TIMESTAMPTZ);""",
 )
 
 _LOCAL = threading.local()  # per thread: depth of open transactions (see in_transaction)

@@ -62,6 +62,9 @@ SETTINGS = (
     Setting("geojson_path", "", "Berkas GeoJSON batas provinsi milik Anda untuk peta choropleth (opsional)."),
     Setting("geojson_feature_key", "properties.kode",
             "Kunci fitur GeoJSON yang berisi kode provinsi Kemendagri (mis. properties.kode)."),
+    Setting("inbox_dir", "", "Folder kotak masuk yang diawasi server; kosong = folder inbox/ di samping basis data."),
+    Setting("inbox_poll_seconds", 5.0, "Seberapa sering server memeriksa folder kotak masuk (detik).",
+            _positive_float),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -93,3 +96,8 @@ def load_settings(stored: dict[str, str] | None = None) -> dict[str, Any]:
 def default_db_path() -> str:
     """The store path: ``PANTAUISU_DB_PATH`` or ``data/pantauisu.duckdb``."""
     return load_settings()["db_path"]
+
+
+def inbox_folder(values: dict[str, Any], db_path: str | os.PathLike) -> str:
+    """The inbox the server watches: setting ``inbox_dir``, else ``inbox/`` beside the database."""
+    return values["inbox_dir"] or os.path.join(os.path.dirname(os.path.abspath(db_path)), "inbox")
