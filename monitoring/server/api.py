@@ -77,6 +77,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", "/jobs/{job_id}/files/{name}", "A file a job wrote (analysis outputs)", writes.job_file, READ,
              params=(Param("job_id", "job id", location="path"), Param("name", "file name", location="path")),
              produces=("application/octet-stream",)),
+    Endpoint("GET", "/datasets", "Imported datasets with their counts", reads.datasets, READ,
+             params=(reads.FORMAT,), produces=("application/json", "text/csv")),
     Endpoint("GET", "/issues", "Issues (columns of issues.csv)", reads.issues, READ,
              params=(*reads.FILTER_PARAMS, reads.FORMAT), produces=("application/json", "text/csv")),
     Endpoint("GET", "/emerging", "Emerging issues per province (columns of emerging.csv)", reads.emerging, READ,

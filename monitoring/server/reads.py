@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from monitoring import schema as S
 from monitoring.clock import parse_now
+from monitoring.ingest.imports import list_datasets
 from monitoring.report import outputs
 from monitoring.report.briefing_files import (
     FORMATS,
@@ -105,6 +106,13 @@ async def plan(request: Request, server: "Server", endpoint: "Endpoint") -> Resp
     """``GET /plan``: the dissemination plan (columns of ``plan.csv``)."""
     return await _table(request, server, endpoint, "plan", lambda con, f, v: outputs.plan_frame(
         con, f, now=parse_now(v["now"]), **_windows(con)))
+
+
+async def datasets(request: Request, server: "Server", endpoint: "Endpoint") -> Response:
+    """``GET /datasets``: every imported dataset with its counts, newest first."""
+    values = query_values(request, endpoint)
+    frame = await run_in_threadpool(list_datasets, server.store.con)
+    return frame_response(frame.drop(columns=["sha256"], errors="ignore"), values["format"], "datasets")
 
 
 async def briefing(request: Request, server: "Server", endpoint: "Endpoint") -> Response:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 MAX_FILES = 100
 MAX_WAIT = 60
-FORM_OVERHEAD = 2**20  # multipart headers and option fields on top of the files themselves
+FORM_OVERHEAD = 64 * 2**10  # multipart headers and option fields on top of the files themselves
 WAIT = Param("wait", "seconds to hold the answer until the job is finished (0-60, default 0)", "integer", default=0)
 IMPORT_FIELDS = (
     Param("file", "one or more files (CSV/TSV/XLSX/JSON/JSONL/Parquet)", location="body"),
