@@ -8,7 +8,7 @@ from monitoring.issues import watchlist_store
 from monitoring.store import database as storage
 from monitoring.store import settings
 from monitoring.text import dictionaries
-from ui import common
+from ui import api_tokens, common
 
 common.ensure_frame()
 st.title("⚙️ Pengaturan")
@@ -78,3 +78,5 @@ if common.login_configured():
 else:
     st.write("Login tidak dikonfigurasi: aplikasi berjalan lokal tanpa login dan semua pengguna adalah admin. "
              "Lihat README bagian Keamanan untuk mengaktifkan login.")
+
+api_tokens.token_section(con, admin)

@@ -105,4 +105,7 @@ def _do_import(con, prepared, mapping, platform, region) -> None:
     st.success(f"{common.fmt_int(summary['rows_imported'])} unggahan diimpor · "
                f"{common.fmt_int(summary['duplicates'])} duplikat dilewati · "
                f"{common.fmt_int(summary['rows_rejected'])} baris ditolak.")
-    st.info(result["analysis"]["message"])
+    if "error" in result["analysis"]:
+        st.warning(f"Data tersimpan, tetapi belum dapat dianalisis: {result['analysis']['error']}")
+    else:
+        st.info(result["analysis"]["message"])

@@ -75,9 +75,13 @@ class InboxWatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self, context: ServerContext) -> None:
+    def attach(self, context: ServerContext) -> None:
+        """Watch the inbox of ``context``'s store (without polling by itself: :meth:`start` does)."""
         self._context = context
         self.folder().mkdir(parents=True, exist_ok=True)
+
+    def start(self, context: ServerContext) -> None:
+        self.attach(context)
         self._thread = threading.Thread(target=self._loop, name="pantauisu-inbox", daemon=True)
         self._thread.start()
         log.info("Kotak masuk diawasi: %s", self.folder())
@@ -140,7 +144,7 @@ class InboxWatcher:
             analysis = None
             try:
                 if imported:
-                    analysis = work.analysis(con, job, start=0.3)
+                    analysis = work.analysis_after_import(con, job, start=0.3)
             finally:  # imported files are in the store: never import them again (even if analysis failed)
                 for path in imported:
                     move_aside(path, inbox / DONE_FOLDER)

@@ -67,11 +67,12 @@ def create_token(con: duckdb.DuckDBPyConnection, name: str, scope: str) -> tuple
     return int(token_id), secret
 
 
-def revoke_token(con: duckdb.DuckDBPyConnection, token_id: int) -> None:
-    """Revoke a token: requests carrying it get 401 from now on."""
+def revoke_token(con: duckdb.DuckDBPyConnection, token_id: int) -> bool:
+    """Revoke a token: requests carrying it get 401 from now on. False when it was not live."""
     with storage.transaction(con):
-        con.execute("UPDATE api_tokens SET revoked_at = now() WHERE token_id = ? AND revoked_at IS NULL",
-                    [int(token_id)])
+        changed = con.execute("UPDATE api_tokens SET revoked_at = now() WHERE token_id = ? AND revoked_at IS NULL",
+                              [int(token_id)]).fetchall()
+    return bool(changed and changed[0][0])
 
 
 def list_tokens(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -74,7 +74,7 @@ def import_files(con: duckdb.DuckDBPyConnection, files: list[tuple[str, bytes]],
         results.append(import_one(con, name, data, options, now))
     outcome: dict[str, Any] = {"files": results}
     if analyse and any("error" not in r for r in results):
-        outcome["analysis"] = analysis(con, job, start=0.3)
+        outcome["analysis"] = analysis_after_import(con, job, start=0.3)
     job.report(1.0, _imports_message(results))
     return outcome
 
@@ -101,6 +101,15 @@ def analysis(con: duckdb.DuckDBPyConnection, job: Job, *, refit: bool = False, n
     return result
 
 
+def analysis_after_import(con: duckdb.DuckDBPyConnection, job: Job, *, start: float) -> dict[str, Any]:
+    """:func:`analysis` after files were stored: when the store cannot be analysed yet (e.g. too few
+    posts) the imports still stand, and the reason is ``{"error": …}`` in the result."""
+    try:
+        return analysis(con, job, start=start)
+    except UserError as err:
+        return {"error": str(err).replace("\n", " ")}
+
+
 def demo(con: duckdb.DuckDBPyConnection, job: Job, *, n_posts: int = 6000, seed: int = 7) -> dict[str, Any]:
     """Generate, import and analyse the demo dataset; its import summary."""
     summary = pipeline.load_demo(con, n_posts=n_posts, seed=seed, progress=job.report)
@@ -116,7 +125,7 @@ def import_prepared_and_analyse(con: duckdb.DuckDBPyConnection, prepared: import
                                       now=pd.Timestamp.now(tz="UTC"))
     result: dict[str, Any] = {"import": asdict(summary)}
     if not summary.already_imported:
-        result["analysis"] = analysis(con, job, start=0.1)
+        result["analysis"] = analysis_after_import(con, job, start=0.1)
     return result
 
 
