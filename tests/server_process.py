@@ -133,9 +133,9 @@ def start_server(db_path: Path, *, env: dict[str, str] | None = None, timeout: f
     raise AssertionError(f"server did not start: {server.log()}")
 
 
-def run_cli(*args: str, db: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, db: Path, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``python -m monitoring <args> --db <db>`` in a subprocess, as cron would run it."""
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", **(env or {}))
     env.pop("PANTAUISU_DB_PATH", None)
     return subprocess.run([sys.executable, "-m", "monitoring", *args, "--db", str(db)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)

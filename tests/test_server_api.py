@@ -11,7 +11,7 @@ import stat
 import time
 
 import pytest
-from server_process import NOW, harvest_csv, start_server
+from server_process import NOW, harvest_csv, run_cli, start_server
 
 from monitoring.issues import store as issue_store
 from monitoring.server import api, tokens
@@ -131,6 +131,16 @@ def test_an_upload_above_max_upload_mb_is_refused_before_it_is_read(server):
     assert "melebihi batas 1 MB" in answer.json["error"] and "max_upload_mb" in answer.json["error"]
     assert answer.json["max_upload_mb"] == 1
     assert dataset_names(server) == before
+
+
+def test_the_cli_refuses_a_too_big_file_in_the_same_words_as_without_a_server(server, tmp_path):
+    big = tmp_path / "besar.csv"
+    big.write_bytes(harvest_csv(16_000, "besar"))
+    through = run_cli("ingest", str(big), db=server.db_path)
+    alone = run_cli("ingest", str(big), db=tmp_path / "sendiri.duckdb", env={"PANTAUISU_MAX_UPLOAD_MB": "1"})
+    assert (through.returncode, through.stdout, through.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    assert through.returncode == 1 and "melebihi batas 1 MB" in through.stderr
+    assert "besar.csv" not in dataset_names(server)
 
 
 def test_imports_answer_ingest_json_per_file_and_refuse_a_bad_file_alone(server):

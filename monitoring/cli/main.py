@@ -14,6 +14,7 @@ from typing import Sequence
 import pandas as pd
 
 from monitoring.cli import remote
+from monitoring.cli.each_file import for_each_file
 from monitoring.clock import parse_now
 from monitoring.errors import UserError
 from monitoring.store import database as storage
@@ -48,24 +49,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     con = _open(args)
     values = settings.load_settings(storage.stored_settings(con))
     now = parse_now(args.now) or pd.Timestamp.now(tz="UTC")
-    failures = 0
-    for name in args.files:
-        path = Path(name)
-        try:
-            if not path.is_file():
-                raise UserError(f"Berkas {name} tidak ditemukan.")
-            summary = import_file(
-                con, path.read_bytes(), path.name, now=now, platform=args.platform,
-                dataset_name=args.dataset, encoding=args.encoding, delimiter=args.delimiter,
-                default_region=args.region, max_bytes=values["max_upload_mb"] * 2**20,
-                max_xlsx_unpacked_bytes=values["max_xlsx_unpacked_mb"] * 2**20,
-            )
-        except UserError as err:
-            failures += 1
-            print(f"{name}: {err}", file=sys.stderr)
-            continue
-        print(summary.to_json(), flush=True)
-    return 1 if failures else 0
+
+    def import_path(path: Path) -> str:
+        return import_file(
+            con, path.read_bytes(), path.name, now=now, platform=args.platform, dataset_name=args.dataset,
+            encoding=args.encoding, delimiter=args.delimiter, default_region=args.region,
+            max_bytes=values["max_upload_mb"] * 2**20, max_xlsx_unpacked_bytes=values["max_xlsx_unpacked_mb"] * 2**20,
+        ).to_json()
+
+    return for_each_file(args.files, import_path)
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from typing import Callable
 
 import pandas as pd
 
+from monitoring.cli.each_file import for_each_file
 from monitoring.clock import parse_now
 from monitoring.errors import UserError
 from monitoring.report.briefing_files import output_format, parse_date
@@ -56,21 +57,14 @@ def ingest(client: ServerClient, args: argparse.Namespace) -> int:
     now = parse_now(args.now) or pd.Timestamp.now(tz="UTC")
     fields = {"platform": args.platform, "dataset": args.dataset, "encoding": args.encoding,
               "delimiter": args.delimiter, "region": args.region, "now": now.isoformat()}
-    failures = 0
-    for name in args.files:
-        path = Path(name)
-        try:
-            if not path.is_file():
-                raise UserError(f"Berkas {name} tidak ditemukan.")
-            entry = _import_one(client, path, fields)
-            if "error" in entry:
-                raise UserError(entry["error"])
-        except UserError as err:
-            failures += 1
-            print(f"{name}: {err}", file=sys.stderr)
-            continue
-        print(json.dumps(entry, ensure_ascii=False), flush=True)
-    return 1 if failures else 0
+
+    def import_path(path: Path) -> str:
+        entry = _import_one(client, path, fields)
+        if "error" in entry:
+            raise UserError(entry["error"])
+        return json.dumps(entry, ensure_ascii=False)
+
+    return for_each_file(args.files, import_path)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from monitoring.errors import UserError
+from monitoring.store.facts import refresh_deferred
 
 log = logging.getLogger("pantauisu.jobs")
 
@@ -174,7 +175,8 @@ class JobQueue:
     def _run(self, job: Job) -> None:
         job.status, job.started_at, job.message = RUNNING, time.time(), "Dimulai…"
         try:
-            job.result = job.work(job) if job.work is not None else None
+            with refresh_deferred():  # readers do not rebuild derived tables between the job's commits
+                job.result = job.work(job) if job.work is not None else None
             job.status, job.progress = DONE, 1.0
             if job.message in ("Dimulai…", ""):
                 job.message = "Selesai."

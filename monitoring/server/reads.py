@@ -5,6 +5,8 @@ store, so reads answer while a job writes. Tables are the same as ``analyze --ou
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
@@ -83,12 +85,43 @@ def _windows(con) -> dict[str, int]:
     return {"recent_hours": values["recent_hours"], "baseline_days": values["baseline_days"]}
 
 
+class AnswerCache:
+    """The last answers of table reads, valid for one store version (as the pages' caches): a
+    script or wallboard polling the same table gets it without recomputing until the data changes."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size, self._answers, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: tuple) -> Response | None:
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+            return self._answers.get(key)
+
+    def put(self, key: tuple, answer: Response) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+
+ANSWERS = AnswerCache()
+
+
+def _answer(con, name: str, values: dict[str, Any], build: Callable[..., pd.DataFrame]) -> Response:
+    key = (name, storage.store_version(con), tuple(sorted(values.items())), tuple(_windows(con).items()))
+    answer = ANSWERS.get(key)
+    if answer is None:
+        answer = frame_response(build(con, filters_from(values), values), values["format"], name)
+        ANSWERS.put(key, answer)
+    return answer
+
+
 async def _table(request: Request, server: "Server", endpoint: "Endpoint", name: str,
                  build: Callable[..., pd.DataFrame]) -> Response:
     values = query_values(request, endpoint)
-    filters = filters_from(values)
-    frame = await run_in_threadpool(build, server.store.con, filters, values)
-    return frame_response(frame, values["format"], name)
+    filters_from(values)  # bad filters: 400 before any work
+    return await run_in_threadpool(_answer, server.store.con, name, values, build)
 
 
 async def issues(request: Request, server: "Server", endpoint: "Endpoint") -> Response:
