@@ -215,7 +215,8 @@ def main(argv: list[str] | None = None) -> dict:
         proc.wait(timeout=120)
         shutil.rmtree(folder, ignore_errors=True)
     results["setup"] = {"store_posts": args.posts, "import_posts": args.import_posts, "clients": args.clients,
-                        "think_seconds": args.think, "uncached": args.uncached, "reads": list(READS), "cpus": os.cpu_count()}
+                        "think_seconds": args.think, "uncached": args.uncached, "reads": list(READS),
+                        "cpus": os.cpu_count()}
     print(json.dumps(results, indent=1))
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1))

@@ -111,8 +111,8 @@ def start_server(db_path: Path, *, env: dict[str, str] | None = None, timeout: f
     """Start the dashboard on ``db_path`` and wait until ``/api/v1/health`` answers 200."""
     port = free_port()
     log_path = db_path.with_name(db_path.name + f".{port}.log")
-    full_env = dict(os.environ, PANTAUISU_DB_PATH=str(db_path), OPENBLAS_NUM_THREADS="1",
-                    PANTAUISU_INBOX_POLL_SECONDS="0.3", **(env or {}))
+    full_env = {**os.environ, "PANTAUISU_DB_PATH": str(db_path), "OPENBLAS_NUM_THREADS": "1",
+                "PANTAUISU_INBOX_POLL_SECONDS": "0.3", **(env or {})}
     with log_path.open("wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
                                  "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -133,7 +133,8 @@ def start_server(db_path: Path, *, env: dict[str, str] | None = None, timeout: f
     raise AssertionError(f"server did not start: {server.log()}")
 
 
-def run_cli(*args: str, db: Path, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, db: Path, timeout: float = 300,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``python -m monitoring <args> --db <db>`` in a subprocess, as cron would run it."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", **(env or {}))
     env.pop("PANTAUISU_DB_PATH", None)

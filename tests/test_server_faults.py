@@ -73,7 +73,8 @@ def test_sigkill_mid_import_keeps_the_store_and_the_inbox_file_and_leaves_a_stal
         retry = _running_inbox_job(again)
         deadline = time.monotonic() + 90
         while "mengimpor" in retry["message"] and retry["status"] == "running" and time.monotonic() < deadline:
-            time.sleep(0.1)  # past the import's COMMIT (DuckDB shows a big commit to readers a moment before it returns)
+            # past the import's COMMIT (DuckDB shows a big commit to readers a moment before it returns)
+            time.sleep(0.1)
             retry = again.get(f"/jobs/{retry['id']}").json
         landed = [d for d in again.get("/datasets").json["data"] if d["file_name"] == "besar.csv"]
         assert [d["rows_imported"] for d in landed] == [BIG_ROWS], again.log()

@@ -111,8 +111,8 @@ async def imports(request: Request, server: "Server", endpoint: "Endpoint") -> R
                                  now=parse_now(values["now"]))
     label = f"Impor {files[0][0]}" + (f" dan {len(files) - 1} berkas lain" if len(files) > 1 else "")
     con, analyse = server.store.con, bool(values["analyze"])
-    job = server.store.jobs.submit("import", label, lambda j: work.import_files(con, files, options, j, analyse=analyse),
-                                   source=_source(request))
+    job = server.store.jobs.submit(
+        "import", label, lambda j: work.import_files(con, files, options, j, analyse=analyse), source=_source(request))
     return await job_answer(job, wait, server)
 
 
@@ -121,7 +121,8 @@ async def _json_body(request: Request, fields: tuple[Param, ...]) -> dict[str, A
     try:
         payload = json.loads(raw) if raw.strip() else {}
     except ValueError:
-        raise ApiError(400, "Isi permintaan bukan JSON yang valid. Kirim objek JSON, mis. {\"refit\": false}.") from None
+        raise ApiError(400, "Isi permintaan bukan JSON yang valid. Kirim objek JSON, "
+                            "mis. {\"refit\": false}.") from None
     if not isinstance(payload, dict):
         raise ApiError(400, "Isi permintaan harus objek JSON, mis. {\"refit\": false}.")
     as_text = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in payload.items() if v is not None}
