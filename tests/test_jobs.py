@@ -84,3 +84,16 @@ def test_a_closed_queue_lets_the_running_job_finish_and_takes_no_new_work():
     assert job.status == DONE and job.result == "selesai"
     with pytest.raises(QueueClosedError, match="sedang berhenti"):
         queue.submit("import", "Impor", lambda job: None)
+
+
+def test_only_the_latest_finished_jobs_keep_their_output_files(queue, tmp_path):
+    folders = []
+    for number in range(5):
+        folders.append(tmp_path / f"job{number}")
+        folders[-1].mkdir()
+        (folders[-1] / "issues.csv").write_text("x")
+        job = queue.submit("analysis", "Analisis", lambda job: None, output_dir=folders[-1])
+        assert job.finished.wait(5)
+    queue.submit("analysis", "Analisis", lambda job: None).finished.wait(5)  # pruning happens on submit
+    assert [f.exists() for f in folders] == [False, False, True, True, True]
+    assert [j.output_files() for j in queue.jobs()][:5] == [[], [], ["issues.csv"], ["issues.csv"], ["issues.csv"]]

@@ -31,7 +31,8 @@ log = logging.getLogger("pantauisu.jobs")
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATUS_LABELS = {QUEUED: "menunggu", RUNNING: "berjalan", DONE: "selesai", FAILED: "gagal"}
-KEEP_FINISHED = 200  # finished jobs remembered (with their output files) for GET /jobs/{id}
+KEEP_FINISHED = 200  # finished jobs remembered for GET /jobs/{id}
+KEEP_OUTPUTS = 3  # finished jobs whose output files (posts.parquet can be large) are kept for download
 
 Progress = Callable[[float, str], None]
 
@@ -195,8 +196,11 @@ class JobQueue:
         finished = [j for j in self._jobs.values() if j.done]
         for job in finished[:max(0, len(finished) - KEEP_FINISHED)]:
             del self._jobs[job.id]
-            if job.output_dir is not None:
-                shutil.rmtree(job.output_dir, ignore_errors=True)
+        with_files = [j for j in self._jobs.values() if j.done and j.output_dir is not None]
+        for job in [*with_files[:max(0, len(with_files) - KEEP_OUTPUTS)],
+                    *(j for j in finished if j.id not in self._jobs and j.output_dir is not None)]:
+            shutil.rmtree(job.output_dir, ignore_errors=True)
+            job.output_dir = None
 
     def discard_outputs(self) -> None:
         """Delete every job's output folder (at shutdown)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -137,10 +138,15 @@ async def analyses(request: Request, server: "Server", endpoint: "Endpoint") -> 
                                          now=parse_now(values["now"])) if values["outputs"] else None
     folder = Path(tempfile.mkdtemp(prefix="pantauisu-job-")) if request_outputs else None
     con, refit, n_issues = server.store.con, bool(values["refit"]), values["issues"]
-    job = server.store.jobs.submit(
-        "analysis", "Analisis" + (" (kelompokkan ulang)" if refit else ""),
-        lambda j: work.analysis(con, j, refit=refit, n_issues=n_issues, outputs=request_outputs),
-        source=_source(request), output_dir=folder)
+    try:
+        job = server.store.jobs.submit(
+            "analysis", "Analisis" + (" (kelompokkan ulang)" if refit else ""),
+            lambda j: work.analysis(con, j, refit=refit, n_issues=n_issues, outputs=request_outputs),
+            source=_source(request), output_dir=folder)
+    except BaseException:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     return await job_answer(job, wait, server)
 
 
