@@ -88,6 +88,15 @@ async def _upload_limit(server: "Server") -> int:
     return int(values["max_upload_mb"]) * 2**20
 
 
+async def _drain(request: Request, length: int, limit: int) -> None:
+    """Read and drop a refused upload of up to twice the limit: a client that sends the whole body
+    before it reads the answer (Python's urllib, most scripts) then gets the 413 instead of a broken
+    pipe. Anything larger is answered at once."""
+    if length <= 2 * limit + FORM_OVERHEAD:
+        async for _ in request.stream():
+            pass
+
+
 async def imports(request: Request, server: "Server", endpoint: "Endpoint") -> Response:
     """``POST /imports``: queue an import of the uploaded files with ``ingest``'s options."""
     wait = query_values(request, endpoint)["wait"]
@@ -96,6 +105,7 @@ async def imports(request: Request, server: "Server", endpoint: "Endpoint") -> R
         raise ApiError(411, "Header Content-Length wajib untuk unggahan. Kirim berkas sebagai multipart/form-data "
                             "biasa (curl -F file=@berkas.csv).")
     if int(length) > limit + FORM_OVERHEAD:
+        await _drain(request, int(length), limit)
         raise ApiError(413, f"Unggahan berukuran {int(length) / 2**20:.1f} MB, melebihi batas {limit / 2**20:.0f} MB "
                             "per permintaan. Kirim berkas satu per satu, pecah berkas besar, atau naikkan batas "
                             "max_upload_mb di Pengaturan.", max_upload_mb=limit // 2**20)
