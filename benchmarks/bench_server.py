@@ -15,7 +15,7 @@ on the pages; ``--uncached`` makes every read ask for a different window, so eac
 1. *idle*: for ``--idle-seconds``;
 2. *import*: while ``POST /api/v1/imports`` stores a tweet-harvest CSV of ``--import-posts`` realistic
    posts (:func:`benchmarks.bench_data.realistic_posts`) as a job, from the moment the job starts until
-   it is finished;
+   it is finished; ``--imports`` files one after another, their reads pooled;
 3. with ``--with-analysis``: the same with another file and ``analyze=true`` (import, then analysis).
 
 Reported per phase: reads answered, p50 / p95 / max latency in ms, and how long the job ran.
@@ -167,10 +167,9 @@ def during_import(api: Api, path: Path, clients: int, analyse: bool, think: floa
     watcher.start()
     latencies = read_while(api, clients, running, think, uncached)
     watcher.join()
-    result = summary(latencies, time.perf_counter() - start)
-    result["job_status"] = state["job"]["status"]
-    result["posts_imported"] = state["job"]["result"]["files"][0].get("rows_imported")
-    return result
+    job = state["job"]
+    return {"seconds": round(time.perf_counter() - start, 2), "latencies": latencies, "job_status": job["status"],
+            "posts_imported": job["result"]["files"][0].get("rows_imported")}
 
 
 def _poll_until_done(api: Api, job_id: str) -> dict:
@@ -190,13 +189,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--uncached", action="store_true",
                         help="every read asks for a slightly different window, so none is answered from the cache")
     parser.add_argument("--idle-seconds", type=float, default=15.0, help="length of the idle phase (default 15)")
+    parser.add_argument("--imports", type=int, default=3, help="imports measured one after another (default 3)")
     parser.add_argument("--with-analysis", action="store_true", help="also measure during import + analysis")
     parser.add_argument("--out", help="write the results as JSON here")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="pantauisu-bench-server-"))
     db = folder / "store.duckdb"
     shutil.copy(demo_store(args.posts), db)
-    files = [import_file(args.import_posts, seed) for seed in (101, 102)[:1 + args.with_analysis]]
+    files = [import_file(args.import_posts, 101 + number) for number in range(args.imports)]
+    analysed = import_file(args.import_posts, 201) if args.with_analysis else None
     proc = start_server(db)
     try:
         api = Api(db)
@@ -205,16 +206,19 @@ def main(argv: list[str] | None = None) -> dict:
         until = time.perf_counter() + args.idle_seconds
         results = {"idle": summary(read_while(api, args.clients, lambda: time.perf_counter() < until, args.think,
                                               args.uncached), args.idle_seconds)}
-        results["import"] = during_import(api, files[0], args.clients, analyse=False, think=args.think,
-                                          uncached=args.uncached)
-        if args.with_analysis:
-            results["import_and_analysis"] = during_import(api, files[1], args.clients, analyse=True,
-                                                           think=args.think, uncached=args.uncached)
+        runs = [during_import(api, path, args.clients, analyse=False, think=args.think, uncached=args.uncached)
+                for path in files]
+        results["import"] = summary([r for run in runs for r in run.pop("latencies")], sum(r["seconds"] for r in runs))
+        results["import"]["jobs"] = runs
+        if analysed is not None:
+            run = during_import(api, analysed, args.clients, analyse=True, think=args.think, uncached=args.uncached)
+            results["import_and_analysis"] = {**summary(run.pop("latencies"), run["seconds"]), "job": run}
     finally:
         proc.terminate()
         proc.wait(timeout=120)
         shutil.rmtree(folder, ignore_errors=True)
-    results["setup"] = {"store_posts": args.posts, "import_posts": args.import_posts, "clients": args.clients,
+    results["setup"] = {"store_posts": args.posts, "import_posts": args.import_posts, "imports": args.imports,
+                        "clients": args.clients,
                         "think_seconds": args.think, "uncached": args.uncached, "reads": list(READS),
                         "cpus": os.cpu_count()}
     print(json.dumps(results, indent=1))
