@@ -1,10 +1,11 @@
 """PantauIsu entry point: ``streamlit run dashboard.py``.
 
 Every session runs ``navigation.py`` (page config, login gate, sidebar filters, navigation).
-This file only starts the server with a lifespan hook: at server start a background thread
-imports what the first page needs (pandas, DuckDB, Plotly, the dashboard modules), so the first
-visitor does not wait for those imports (~0.4 s of the first page), and the delivery scheduler starts
-(every minute: the daily briefing when due, alerts after an analysis, retries); it stops at shutdown.
+This file starts the server: its lifespan opens the store (this process is then its only writer,
+:mod:`monitoring.server.runtime`), writes the credential file commands on this machine use to
+find it, starts the background services (the inbox folder; add more to ``SERVICES``), and warms
+up the first page's imports in a background thread (~0.4 s of the first page). The HTTP API
+(:mod:`monitoring.server.api`) is mounted under ``/api/v1/`` on the same port.
 """
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ import threading
 from contextlib import asynccontextmanager
 
 import streamlit as st
+
+from monitoring.server import api
+from monitoring.server.runtime import DEFAULT_SERVICES, Server
+
+SERVICES = DEFAULT_SERVICES  # background services started with the store (e.g. scheduled delivery)
+server = Server(services=SERVICES)  # opens nothing until the lifespan starts
 
 
 def _warm_up() -> None:
@@ -25,15 +32,22 @@ def _warm_up() -> None:
     from ui import common  # noqa: F401
 
 
+def _own_url() -> str | None:
+    """Where this server answers, for commands on the same machine (None on a Unix socket)."""
+    address = st.config.get_option("server.address") or ""
+    if address.startswith("unix:"):
+        return None
+    host = "127.0.0.1" if address in ("", "0.0.0.0", "::", "localhost") else address
+    host = f"[{host}]" if ":" in host else host
+    scheme = "https" if st.config.get_option("server.sslCertFile") else "http"
+    return f"{scheme}://{host}:{st.config.get_option('server.port')}"
+
+
 @asynccontextmanager
 async def lifespan(app):
-    from monitoring.delivery.scheduler import Scheduler
-    from monitoring.store import settings
-
     threading.Thread(target=_warm_up, name="pantauisu-warm-up", daemon=True).start()
-    scheduler = Scheduler(settings.default_db_path()).start()
-    yield
-    scheduler.stop()
+    with server.running(_own_url()):
+        yield
 
 
-app = st.App("navigation.py", lifespan=lifespan)
+app = st.App("navigation.py", lifespan=lifespan, routes=api.routes(server))

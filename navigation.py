@@ -8,7 +8,7 @@ import logging
 
 import streamlit as st
 
-from ui import common
+from ui import common, jobs
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -62,5 +62,7 @@ with st.sidebar:
             st.logout()
     else:
         st.caption("Mode lokal: login tidak dikonfigurasi.")
+common.run_safely(jobs.mark_drawn)
+jobs.sidebar_status()
 common.run_safely(common.sidebar_filters)
 common.run_in_frame(page)

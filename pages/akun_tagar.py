@@ -5,9 +5,9 @@ import streamlit as st
 
 from monitoring.report import charts
 from monitoring.store import queries
-from ui import common
+from ui import common, page
 
-filters = common.page_start(":material/group: Akun & Tagar")
+filters = page.page_start(":material/group: Akun & Tagar")
 st.caption("Mengikuti filter di panel kiri. Pilih satu isu di filter 'Isu' untuk melihat jaringan balasannya.")
 
 accounts = common.cached_query(queries.top_accounts, filters, limit=25)

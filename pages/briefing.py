@@ -9,14 +9,14 @@ import streamlit as st
 from monitoring.report import briefing, render
 from monitoring.signals import scores as sg
 from monitoring.store import queries
-from ui import common
+from ui import common, page
 
 
 def _briefing(con, filters, **kwargs) -> briefing.Briefing:
     return briefing.build_briefing(con, filters=filters, **kwargs)
 
 
-filters = common.page_start(":material/newspaper: Briefing Harian")
+filters = page.page_start(":material/newspaper: Briefing Harian")
 
 config = common.app_settings()
 tz = config["display_timezone"]

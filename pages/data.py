@@ -8,7 +8,8 @@ from monitoring import schema as S
 from monitoring.ingest import imports
 from monitoring.ingest.quality import data_quality
 from monitoring.report.exports import to_safe_csv
-from ui import common, upload
+from monitoring.server import work
+from ui import common, jobs, upload
 
 common.ensure_frame()
 st.title(":material/database: Data")
@@ -17,8 +18,7 @@ con = common.connection()
 if not common.has_data():
     st.info("Belum ada data. Unggah ekspor Anda di bawah, atau muat data contoh untuk mencoba dasbor.")
 if st.button("Muat data contoh", key="load_demo", help="Membuat ±6.000 unggahan contoh dan menganalisisnya."):
-    with st.spinner("Membuat dan menganalisis data contoh…"):
-        summary = common.run_safely(lambda: upload.load_demo_with_progress(con))
+    summary = common.run_safely(lambda: upload.load_demo_with_progress(con))
     if summary:
         st.success(f"Data contoh dimuat: {common.fmt_int(summary.rows_imported)} unggahan.")
 
@@ -83,7 +83,8 @@ else:
             st.warning("Menghapus dataset menghapus semua unggahannya dari penyimpanan. Tidak dapat dibatalkan.")
             confirm = st.checkbox("Saya yakin ingin menghapus dataset ini", key="confirm_delete")
             if st.button("Hapus dataset", key="delete_dataset", disabled=not confirm) and common.require_admin():
-                deleted = common.run_safely(lambda: imports.delete_dataset(con, chosen))
+                deleted = common.run_safely(lambda: jobs.run_as_job(
+                    "delete", f"Hapus dataset #{chosen}", lambda c, job: work.delete_dataset(c, job, chosen)))
                 if deleted is not None:
                     st.success(f"Dataset dihapus ({common.fmt_int(deleted)} unggahan).")
                     st.rerun()

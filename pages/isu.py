@@ -6,7 +6,7 @@ from dataclasses import replace
 import streamlit as st
 
 from monitoring.issues import cards as issue_cards
-from ui import common, issue_editing
+from ui import common, issue_editing, page
 
 FACETS = (("provinces", "province", "Provinsi teratas", "{}"), ("hashtags", "tag", "Tagar", "#{}"),
           ("accounts", "author", "Akun", "@{}"))
@@ -43,7 +43,7 @@ def _trend_help(days: list, tz: str) -> str:
             f"Puncak {common.fmt_date(peak[0])}: {common.fmt_int(peak[1])} unggahan.")
 
 
-filters = common.page_start(":material/topic: Isu")
+filters = page.page_start(":material/topic: Isu")
 tz = common.app_settings()["display_timezone"]
 cards = common.cached_query(issue_cards.issue_cards, filters, limit=12, timezone=tz)
 if cards.summary.empty:

@@ -8,9 +8,9 @@ from monitoring import schema as S
 from monitoring.report import charts
 from monitoring.signals import emerging
 from monitoring.signals import scores as signals
-from ui import common
+from ui import common, page
 
-filters = common.page_start(":material/trending_up: Isu Naik")
+filters = page.page_start(":material/trending_up: Isu Naik")
 config = common.app_settings()
 recent_hours, baseline_days = config["recent_hours"], config["baseline_days"]
 scores = common.cached_query(emerging.emerging_table, filters, recent_hours=recent_hours,

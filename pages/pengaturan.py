@@ -5,7 +5,7 @@ import streamlit as st
 
 from monitoring.issues import watchlist_store
 from monitoring.text import dictionaries
-from ui import common, delivery
+from ui import api_tokens, common, delivery
 
 common.ensure_frame()
 st.title(":material/settings: Pengaturan")
@@ -34,12 +34,11 @@ if st.button("Simpan kamus", key="save_dictionaries", disabled=not admin):
     st.success("Kamus disimpan.")
 if st.button("Proses ulang semua teks", key="reprocess", disabled=not admin,
              help="Menghitung ulang token, sentimen, wilayah dan isu untuk semua unggahan."):
-    from monitoring import pipeline
-    from ui.upload import analyse_with_progress
+    from monitoring.server import work
+    from ui.jobs import run_as_job
 
-    pipeline.reset_enrichment(con)
-    common.run_safely(lambda: analyse_with_progress(con))
-    st.success("Semua unggahan diproses ulang.")
+    if common.run_safely(lambda: run_as_job("reprocess", "Proses ulang semua teks", work.reprocess)) is not None:
+        st.success("Semua unggahan diproses ulang.")
 
 st.header("Watchlist")
 st.caption('Isu yang Anda definisikan dengan kata kunci, mis. `bbm OR pertalite -motor` atau `"harga beras"`. '
@@ -60,3 +59,5 @@ if common.login_configured():
 else:
     st.write("Login tidak dikonfigurasi: aplikasi berjalan lokal tanpa login dan semua pengguna adalah admin. "
              "Lihat README bagian Keamanan untuk mengaktifkan login.")
+
+api_tokens.token_section(con, admin)

@@ -8,9 +8,9 @@ from monitoring.report.exports import to_safe_csv, to_safe_xlsx
 from monitoring.signals import emerging, plan
 from monitoring.signals import scores as signals
 from monitoring.store import queries
-from ui import common
+from ui import common, page
 
-filters = common.page_start(":material/campaign: Perencanaan Diseminasi")
+filters = page.page_start(":material/campaign: Perencanaan Diseminasi")
 config = common.app_settings()
 table = common.cached_query(emerging.plan_table, filters, recent_hours=config["recent_hours"],
                             baseline_days=config["baseline_days"])

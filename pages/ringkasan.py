@@ -7,9 +7,9 @@ from monitoring import schema as S
 from monitoring.report import charts, maps
 from monitoring.signals.overview import change_since_yesterday
 from monitoring.store import queries
-from ui import common
+from ui import common, page
 
-filters = common.page_start(":material/home: Ringkasan")
+filters = page.page_start(":material/home: Ringkasan")
 tz = common.app_settings()["display_timezone"]
 stats = common.cached_query(queries.overview, filters)
 if not stats["posts"]:

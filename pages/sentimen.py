@@ -9,10 +9,10 @@ from monitoring import schema as S
 from monitoring.report import charts
 from monitoring.sentiment import queries as sentiment_queries
 from monitoring.store import queries
-from ui import common
+from ui import common, page
 from ui import sentiment_training as training
 
-filters = common.page_start(":material/mood: Sentimen")
+filters = page.page_start(":material/mood: Sentimen")
 con = common.connection()
 tz = common.app_settings()["display_timezone"]
 training.show_flash()

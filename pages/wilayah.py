@@ -6,9 +6,9 @@ import streamlit as st
 from monitoring import schema as S
 from monitoring.report import charts, maps
 from monitoring.store import queries
-from ui import common
+from ui import common, page
 
-filters = common.page_start(":material/map: Wilayah")
+filters = page.page_start(":material/map: Wilayah")
 stats = common.cached_query(queries.overview, filters, authors=False)
 coverage = stats["located_share"] or 0.0
 st.caption(f"Lokasi diketahui untuk {common.fmt_pct(coverage)} unggahan pada filter ini. "

@@ -49,6 +49,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("enrichment",),
     ("pipeline",),
     ("delivery",),
+    ("server",),
     ("cli",),
     ("__main__",),
 )

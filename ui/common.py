@@ -24,6 +24,7 @@ from monitoring.formatting import (  # noqa: F401 - the pages' number and date f
     fmt_pct,
 )
 from monitoring.regions import names as region_names
+from monitoring.server import runtime
 from monitoring.store import database as storage
 from monitoring.store import queries, settings
 from monitoring.store.queries import Filters
@@ -38,14 +39,15 @@ PICK = "Pilih…"              # placeholder of a selectbox/multiselect (Streaml
 DATE_FORMAT = "DD/MM/YYYY"   # date inputs, Indonesian order
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str):
-    return storage.connect(path)
+def store():
+    """The store of this server process: its connection and the job queue every write goes
+    through (opened by the server at start; under AppTest, on first use)."""
+    return runtime.store_service(settings.default_db_path())
 
 
 def connection():
-    """The store connection of this server process (one per database path)."""
-    return _connection(settings.default_db_path())
+    """The store connection of this server process (pages read on their own cursors)."""
+    return store().con
 
 
 def app_settings() -> dict[str, Any]:
@@ -195,18 +197,6 @@ def issue_labels() -> dict[str, str]:
 def has_data() -> bool:
     return queries.count_posts(connection()) > 0
 
-
-def empty_state() -> None:
-    """Say what to do on an empty store, and offer the demo dataset right here."""
-    from ui.upload import load_demo_with_progress
-
-    st.info(EMPTY_MESSAGE)
-    left, right = st.columns(2)
-    left.page_link("pages/data.py", label="Buka halaman Data", icon=":material/database:")
-    if right.button("Muat data contoh", key="empty_load_demo", type="primary",
-                    help="Membuat ±6.000 unggahan contoh (beberapa minggu, banyak provinsi) dan menganalisisnya."):
-        if run_safely(lambda: load_demo_with_progress(connection())) is not None:
-            st.rerun()
 
 
 def show_user_error(err: UserError) -> None:
@@ -365,13 +355,3 @@ def run_in_frame(page) -> None:
         page.run()
     finally:
         st.session_state[IN_FRAME] = False
-
-
-def page_start(title: str, *, needs_data: bool = True) -> Filters:
-    """Every page's opening: run inside the frame, title, empty state, and the global filters."""
-    ensure_frame()
-    st.title(title)
-    if needs_data and not has_data():
-        empty_state()
-        st.stop()
-    return current_filters()

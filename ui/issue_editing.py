@@ -9,6 +9,7 @@ from monitoring.issues import store as issue_store
 from monitoring.issues import watchlist_store
 from monitoring.store.queries import Filters
 from ui import common
+from ui.jobs import run_as_job
 
 ACTIONS = {"rename": "Ganti nama", "merge": "Gabungkan ke isu lain", "split": "Pisahkan dengan kata kunci",
            "hide": "Sembunyikan (bukan isu)"}
@@ -49,9 +50,10 @@ def edit_panel(con, summary: pd.DataFrame) -> None:
         k = st.number_input("Jumlah isu (0 = otomatis)", min_value=0, max_value=60, value=0, step=1,
                             key="refit_k", help="Otomatis: dipilih dengan skor silhouette pada sampel.")
         if st.button("Kelompokkan ulang", key="refit") and common.require_admin():
-            with st.spinner("Mengelompokkan ulang…"):
-                common.run_safely(lambda: pipeline.analyze(con, refit=True, n_issues=int(k) or None))
-            st.rerun()
+            report = common.run_safely(lambda: run_as_job("analysis", "Kelompokkan ulang isu", lambda c, job: pipeline.analyze(
+                c, refit=True, n_issues=int(k) or None, progress=job.report)))
+            if report is not None:
+                st.rerun()
 
 
 def watchlist_panel(con, filters: Filters) -> None:

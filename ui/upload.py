@@ -1,4 +1,4 @@
-"""Upload glue for the Data page: read ▸ mapping form ▸ preview ▸ import ▸ analyse."""
+"""Upload glue for the Data page: read ▸ mapping form ▸ preview ▸ import ▸ analyse (as a job)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -9,7 +9,8 @@ from monitoring import schema as S
 from monitoring.errors import UserError
 from monitoring.ingest import imports
 from monitoring.ingest.mapping import apply_mapping
-from ui import common
+from monitoring.server import work
+from ui import common, jobs
 
 NONE = "(tidak ada)"
 ENCODINGS = ["otomatis", "utf-8", "utf-16", "cp1252", "latin-1"]
@@ -17,17 +18,13 @@ DELIMITERS = {"otomatis": None, "koma ,": ",", "titik koma ;": ";", "tab": "\t",
 
 
 def load_demo_with_progress(con):
-    bar = st.progress(0.0, text="Membuat data contoh…")
-    summary = pipeline.load_demo(con, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
-    bar.empty()
-    return summary
+    """Generate, import and analyse the demo dataset as a job; its import summary."""
+    return jobs.run_as_job("demo", "Memuat data contoh", lambda c, job: pipeline.load_demo(c, progress=job.report))
 
 
 def analyse_with_progress(con) -> pipeline.AnalysisReport:
-    bar = st.progress(0.0, text="Menganalisis…")
-    report = pipeline.analyze(con, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
-    bar.empty()
-    return report
+    """Analyse the store as a job; what the analysis did."""
+    return jobs.run_as_job("analysis", "Analisis", lambda c, job: pipeline.analyze(c, progress=job.report))
 
 
 def _prepare(con, file, encoding: str | None, delimiter: str | None):
@@ -97,15 +94,19 @@ def _mapping_form(file_id: str, prepared) -> tuple[dict[str, str], str, str | No
 
 def _do_import(con, prepared, mapping, platform, region) -> None:
     try:
-        with st.spinner("Mengimpor…"):
-            summary = imports.import_prepared(con, prepared, mapping=mapping, platform=platform,
-                                              default_region=region, now=pd.Timestamp.now(tz="UTC"))
-        if summary.already_imported:
-            st.info("Berkas yang sama persis sudah pernah diimpor; tidak ada yang berubah.")
-            return
-        st.success(f"{common.fmt_int(summary.rows_imported)} unggahan diimpor · "
-                   f"{common.fmt_int(summary.duplicates)} duplikat dilewati · "
-                   f"{common.fmt_int(summary.rows_rejected)} baris ditolak.")
-        st.info(analyse_with_progress(con).message())
+        result = jobs.run_as_job("upload", f"Impor {prepared.file_name}", lambda c, job: work.import_prepared_and_analyse(
+            c, prepared, job, mapping=mapping, platform=platform, region=region))
     except UserError as err:
         st.error(str(err))
+        return
+    summary = result["import"]
+    if summary["already_imported"]:
+        st.info("Berkas yang sama persis sudah pernah diimpor; tidak ada yang berubah.")
+        return
+    st.success(f"{common.fmt_int(summary['rows_imported'])} unggahan diimpor · "
+               f"{common.fmt_int(summary['duplicates'])} duplikat dilewati · "
+               f"{common.fmt_int(summary['rows_rejected'])} baris ditolak.")
+    if "error" in result["analysis"]:
+        st.warning(f"Data tersimpan, tetapi belum dapat dianalisis: {result['analysis']['error']}")
+    else:
+        st.info(result["analysis"]["message"])

@@ -1,53 +1,24 @@
 """``python -m monitoring briefing``: write the daily briefing as HTML, XLSX, PNG or PDF (for cron jobs).
 
-The file is written atomically (:func:`monitoring.report.outputs.write_atomically`), so a failed run never
+The file is written atomically (a temporary file in the same folder, then renamed), so a failed run never
 leaves a half-written briefing where the previous one was.
 """
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
 from monitoring.clock import parse_now
 from monitoring.errors import UserError
-from monitoring.report.briefing import build_briefing
+from monitoring.report.briefing_files import (  # noqa: F401
+    briefing_file,
+    output_format,
+    parse_date,
+    render,
+)
 from monitoring.report.outputs import write_atomically
 from monitoring.store import database as storage
 from monitoring.store import settings
-
-FORMATS = ("html", "xlsx", "png", "pdf")
-
-
-def output_format(path: Path) -> str:
-    """'html' | 'xlsx' | 'png' | 'pdf' from the file name; raises UserError for anything else."""
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        shown = f"'{path.suffix}'" if path.suffix else "tanpa ekstensi"
-        raise UserError(f"Format keluaran {shown} tidak didukung untuk {path.name}. "
-                        "Gunakan nama berakhiran .html, .xlsx, .png atau .pdf.")
-    return fmt
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """An ISO date (YYYY-MM-DD) from the command line."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as err:
-        raise UserError(f"Tanggal '{value}' tidak dikenali. Gunakan format YYYY-MM-DD, mis. 2024-05-01.") from err
-
-
-def render(briefing, fmt: str) -> bytes:  # noqa: ANN001 - a monitoring.report.briefing.Briefing
-    """The briefing in one of :data:`FORMATS`, as bytes."""
-    from monitoring.report import render as R
-
-    if fmt == "html":
-        return R.briefing_html(briefing).encode("utf-8")
-    if fmt == "xlsx":
-        return R.briefing_xlsx(briefing)
-    return R.briefing_image(briefing, fmt)
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:
@@ -61,13 +32,10 @@ def cmd_briefing(args: argparse.Namespace) -> int:
                         "atau beri --db.")
     con = storage.connect(db)
     try:
-        values = settings.load_settings(storage.stored_settings(con))
-        briefing = build_briefing(con, date=date, region=args.region, now=now,
-                                  timezone=args.timezone or values["display_timezone"],
-                                  recent_hours=values["recent_hours"], baseline_days=values["baseline_days"])
+        data = briefing_file(con, fmt, date=date, region=args.region, now=now, timezone=args.timezone)
     finally:
         con.close()
-    write_atomically(out, render(briefing, fmt))
+    write_atomically(out, data)
     print(out)
     return 0
 

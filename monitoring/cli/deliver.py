@@ -26,7 +26,7 @@ def _open(args: argparse.Namespace):
 
 
 def cmd_deliver(args: argparse.Namespace) -> int:
-    from monitoring.delivery import jobs, outbox
+    from monitoring.delivery import jobs
 
     now = parse_now(args.now)
     date = parse_date(getattr(args, "date", None))
@@ -40,14 +40,21 @@ def cmd_deliver(args: argparse.Namespace) -> int:
             results = jobs.send_test(con, args.channel, now=now)
     finally:
         con.close()
-    for delivery in results:
-        print(json.dumps(delivery.summary(), ensure_ascii=False), flush=True)
-    failed = [d for d in results if d.status != outbox.SENT]
+    return print_summaries([delivery.summary() for delivery in results])
+
+
+def print_summaries(summaries: list[dict]) -> int:
+    """One JSON line per message; the exit status (1 with a one-line reason when one failed)."""
+    from monitoring.delivery import outbox
+
+    for summary in summaries:
+        print(json.dumps(summary, ensure_ascii=False), flush=True)
+    failed = [s for s in summaries if s["status"] != outbox.SENT]
     if failed:
         first = failed[0]
-        later = " Dicoba lagi otomatis nanti." if first.status == outbox.PENDING else ""
-        print(f"Pengiriman gagal untuk {len(failed)} pesan; {first.channel} ke {first.recipient}: "
-              f"{' '.join(str(first.last_error).split())}{later}", file=sys.stderr)
+        later = " Dicoba lagi otomatis nanti." if first["status"] == outbox.PENDING else ""
+        print(f"Pengiriman gagal untuk {len(failed)} pesan; {first['channel']} ke {first['recipient']}: "
+              f"{' '.join(str(first.get('answer') or '').split())}{later}", file=sys.stderr)
         return 1
     return 0
 

@@ -1,7 +1,8 @@
 """Command line: ``python -m monitoring <command>`` for cron jobs and scripted checks.
 
 Every command has ``--help``; bad input exits non-zero with a one-line reason on stderr
-(no traceback) and leaves the store unchanged.
+(no traceback) and leaves the store unchanged. While a dashboard holds the store, the commands
+that need it run through that server (:mod:`monitoring.cli.remote`) with the same output.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Sequence
 
 import pandas as pd
 
+from monitoring.cli import remote
+from monitoring.cli.each_file import for_each_file
 from monitoring.clock import parse_now
 from monitoring.errors import UserError
 from monitoring.store import database as storage
@@ -46,24 +49,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     con = _open(args)
     values = settings.load_settings(storage.stored_settings(con))
     now = parse_now(args.now) or pd.Timestamp.now(tz="UTC")
-    failures = 0
-    for name in args.files:
-        path = Path(name)
-        try:
-            if not path.is_file():
-                raise UserError(f"Berkas {name} tidak ditemukan.")
-            summary = import_file(
-                con, path.read_bytes(), path.name, now=now, platform=args.platform,
-                dataset_name=args.dataset, encoding=args.encoding, delimiter=args.delimiter,
-                default_region=args.region, max_bytes=values["max_upload_mb"] * 2**20,
-                max_xlsx_unpacked_bytes=values["max_xlsx_unpacked_mb"] * 2**20,
-            )
-        except UserError as err:
-            failures += 1
-            print(f"{name}: {err}", file=sys.stderr)
-            continue
-        print(summary.to_json(), flush=True)
-    return 1 if failures else 0
+
+    def import_path(path: Path) -> str:
+        return import_file(
+            con, path.read_bytes(), path.name, now=now, platform=args.platform, dataset_name=args.dataset,
+            encoding=args.encoding, delimiter=args.delimiter, default_region=args.region,
+            max_bytes=values["max_upload_mb"] * 2**20, max_xlsx_unpacked_bytes=values["max_xlsx_unpacked_mb"] * 2**20,
+        ).to_json()
+
+    return for_each_file(args.files, import_path)
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -138,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Platform '{args.platform}' tidak dikenal. Pilih: {', '.join(PLATFORMS)}.", file=sys.stderr)
             return 2
     try:
-        return int(args.func(args) or 0)
+        done = remote.through_server(args)  # a running dashboard holds the store: ask it
+        return done if done is not None else int(args.func(args) or 0)
     except UserError as err:
         print(str(err).replace("\n", " "), file=sys.stderr)
         return 1

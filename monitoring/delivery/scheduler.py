@@ -28,12 +28,16 @@ class Scheduler:
 
     Args:
         db_path: the store's file.
+        connect: returns the connection to use (the server passes a cursor on its store); default: open
+            ``db_path``.
         clock: returns "now" (UTC); a pinned clock drives tests and replays.
         interval: seconds between ticks; the first tick comes one interval after :meth:`start`.
     """
 
-    def __init__(self, db_path: str, *, clock: Clock = wall_clock, interval: float = 60.0) -> None:
+    def __init__(self, db_path: str, *, clock: Clock = wall_clock, interval: float = 60.0,
+                 connect: Callable[[], object] | None = None) -> None:
         self.db_path = str(db_path)
+        self.connect = connect  # e.g. a cursor on the server's store; default: open the file
         self.clock = clock
         self.interval = float(interval)
         self.ticks = 0
@@ -68,7 +72,7 @@ class Scheduler:
         from monitoring.store import database as storage
 
         if self._con is None:
-            self._con = storage.connect(self.db_path)
+            self._con = self.connect() if self.connect is not None else storage.connect(self.db_path)
         return run_due(self._con, self.clock())
 
     def _loop(self) -> None:

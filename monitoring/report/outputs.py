@@ -25,6 +25,7 @@ from monitoring.store.queries import Filters, where_clause
 
 EMERGING_COLUMNS = ("issue_id", "issue_label", "province_code", "province", "posts", "baseline", "score",
                     "status", "negative_share", "negative_shift", "explanation")
+ANALYSIS_FILES = ("posts.parquet", "issues.csv", "emerging.csv", "plan.csv")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -79,19 +80,30 @@ def issues_frame(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
                     "positive_share", "coordinated_share", "is_new"]]
 
 
+def emerging_frame(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.Timestamp | None = None,
+                   **windows: int) -> pd.DataFrame:
+    """``emerging.csv``: issue × province scores with :data:`EMERGING_COLUMNS` (``windows``:
+    ``recent_hours``, ``baseline_days``)."""
+    scores = emerging_table(con, filters, now=now, **windows)
+    return scores.reindex(columns=list(EMERGING_COLUMNS)) if not scores.empty else \
+        pd.DataFrame(columns=list(EMERGING_COLUMNS))
+
+
+def plan_frame(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.Timestamp | None = None,
+               **windows: int) -> pd.DataFrame:
+    """``plan.csv``: the dissemination plan without its list columns."""
+    plan = plan_table(con, filters, now=now, **windows)
+    return plan.drop(columns=[c for c in ("peak_hours", "platforms", "example_post_ids") if c in plan])
+
+
 def write_analysis(con: duckdb.DuckDBPyConnection, out: Path, *, since: pd.Timestamp | None = None,
                    until: pd.Timestamp | None = None, now: pd.Timestamp | None = None) -> list[Path]:
     """Write the four analysis files into ``out`` (created if needed); returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     filters = Filters(start=since, end=until)
-    paths = {name: out / name for name in ("posts.parquet", "issues.csv", "emerging.csv", "plan.csv")}
+    paths = {name: out / name for name in ANALYSIS_FILES}
     write_posts(con, paths["posts.parquet"], filters)
     write_atomically(paths["issues.csv"], to_safe_csv(issues_frame(con, filters)))
-    scores = emerging_table(con, filters, now=now)
-    emerging = scores.reindex(columns=list(EMERGING_COLUMNS)) if not scores.empty else \
-        pd.DataFrame(columns=list(EMERGING_COLUMNS))
-    write_atomically(paths["emerging.csv"], to_safe_csv(emerging))
-    plan = plan_table(con, filters, now=now)
-    plan = plan.drop(columns=[c for c in ("peak_hours", "platforms", "example_post_ids") if c in plan])
-    write_atomically(paths["plan.csv"], to_safe_csv(plan))
+    write_atomically(paths["emerging.csv"], to_safe_csv(emerging_frame(con, filters, now=now)))
+    write_atomically(paths["plan.csv"], to_safe_csv(plan_frame(con, filters, now=now)))
     return list(paths.values())

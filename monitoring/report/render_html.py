@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from monitoring import schema as S
 from monitoring.formatting import fmt_int, fmt_pct, fmt_score
+from monitoring.report import charts
 from monitoring.report.briefing import (
     LABEL,
     REGION_NAME,
@@ -99,8 +100,9 @@ def _html_regional(b: Briefing) -> str:
 
 def briefing_html(b: Briefing) -> str:
     """A self-contained HTML page (inline CSS and plotly.js; no network), all text escaped."""
-    map_html = briefing_map(b).to_html(include_plotlyjs=True, full_html=False, default_width="100%",
-                                       config={"displaylogo": False, "responsive": True})
+    # the template pinned: the process's default differs (Streamlit's server sets its own theme)
+    map_html = charts.with_template(briefing_map(b)).to_html(
+        include_plotlyjs=True, full_html=False, default_width="100%", config={"displaylogo": False, "responsive": True})
     footer = "".join(f"<p>{_e(line)}</p>" for line in b.coverage_lines())
     return (
         f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'

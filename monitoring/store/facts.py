@@ -10,12 +10,15 @@ bumped by every write): :func:`monitoring.pipeline.analyze` refreshes the fact t
 end; writes that know which posts they changed (an upload, stored enrichment, incremental
 issue assignment) patch just those rows (:func:`record_change`); after any other change (an
 analyst's edit, a new sentiment model, a deleted dataset) the first reader refreshes it, or reads ``post_view`` (always exact) when it cannot
-write: another thread holds the writer lock, this thread is inside a transaction, or the
-store is read-only.
+write: another thread holds the writer lock, this thread is inside a transaction, a long write is
+running (:func:`refresh_deferred`), or the store is read-only.
 """
 from __future__ import annotations
 
 import hashlib
+import threading
+from contextlib import contextmanager
+from typing import Iterator
 
 import duckdb
 
@@ -55,7 +58,7 @@ def facts_source(con: duckdb.DuckDBPyConnection) -> str:
     """
     if query_value(con, _FRESH_SQL):
         return FACTS_TABLE
-    if in_transaction() or not WRITE_LOCK.acquire(blocking=False):
+    if in_transaction() or _DEFERRED[0] or not WRITE_LOCK.acquire(blocking=False):
         return "post_view"
     try:
         with transaction(con):
@@ -65,6 +68,25 @@ def facts_source(con: duckdb.DuckDBPyConnection) -> str:
         return "post_view"
     finally:
         WRITE_LOCK.release()
+
+
+_DEFERRED = [0]  # long writes running now (see refresh_deferred)
+_DEFERRED_LOCK = threading.Lock()
+
+
+@contextmanager
+def refresh_deferred() -> Iterator[None]:
+    """While a long write runs (a server job: an import, an analysis), readers read ``post_view``
+    instead of refreshing ``post_facts`` or the keyword matches between its transactions: each
+    of its commits would make them stale again, and a reader's refresh would hold the writer lock
+    the write needs next. The write refreshes them itself when it is done."""
+    with _DEFERRED_LOCK:
+        _DEFERRED[0] += 1
+    try:
+        yield
+    finally:
+        with _DEFERRED_LOCK:
+            _DEFERRED[0] -= 1
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
@@ -127,7 +149,7 @@ def keyword_hits_ready(con: duckdb.DuckDBPyConnection, pattern: str) -> bool:
             return True
     except duckdb.Error:  # table missing: a read-only store of an older schema
         return False
-    if in_transaction() or not WRITE_LOCK.acquire(blocking=False):
+    if in_transaction() or _DEFERRED[0] or not WRITE_LOCK.acquire(blocking=False):
         return False
     try:
         with transaction(con):

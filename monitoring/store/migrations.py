@@ -130,6 +130,10 @@ MIGRATIONS: tuple[str, ...] = (
     "CREATE TABLE delivery_log (delivery_id VARCHAR, kind VARCHAR, what VARCHAR, channel VARCHAR, recipient VARCHAR, "
     "dedup_key VARCHAR, status VARCHAR, attempts INTEGER, created_at TIMESTAMPTZ, last_attempt_at TIMESTAMPTZ, "
     "next_attempt_at TIMESTAMPTZ, answer VARCHAR, last_error VARCHAR, payload VARCHAR);",
+    # HTTP API tokens (monitoring.server.tokens): only a token's sha256 is kept; revoked ones stay listed
+    """CREATE SEQUENCE api_token_id_seq START 1;
+    CREATE TABLE api_tokens (token_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, scope VARCHAR NOT NULL,
+        token_sha256 VARCHAR NOT NULL UNIQUE, created_at TIMESTAMPTZ, last_used_at TIMESTAMPTZ, revoked_at TIMESTAMPTZ);""",
 )
 
 

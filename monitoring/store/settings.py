@@ -169,6 +169,9 @@ SETTINGS = (
     Setting("geojson_path", "", "Berkas GeoJSON batas provinsi milik Anda untuk peta choropleth (opsional)."),
     Setting("geojson_feature_key", "properties.kode",
             "Kunci fitur GeoJSON yang berisi kode provinsi Kemendagri (mis. properties.kode)."),
+    Setting("inbox_dir", "", "Folder kotak masuk yang diawasi server; kosong = folder inbox/ di samping basis data."),
+    Setting("inbox_poll_seconds", 5.0, "Seberapa sering server memeriksa folder kotak masuk (detik).",
+            _positive_float),
     *(replace(s, group="pengiriman") for s in (
         Setting("smtp_host", "", "Server SMTP untuk e-mail (mis. smtp.kantor.go.id); kosong = e-mail tidak dipakai."),
         Setting("smtp_port", 587, "Port server SMTP (587 untuk STARTTLS, 465 untuk SSL, 25 tanpa enkripsi).", _port),
@@ -224,6 +227,7 @@ LABELS = {
     "alert_daily_cap": "Batas peringatan per hari", "dashboard_url": "Alamat dasbor",
     "delivery_timeout_seconds": "Batas waktu kirim (detik)", "delivery_retries": "Jumlah percobaan kirim",
     "delivery_backoff_seconds": "Jeda percobaan ulang (detik)",
+    "inbox_dir": "Folder kotak masuk", "inbox_poll_seconds": "Interval pemeriksaan kotak masuk (detik)",
 }
 
 
@@ -300,3 +304,8 @@ def secret(name: str, files: tuple[Path, ...] | None = None) -> str:
     except ValueError:
         raise SettingError(f"Nilai rahasia '{name}' tidak valid; periksa {setting.env_var} atau "
                            "secrets.toml.") from None
+
+
+def inbox_folder(values: dict[str, Any], db_path: str | os.PathLike) -> str:
+    """The inbox the server watches: setting ``inbox_dir``, else ``inbox/`` beside the database."""
+    return values["inbox_dir"] or os.path.join(os.path.dirname(os.path.abspath(db_path)), "inbox")
