@@ -40,14 +40,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser")
+def _serve_app(tmp: Path, *options: str):
+    """``streamlit run dashboard.py`` on a free port with a store in ``tmp``; yields its URL."""
     port = _free_port()
     env = dict(os.environ, PANTAUISU_DB_PATH=str(tmp / "app.duckdb"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", *options],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -62,6 +61,11 @@ def app_url(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    yield from _serve_app(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")
@@ -167,25 +171,7 @@ def login_app_url(tmp_path_factory):
                        'client_secret = "x"\n'
                        'server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n',
                        encoding="utf-8")
-    port = _free_port()
-    env = dict(os.environ, PANTAUISU_DB_PATH=str(tmp / "app.duckdb"))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("Streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from _serve_app(tmp, "--secrets.files", str(secrets))
 
 
 def test_the_login_screen_shows_no_navigation_and_no_page(login_app_url):
