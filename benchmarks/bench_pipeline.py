@@ -184,7 +184,8 @@ def _child(args: argparse.Namespace) -> None:
         profiler.stop()
         Path(args.profile_to).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
     result.update(seconds=round(clock.wall, 2), cpu_s=round(clock.cpu, 2), peak_rss_mib=memory.peak_mib,
-                  peak_rss_by_phase_mib=memory.phase_peaks)
+                  largest_process_mib=memory.largest_process_mib, peak_rss_by_phase_mib=memory.phase_peaks,
+                  processes=memory.processes())
     print(json.dumps(result), flush=True)
 
 

@@ -4,10 +4,12 @@
 - ``issues.csv``: issue_id, label, top_terms, posts, first_seen, last_seen, negative_share, ...
 - ``emerging.csv``: issue × province scores (province_code 'ID' = national)
 - ``plan.csv``: the dissemination plan
+- ``run.json``: how the analysis ran (executor, workers, tasks and seconds per stage, peak memory)
 CSV files go through :mod:`monitoring.report.exports` (formula cells neutralised).
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -75,3 +77,11 @@ def write_analysis(con: duckdb.DuckDBPyConnection, out: Path, *, since: pd.Times
     plan = plan.drop(columns=[c for c in ("peak_hours", "platforms", "example_post_ids") if c in plan])
     _write_atomic(paths["plan.csv"], to_safe_csv(plan))
     return list(paths.values())
+
+
+def write_run_file(out: Path, run: dict) -> Path:
+    """``run.json`` in ``out``: how the analysis ran (see :func:`monitoring.pipeline.analyze`)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "run.json"
+    _write_atomic(path, (json.dumps(run, indent=1, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+    return path

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from monitoring.data_files import DATA_DIR
+from monitoring.data_files import DATA_DIR, USER_DATA_DIR  # noqa: F401 (DATA_DIR: re-exported)
 from monitoring.errors import SettingError
 
 
@@ -45,8 +45,20 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _scheduler_address(value: str) -> str:
+    """Empty (this machine) or a Dask scheduler address such as ``tcp://10.0.0.5:8786``."""
+    value = value.strip()
+    if not value:
+        return ""
+    scheme, _, rest = value.partition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("tcp", "tls", "ws", "wss") or not host or not port.isdigit():
+        raise ValueError("tulis alamat penjadwal Dask seperti tcp://10.0.0.5:8786, atau kosongkan")
+    return value
+
+
 SETTINGS = (
-    Setting("db_path", str(DATA_DIR / "pantauisu.duckdb"),
+    Setting("db_path", str(USER_DATA_DIR / "pantauisu.duckdb"),
             "Lokasi berkas DuckDB tempat semua data disimpan."),
     Setting("max_upload_mb", 200, "Ukuran maksimum satu berkas unggahan (MB), diperiksa di server.",
             _positive_int),
@@ -62,6 +74,9 @@ SETTINGS = (
     Setting("geojson_path", "", "Berkas GeoJSON batas provinsi milik Anda untuk peta choropleth (opsional)."),
     Setting("geojson_feature_key", "properties.kode",
             "Kunci fitur GeoJSON yang berisi kode provinsi Kemendagri (mis. properties.kode)."),
+    Setting("dask_scheduler", "",
+            "Alamat penjadwal Dask (mis. tcp://10.0.0.5:8786) untuk menjalankan analisis di klaster; "
+            "kosong = di mesin ini.", _scheduler_address),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
