@@ -127,9 +127,10 @@ def _analyze(con: duckdb.DuckDBPyConnection, executor: Executor, *, refit: bool,
             _, report.assigned = assign_issues(con, model, executor=executor)
     # 4. Refresh the fact table the pages aggregate (changed rows only, or a sorted rebuild).
     progress(0.9, "Memperbarui ringkasan dasbor…")
-    _release_memory()
+    _release_memory()  # DuckDB's sort of the rebuild comes on top of what the issue stage left
+    most_changed = report.refit or report.enriched > FACTS_REBUILD_SHARE * total
     with timer("facts"), storage.transaction(con):
-        refresh_facts(con)
+        refresh_facts(con, rebuild=most_changed)
     # 5. Spike alerts on the whole store, merged with earlier ones.
     progress(0.95, "Memeriksa lonjakan…")
     with timer("alerts"):

@@ -119,7 +119,7 @@ def _groups_and_lengths(
     # token hashes from the strings, not the call's codes: ids and signatures are the same in
     # separate calls, in any order of the posts and however the vocabulary was numbered
     word_hashes = word_hashes_of(tokens.vocabulary)
-    keys = _sequence_keys(word_hashes[codes], lengths)
+    keys = _sequence_keys(codes, lengths, word_hashes)
     empty = lengths == 0
     keys[empty] = (_mix(np.flatnonzero(empty)) if post_keys is None
                    else pd.util.hash_array(post_keys.to_numpy(object)[empty].astype(str).astype(object)))
@@ -173,8 +173,10 @@ def _drop_chatter(
     if not chatter.any():
         return codes, lengths
     keep = ~chatter[codes]
-    doc = np.repeat(np.arange(len(lengths)), lengths)
-    return codes[keep], np.bincount(doc[keep], minlength=len(lengths)).astype(np.int64)
+    kept = np.zeros(len(lengths), dtype=np.int64)
+    nonempty = lengths > 0
+    kept[nonempty] = np.add.reduceat(keep, _starts(lengths)[nonempty], dtype=np.int64)
+    return codes[keep], kept
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -189,17 +191,29 @@ def _starts(lengths: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
 
 
-def _sequence_keys(codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Order-sensitive 64-bit hash of each document's token sequence (wrapping arithmetic)."""
+def _sequence_keys(codes: np.ndarray, lengths: np.ndarray, word_hashes: np.ndarray,
+                   part: int = 100_000) -> np.ndarray:
+    """Order-sensitive 64-bit hash of each document's token sequence (wrapping arithmetic), from
+    its words' hashes; ``part`` documents at a time, so the temporary arrays stay small (a few
+    per token of 1M posts would be ~1 GB)."""
+    keys = np.zeros(len(lengths), dtype=np.uint64)
+    starts = np.append(_starts(lengths), len(codes))
+    for lo in range(0, len(lengths), part):
+        hi = min(lo + part, len(lengths))
+        keys[lo:hi] = _part_keys(word_hashes[codes[starts[lo]:starts[hi]]], lengths[lo:hi])
+    return keys
+
+
+def _part_keys(hashes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     keys = np.zeros(len(lengths), dtype=np.uint64)
     nonempty = lengths > 0
     if not nonempty.any():
         return keys
     starts = _starts(lengths)
-    position = np.arange(len(codes)) - np.repeat(starts, lengths)
+    position = np.arange(len(hashes)) - np.repeat(starts, lengths)
     powers = np.cumprod(np.full(int(lengths.max()), _GOLDEN, dtype=np.uint64))
     with np.errstate(over="ignore"):
-        terms = _mix(codes) * powers[position]
+        terms = _mix(hashes) * powers[position]
         keys[nonempty] = np.add.reduceat(terms, starts[nonempty])
     return _mix(keys ^ lengths.astype(np.uint64))
 
