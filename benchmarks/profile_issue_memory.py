@@ -1,62 +1,101 @@
-"""RSS after each step of the issue stage's full fit on a stored store (a copy)."""
-import os, sys, time, threading, shutil, json
-sys.path.insert(0, os.getcwd())
+"""Resident memory of this process at each step of a full issue fit and the fact-table rebuild.
+
+Usage (repository root, venv active)::
+
+    python benchmarks/profile_issue_memory.py STORE.duckdb [--work /tmp/pantauisu-memory.duckdb]
+
+Works on a copy of an analysed store (e.g. ``bench_pipeline.py --keep-db``, after ``--add``): runs
+``monitoring.issues.store.fit_issues`` (what *Kelompokkan ulang* does) and then the fact-table
+rebuild, printing after each step (loading the tokens, duplicate groups, fit, assignment, writing
+issue rows, releasing memory, facts) the resident memory, the largest resident memory sampled
+since the step before (every 20 ms) and the kernel's peak so far (``VmHWM``). The steps are found
+by wrapping the functions the stage calls, so the stage's own code is unchanged.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-def rss():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"): return int(line.split()[1]) // 1024
-def hwm():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"): return int(line.split()[1]) // 1024
-peak = [0]
-def sampler():
-    while True:
-        peak[0] = max(peak[0], rss()); time.sleep(0.02)
-threading.Thread(target=sampler, daemon=True).start()
-marks = []
-def mark(name):
-    marks.append((name, rss(), peak[0], hwm())); peak[0] = rss()
-    print(f"{name:40s} rss {marks[-1][1]:6d}  peak-since-last {marks[-1][2]:6d}  hwm {marks[-1][3]:6d}", flush=True)
 
-from monitoring.store import database as storage
-from monitoring.issues import store as istore, detection
-import monitoring.issues.detection as D
-src = sys.argv[1]; db = "/tmp/dask-bench/memsteps.duckdb"
-shutil.copy(src, db)
-con = storage.connect(db)
-mark("connected")
-# instrument detection steps
-orig_dedup = D.add_duplicate_groups
-def dedup(*a, **k):
-    mark("before dedup"); r = orig_dedup(*a, **k); mark("after dedup"); return r
-D.add_duplicate_groups = dedup
-from monitoring.issues import model as M
-orig_fit = M.IssueModel.fit
-def fit(self, *a, **k):
-    mark("before fit"); r = orig_fit(self, *a, **k); mark("after fit"); return r
-M.IssueModel.fit = fit
-orig_pred = M.IssueModel.predict
-def pred(self, *a, **k):
-    mark("before predict"); r = orig_pred(self, *a, **k); mark("after predict"); return r
-M.IssueModel.predict = pred
-orig_q = storage.query_df_with_codes
-def q(*a, **k):
-    mark("before load"); r = orig_q(*a, **k); mark("after load"); return r
-istore.storage.query_df_with_codes = q
-orig_ins = istore._insert_post_issues
-def ins(*a, **k):
-    mark("before insert"); r = orig_ins(*a, **k); mark("after insert"); return r
-istore._insert_post_issues = ins
-t = time.time()
-istore.fit_issues(con)
-mark("fit_issues done")
-from monitoring.pipeline import _release_memory
-_release_memory(); mark("released")
-time.sleep(3); mark("3 s later")
-print(con.execute("SELECT tag, round(memory_usage_bytes/2^20) FROM duckdb_memory() WHERE memory_usage_bytes > 0").fetchall())
-from monitoring.store.facts import refresh_facts
-with storage.transaction(con):
-    refresh_facts(con)
-mark("facts done")
-print("seconds", round(time.time() - t, 1))
+def _status_mib(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+class Steps:
+    """Marks steps; a thread samples the resident memory in between."""
+
+    def __init__(self) -> None:
+        self.peak = _status_mib("VmRSS:")
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while True:
+            self.peak = max(self.peak, _status_mib("VmRSS:"))
+            time.sleep(0.02)
+
+    def mark(self, name: str) -> None:
+        rss = _status_mib("VmRSS:")
+        print(f"{name:32s} rss {rss:6d} MiB   peak since last step {self.peak:6d}   VmHWM {_status_mib('VmHWM:'):6d}",
+              flush=True)
+        self.peak = rss
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        """Mark before and after every call of ``owner.name``."""
+        original = getattr(owner, name)
+
+        def wrapped(*args, **kwargs):
+            self.mark(f"before {label}")
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.mark(f"after {label}")
+
+        setattr(owner, name, wrapped)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("store", help="an analysed store (not changed: a copy is used)")
+    parser.add_argument("--work", default="/tmp/pantauisu-memory.duckdb", help="where the copy goes")
+    args = parser.parse_args(argv)
+
+    from monitoring.issues import detection, model, store
+    from monitoring.pipeline import _release_memory
+    from monitoring.store import database as storage
+    from monitoring.store.facts import refresh_facts
+
+    shutil.copy(args.store, args.work)
+    steps = Steps()
+    con = storage.connect(args.work)
+    steps.mark("connected")
+    steps.wrap(store.storage, "query_df_with_codes", "load tokens")
+    steps.wrap(detection, "add_duplicate_groups", "duplicate groups")
+    steps.wrap(model.IssueModel, "fit", "fit")
+    steps.wrap(model.IssueModel, "predict", "assignment")
+    steps.wrap(store, "_insert_post_issues", "issue rows")
+    start = time.perf_counter()
+    store.fit_issues(con)
+    steps.mark("issue stage done")
+    _release_memory()
+    steps.mark("memory released")
+    with storage.transaction(con):
+        refresh_facts(con, rebuild=True)
+    steps.mark("facts rebuilt")
+    con.close()
+    print(f"{time.perf_counter() - start:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

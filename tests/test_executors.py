@@ -11,7 +11,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from monitoring.executors import ChunkTask, LocalExecutor, TreeWatch, chunk_bounds, open_executor
+from monitoring.executors import (
+    ChunkTask,
+    LocalExecutor,
+    TreeWatch,
+    chunk_bounds,
+    open_executor,
+)
 from monitoring.executors.local import MAX_THREADS
 
 
