@@ -93,6 +93,22 @@ def input_files(n: int, seed: int = 7, *, days: int = 21, end: pd.Timestamp | No
     return files
 
 
+def machine() -> dict:
+    """What a figure was measured on: processor, cores, memory, Python."""
+    import platform
+
+    cpuinfo = Path("/proc/cpuinfo")
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                  if line.startswith("model name")), "?") if cpuinfo.exists() else platform.processor()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gib": round(memory, 1), "python": platform.python_version()}
+
+
+def load_average() -> list[float]:
+    """1, 5 and 15 minute load averages: runnable processes (2.0 keeps both cores of a 2-core machine busy)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 # --- peak memory --------------------------------------------------------------------------
 
 def _status_kib(pid: int, field: str = "VmRSS:") -> int:

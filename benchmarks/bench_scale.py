@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import socket
 import statistics
@@ -42,22 +41,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_data import load_average as load  # noqa: E402
+from benchmarks.bench_data import machine  # noqa: E402
+
 THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 CONFIGS = ("local-1", "local-2", "dask-2")
 NOW = "2026-11-21T00:00:00+00:00"
-
-
-def machine() -> dict:
-    """What the figures were measured on."""
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else "?"
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": model, "cores": os.cpu_count(), "memory_gib": round(memory, 1), "python": platform.python_version()}
-
-
-def load() -> list[float]:
-    """1, 5 and 15 minute load averages (runnable processes per core count: 2 cores = 2.0 busy)."""
-    return [round(x, 2) for x in os.getloadavg()]
 
 
 def imported_store(posts: int, cache: Path) -> Path:
