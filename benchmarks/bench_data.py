@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.posts_generator import generate_posts  # noqa: E402
 from monitoring import schema as S  # noqa: E402
 from monitoring.demo.generator import TWEET_HARVEST_COLUMNS, generate_demo_posts  # noqa: E402
+from monitoring.executors.memory import command_line, descendants, status_kib  # noqa: E402
 
 CACHE_DIR = Path(os.environ.get("PANTAUISU_BENCH_CACHE", "/tmp/pantauisu-bench"))
 
@@ -111,44 +112,6 @@ def load_average() -> list[float]:
 
 # --- peak memory --------------------------------------------------------------------------
 
-def _status_kib(pid: int, field: str = "VmRSS:") -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(field):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _command(pid: int) -> str:
-    try:
-        parts = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return "?"
-    return " ".join(p.decode(errors="replace") for p in parts if p)[-70:]
-
-
-def _descendants(root: int) -> list[int]:
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found.extend(children)
-        todo.extend(children)
-    return found
-
-
 class PeakMemory:
     """Peak memory of this process and of every process it started (worker processes), as a
     newcomer running the command would see it on ``top``.
@@ -173,11 +136,11 @@ class PeakMemory:
     def _sample(self) -> None:
         me = os.getpid()
         total = 0
-        for pid in [me, *_descendants(me), *self.extra_pids]:
-            total += _status_kib(pid)
-            high = _status_kib(pid, "VmHWM:")
+        for pid in [me, *descendants(me), *self.extra_pids]:
+            total += status_kib(pid)
+            high = status_kib(pid, "VmHWM:")
             if high > self.process_peaks.get(pid, ("", 0))[1]:
-                self.process_peaks[pid] = ("this process" if pid == me else _command(pid), high)
+                self.process_peaks[pid] = ("this process" if pid == me else command_line(pid), high)
         self.peak_kib = max(self.peak_kib, total)
         phase = self.phase
         self.phase_peaks[phase] = max(self.phase_peaks.get(phase, 0.0), round(total / 1024, 1))

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 
-def _status_kib(pid: int, field: str) -> int:
+def status_kib(pid: int, field: str = "VmRSS:") -> int:
+    """A ``/proc/<pid>/status`` value in KiB (``VmRSS:`` now, ``VmHWM:`` peak); 0 when unknown."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
             for line in status:
@@ -27,7 +28,7 @@ def _status_kib(pid: int, field: str) -> int:
 
 def process_peak_mib(pid: int | None = None) -> float:
     """Peak resident memory (MiB) of process ``pid`` (default this one) so far."""
-    kib = _status_kib(pid or os.getpid(), "VmHWM:")
+    kib = status_kib(pid or os.getpid(), "VmHWM:")
     if not kib and pid in (None, os.getpid()):
         kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(kib / 1024, 1)
@@ -53,7 +54,8 @@ def descendants(root: int) -> list[int]:
     return found
 
 
-def _command(pid: int) -> str:
+def command_line(pid: int) -> str:
+    """The first 80 characters of a process's command line."""
     try:
         parts = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -87,9 +89,9 @@ class TreeWatch:
         me = os.getpid()
         total = 0
         for pid in [me, *descendants(me)]:
-            total += _status_kib(pid, "VmRSS:")
-            peak = _status_kib(pid, "VmHWM:") / 1024
-            seen = self.processes.setdefault(pid, {"command": _command(pid) if pid != me else "this process",
+            total += status_kib(pid, "VmRSS:")
+            peak = status_kib(pid, "VmHWM:") / 1024
+            seen = self.processes.setdefault(pid, {"command": command_line(pid) if pid != me else "this process",
                                                    "peak_mib": 0.0})
             seen["peak_mib"] = round(max(seen["peak_mib"], peak), 1)
         mib = round(total / 1024, 1)
