@@ -47,7 +47,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("signals",),
     ("report",),
     ("enrichment",),
-    ("pipeline",),
+    ("pipeline", "worker"),
     ("cli",),
     ("__main__",),
 )

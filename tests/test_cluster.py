@@ -65,7 +65,7 @@ def cluster_processes():
     scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
                                   "--no-dashboard"], **quiet)
     workers = [subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny",
-                                 "--host", "127.0.0.1"], **quiet) for _ in range(2)]
+                                 "--host", "127.0.0.1", "--preload", "monitoring.worker"], **quiet) for _ in range(2)]
     yield address, scheduler
     for process in [*workers, scheduler]:
         process.kill()
