@@ -113,7 +113,12 @@ class DaskExecutor(Executor):
             raise ClusterError(f"Tugas '{task.stage}' membuat worker Dask berhenti berulang kali ({err}); "
                                "periksa memori dan log worker, lalu jalankan analisis lagi.") from None
         except (OSError, CancelledError, TimeoutError) as err:
+            if self._connected():  # the task itself failed (e.g. a worker's disk): not the cluster
+                raise
             raise _lost(self.address) from err
+
+    def _connected(self) -> bool:
+        return self.client is not None and self.client.status == "running"
 
     def release(self, handle: Any) -> None:
         """Free a value scattered with :meth:`share` on the workers."""
