@@ -166,18 +166,17 @@ class PeakMemory:
     @property
     def peak_mib(self) -> float:
         """Largest sum over this process and its descendants at one moment (MiB)."""
-        import resource
-
-        self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return round(max(self.peak_kib, self_peak) / 1024, 1)
+        own = status_kib(os.getpid(), "VmHWM:")  # not ru_maxrss: Linux carries that over fork + exec
+        return round(max(self.peak_kib, own) / 1024, 1)
 
     @property
     def largest_process_mib(self) -> float:
         """The largest peak of any single process (this one, a worker, a finished child)."""
         import resource
 
+        # a child's ru_maxrss starts from this process's at fork: it can only add the child's own peak
         finished = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        own = status_kib(os.getpid(), "VmHWM:")
         return round(max([own, finished] + [kib for _, kib in self.process_peaks.values()]) / 1024, 1)
 
     def processes(self) -> list[dict]:
