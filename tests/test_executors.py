@@ -133,3 +133,23 @@ def test_analyze_out_writes_run_json_for_the_local_executor(demo_db_path, copy_o
     assert run["tasks"] == {"enrich": 1, "minhash": 1, "assign": 1} and run["posts_enriched"] == 2500
     assert set(run["stage_seconds"]) == {"enrich", "issues", "facts", "alerts"} and run["refit"] is True
     assert 100 < run["peak_memory_mib"]["this_process_mib"] <= run["peak_memory_mib"]["process_tree_mib"]
+
+
+def test_storing_the_enrichment_in_eight_chunks_gives_the_same_groups_and_issues(demo_db_path, copy_of,
+                                                                                monkeypatch):
+    """The reported order-dependence: the same tokens stored in 8 chunks (another dictionary
+    encoding and row order in the store) moved posts between duplicate groups."""
+    from monitoring import enrichment, pipeline
+    from monitoring.store import database as storage
+
+    reference = copy_of(demo_db_path, "one_chunk.duckdb")
+    con = copy_of(demo_db_path, "eight_chunks.duckdb")
+    pipeline.reset_enrichment(con)
+    monkeypatch.setattr(pipeline, "ENRICH", replace(enrichment.ENRICH, max_chunk=-(-2500 // 8)))
+    executor = LocalExecutor(max_workers=1)
+    pipeline.analyze(con, executor=executor)
+    assert executor.stats.tasks["enrich"] == 8
+    query = "SELECT post_key, dup_group, is_coordinated, issue_id FROM post_issues ORDER BY post_key"
+    got, expected = storage.query_df(con, query), storage.query_df(reference, query)
+    assert got["dup_group"].nunique() < 0.95 * len(got)  # copies were grouped
+    assert got.equals(expected)
