@@ -1,7 +1,6 @@
 """Every page under AppTest: smoke tests, empty states, and behaviour tests by widget key."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
