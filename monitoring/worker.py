@@ -21,7 +21,8 @@ def warm_up() -> None:
 
     from monitoring import schema as S
     from monitoring.enrichment import EnrichmentSettings, enrich_posts
-    from monitoring.issues import chunk_tasks, dedup  # noqa: F401 (the issue stage's tasks)
+    from monitoring.issues import chunk_tasks, dedup, model  # noqa: F401 (the issue stage's tasks and the
+    # issue model they get: unpickling it imports scikit-learn, ~1-2 s)
 
     post = pd.DataFrame({S.POST_KEY: ["warm-up"], S.DATASET_ID: [0], S.TEXT: ["harga beras naik lagi di pasar"],
                          S.LOCATION_RAW: ["Kota Bandung"]})
