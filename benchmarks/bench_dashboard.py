@@ -22,7 +22,9 @@ App start: ``streamlit run dashboard.py`` on a free 127.0.0.1 port; the time fro
 process until ``/_stcore/health`` answers, and until the first page (Ringkasan) has finished
 (script run over, its last section on screen) in headless Chromium (Playwright; the browser is
 started beforehand and not counted, but it renders the charts on the same cores), and until its
-Plotly charts are drawn (a fresh browser profile loads Plotly's ~4.7 MB script each time).
+Plotly charts are drawn (a fresh browser profile loads Plotly's ~4.7 MB script each time), with the
+server process's peak memory; min and max over the starts beside the median. The results name the
+machine and the load average before and after (other programs on the cores slow every figure).
 """
 from __future__ import annotations
 
@@ -201,6 +203,8 @@ def app_start(db: Path, timeout: float = 60, browser_profile: Path | None = None
     """
     from playwright.sync_api import sync_playwright
 
+    from monitoring.executors.memory import process_peak_mib
+
     port = _free_port()
     env = {**os.environ, "PANTAUISU_DB_PATH": str(db)}
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
@@ -231,11 +235,13 @@ def app_start(db: Path, timeout: float = 60, browser_profile: Path | None = None
             # ... and every Plotly chart drawn (Plotly's script loads in the browser after that)
             page.wait_for_function(_CHARTS_DRAWN, timeout=timeout * 1000)
             charts = time.perf_counter() - start
+            server_peak = process_peak_mib(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=20)
             browser.close()
-    result = {"health_s": round(health, 2), "first_page_s": round(first_page, 2), "charts_drawn_s": round(charts, 2)}
+    result = {"health_s": round(health, 2), "first_page_s": round(first_page, 2), "charts_drawn_s": round(charts, 2),
+              "server_peak_mib": server_peak}
     print(json.dumps({"measure": "app_start", **result}), flush=True)
     return result
 
@@ -273,7 +279,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", help="write the results as JSON here")
     args = parser.parse_args(argv)
 
-    from benchmarks.bench_data import CACHE_DIR
+    from benchmarks.bench_data import CACHE_DIR, load_average, machine
 
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     db = ensure_store(args.posts, Path(args.db) if args.db else CACHE_DIR / f"store_{args.posts}.duckdb")
@@ -281,7 +287,7 @@ def main(argv: list[str] | None = None) -> dict:
     copy = work / "store.duckdb"
     shutil.copy(db, copy)
     os.environ["PANTAUISU_DB_PATH"] = str(copy)
-    results: dict = {"db": str(db), "cores": os.cpu_count()}
+    results: dict = {"db": str(db), "machine": machine(), "load_before": load_average()}
     try:
         if not args.skip_pages:
             wanted = [f"pages/{p}.py" for p in args.pages.split(",")] if args.pages else PAGES
@@ -302,9 +308,14 @@ def main(argv: list[str] | None = None) -> dict:
             starts = [app_start(served, browser_profile=profile) for _ in range(args.starts)]
             results["app_start"] = {key: round(statistics.median(s[key] for s in starts), 2)
                                     for key in ("health_s", "first_page_s", "charts_drawn_s")}
+            results["app_start_spread"] = {key: [min(s[key] for s in starts), max(s[key] for s in starts)]
+                                           for key in ("health_s", "first_page_s", "charts_drawn_s", "server_peak_mib")}
             results["app_start_runs"] = starts
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    results["load_after"] = load_average()
+    print(json.dumps({"machine": results["machine"], "load_before": results["load_before"],
+                      "load_after": results["load_after"]}), flush=True)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1))
     return results

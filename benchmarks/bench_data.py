@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.posts_generator import generate_posts  # noqa: E402
 from monitoring import schema as S  # noqa: E402
 from monitoring.demo.generator import TWEET_HARVEST_COLUMNS, generate_demo_posts  # noqa: E402
+from monitoring.executors.memory import command_line, descendants, status_kib  # noqa: E402
 
 CACHE_DIR = Path(os.environ.get("PANTAUISU_BENCH_CACHE", "/tmp/pantauisu-bench"))
 
@@ -93,58 +94,60 @@ def input_files(n: int, seed: int = 7, *, days: int = 21, end: pd.Timestamp | No
     return files
 
 
+def machine() -> dict:
+    """What a figure was measured on: processor, cores, memory, Python."""
+    import platform
+
+    cpuinfo = Path("/proc/cpuinfo")
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                  if line.startswith("model name")), "?") if cpuinfo.exists() else platform.processor()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gib": round(memory, 1), "python": platform.python_version()}
+
+
+def load_average() -> list[float]:
+    """1, 5 and 15 minute load averages: runnable processes (2.0 keeps both cores of a 2-core machine busy)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 # --- peak memory --------------------------------------------------------------------------
 
-def _rss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _descendants(root: int) -> list[int]:
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found.extend(children)
-        todo.extend(children)
-    return found
-
-
 class PeakMemory:
-    """Samples the RSS of this process plus all its descendants (stemming workers) every
-    ``interval`` seconds; ``peak_mib`` is the largest sum seen. ``ru_maxrss`` of this process
-    is also reported (it can only be higher than a sample of the same process)."""
+    """Peak memory of this process and of every process it started (worker processes), as a
+    newcomer running the command would see it on ``top``.
 
-    def __init__(self, interval: float = 0.05):
+    Every ``interval`` seconds the resident memory of this process plus all its descendants is
+    summed (``peak_mib``: the largest sum, i.e. what the machine had to hold at once), and each
+    process's own kernel-kept peak (``VmHWM``, exact between samples) is recorded
+    (``largest_process_mib``, ``processes``). ``phase_peaks`` labels the sums with :meth:`mark`.
+    ``extra_pids`` (e.g. Dask workers this process did not start) are counted too.
+    """
+
+    def __init__(self, interval: float = 0.05, extra_pids: list[int] | None = None):
         self.interval = interval
+        self.extra_pids = list(extra_pids or [])
         self.peak_kib = 0
         self.phase = "start"
         self.phase_peaks: dict[str, float] = {}  # MiB per phase label (see :meth:`mark`)
+        self.process_peaks: dict[int, tuple[str, int]] = {}  # pid -> (command, VmHWM KiB)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self) -> None:
+    def _sample(self) -> None:
         me = os.getpid()
+        total = 0
+        for pid in [me, *descendants(me), *self.extra_pids]:
+            total += status_kib(pid)
+            high = status_kib(pid, "VmHWM:")
+            if high > self.process_peaks.get(pid, ("", 0))[1]:
+                self.process_peaks[pid] = ("this process" if pid == me else command_line(pid), high)
+        self.peak_kib = max(self.peak_kib, total)
+        phase = self.phase
+        self.phase_peaks[phase] = max(self.phase_peaks.get(phase, 0.0), round(total / 1024, 1))
+
+    def _run(self) -> None:
         while not self._stop.is_set():
-            total = _rss_kib(me) + sum(_rss_kib(p) for p in _descendants(me))
-            self.peak_kib = max(self.peak_kib, total)
-            phase = self.phase
-            self.phase_peaks[phase] = max(self.phase_peaks.get(phase, 0.0), round(total / 1024, 1))
+            self._sample()
             self._stop.wait(self.interval)
 
     def mark(self, phase: str) -> None:
@@ -158,14 +161,29 @@ class PeakMemory:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+        self._sample()
 
     @property
     def peak_mib(self) -> float:
+        """Largest sum over this process and its descendants at one moment (MiB)."""
+        own = status_kib(os.getpid(), "VmHWM:")  # not ru_maxrss: Linux carries that over fork + exec
+        return round(max(self.peak_kib, own) / 1024, 1)
+
+    @property
+    def largest_process_mib(self) -> float:
+        """The largest peak of any single process (this one, a worker, a finished child)."""
         import resource
 
-        self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        return round(max(self.peak_kib, self_peak, children) / 1024, 1)
+        # a child's ru_maxrss starts from this process's at fork: it can only add the child's own peak
+        finished = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        own = status_kib(os.getpid(), "VmHWM:")
+        return round(max([own, finished] + [kib for _, kib in self.process_peaks.values()]) / 1024, 1)
+
+    def processes(self) -> list[dict]:
+        """Each process seen with its own peak (MiB), largest first."""
+        rows = [{"pid": pid, "command": command, "peak_mib": round(kib / 1024, 1)}
+                for pid, (command, kib) in self.process_peaks.items()]
+        return sorted(rows, key=lambda row: -row["peak_mib"])[:10]
 
 
 class Clock:

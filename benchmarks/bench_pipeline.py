@@ -184,7 +184,8 @@ def _child(args: argparse.Namespace) -> None:
         profiler.stop()
         Path(args.profile_to).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
     result.update(seconds=round(clock.wall, 2), cpu_s=round(clock.cpu, 2), peak_rss_mib=memory.peak_mib,
-                  peak_rss_by_phase_mib=memory.phase_peaks)
+                  largest_process_mib=memory.largest_process_mib, peak_rss_by_phase_mib=memory.phase_peaks,
+                  processes=memory.processes())
     print(json.dumps(result), flush=True)
 
 
@@ -225,6 +226,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--fresh-install", action="store_true",
                         help="PantauIsu also builds its per-install caches (the region gazetteer, ~1-2 s), "
                              "as on the very first analysis after installing")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="repeat every measurement on a new store (figures as min / median / max)")
     parser.add_argument("--out", help="write all results as JSON here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
@@ -235,11 +238,27 @@ def main(argv: list[str] | None = None) -> dict:
         _child(args)
         return {}
 
-    from benchmarks.bench_data import CACHE_DIR, input_files
+    from benchmarks.bench_data import CACHE_DIR, input_files, load_average, machine
 
     cache = Path(args.cache_dir) if args.cache_dir else CACHE_DIR
     files = input_files(args.posts, args.seed, cache_dir=cache)
-    results: dict = {"posts": args.posts, "seed": args.seed, "cores": os.cpu_count(), "env": THREAD_ENV}
+    results: dict = {"posts": args.posts, "seed": args.seed, "machine": machine(), "env": THREAD_ENV,
+                     "load_at_start": load_average(), "runs": []}
+    for _ in range(args.repeat):
+        results["runs"].append(_one_run(args, files, cache))
+    results["load_at_end"] = load_average()
+    results["spread"] = _spread(results["runs"])
+    print(json.dumps({"posts": args.posts, "spread": results["spread"]}), flush=True)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=1))
+    return results
+
+
+def _one_run(args: argparse.Namespace, files: list[dict], cache: Path) -> dict:
+    """PantauIsu (and the naive pipeline) on a new store, then the incremental / re-fit steps."""
+    from benchmarks.bench_data import input_files, load_average
+
+    results: dict = {"load_before": load_average()}
     work = Path(tempfile.mkdtemp(prefix="pantauisu-bench-"))
     db = str(work / "store.duckdb")
     try:
@@ -271,10 +290,24 @@ def main(argv: list[str] | None = None) -> dict:
             shutil.copy(db, args.keep_db)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps({k: v for k, v in results.items() if k in ("posts", "speedup")}), flush=True)
-    if args.out:
-        Path(args.out).write_text(json.dumps(results, indent=1))
+    results["load_after"] = load_average()
     return results
+
+
+def _spread(runs: list[dict]) -> dict:
+    """Per measurement: wall seconds of the analysis (min, median, max) and the largest peaks."""
+    import statistics
+
+    spread = {}
+    for kind in ("pantauisu", "incremental", "refit", "naive"):
+        done = [run[kind] for run in runs if kind in run]
+        if not done:
+            continue
+        seconds = sorted(d.get("analyze_s", d["seconds"]) for d in done)
+        spread[kind] = {"analyze_s": [seconds[0], statistics.median(seconds), seconds[-1]],
+                        "largest_process_mib": max(d.get("largest_process_mib", 0) for d in done),
+                        "tree_peak_mib": max(d["peak_rss_mib"] for d in done)}
+    return spread
 
 
 if __name__ == "__main__":

@@ -47,7 +47,11 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from sklearn.metrics import completeness_score, homogeneity_score, normalized_mutual_info_score
+from sklearn.metrics import (
+    completeness_score,
+    homogeneity_score,
+    normalized_mutual_info_score,
+)
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent

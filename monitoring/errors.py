@@ -32,3 +32,8 @@ class ModelError(UserError):
 
 class SettingError(UserError):
     """A setting has an invalid value."""
+
+
+class ClusterError(UserError):
+    """The Dask cluster set in ``dask_scheduler`` cannot be reached, has no usable workers, or
+    was lost during an analysis."""

@@ -18,12 +18,12 @@ import pyarrow as pa
 from monitoring import schema as S
 from monitoring.clock import as_utc
 from monitoring.enrichment import (
+    ENRICH,
     ENRICHMENT_COLUMNS,
-    EnrichmentPool,
     EnrichmentSettings,
     rules_fingerprint,
-    worker_count,
 )
+from monitoring.executors import Executor, open_executor
 from monitoring.formatting import fmt_int
 from monitoring.issues.refresh import REFIT_AFTER
 from monitoring.issues.store import (
@@ -39,7 +39,6 @@ from monitoring.store import settings
 from monitoring.store.facts import FACTS_REBUILD_SHARE, record_change, refresh_facts
 
 Progress = Callable[[float, str], None]
-ENRICH_CHUNK = 100_000  # posts per chunk (per worker process at a time)
 # Share of new posts above which an incremental run re-fits the issue model anyway.
 REFIT_SHARE = 0.3
 RULES_STATE = "enrichment_rules"  # the rules_fingerprint() the stored enrichment was made with
@@ -57,6 +56,7 @@ class AnalysisReport:
     new_issues: int = 0  # of which marked New (Baru)
     assigned: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    run: dict = field(default_factory=dict)  # the executor, its workers, tasks and seconds per stage (run.json)
 
     def message(self) -> str:
         """What the run did, for the analyst (Bahasa Indonesia)."""
@@ -71,22 +71,45 @@ class AnalysisReport:
             return f"{done}; hari terbaru diperiksa untuk isu baru tanpa mengelompokkan ulang · {issues}"
         return f"{done} dan dimasukkan ke isu yang ada · {issues}"
 
+    def run_record(self, peak_memory_mib: dict) -> dict:
+        """How the run went, for ``run.json``: executor, tasks, seconds per stage, peak memory."""
+        return {**self.run, "stage_seconds": self.timings, "posts_enriched": self.enriched,
+                "refit": bool(self.refit), "peak_memory_mib": peak_memory_mib}
+
 
 def _silent(fraction: float, message: str) -> None:
     return None
 
 
 def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: int | None = None,
-            progress: Progress | None = None) -> AnalysisReport:
-    """Bring every stored post up to date: enrichment, issues, stable ids, analyst edits."""
-    progress = progress or _silent
+            progress: Progress | None = None, executor: Executor | None = None) -> AnalysisReport:
+    """Bring every stored post up to date: enrichment, issues, stable ids, analyst edits.
+
+    Per-chunk work runs on ``executor`` (default: the Dask cluster of setting ``dask_scheduler``,
+    else this machine's cores); this process stays the store's only reader and writer.
+    """
+    # 0. Where per-chunk work runs; an unreachable cluster stops here, before anything is written.
+    values = settings.load_settings(storage.stored_settings(con))
+    own = executor is None
+    executor = executor or open_executor(values["dask_scheduler"] or None)
+    try:
+        report = _analyze(con, executor, refit=refit, n_issues=n_issues, progress=progress or _silent)
+        report.run = executor.describe()
+        return report
+    finally:
+        if own:
+            executor.close()
+
+
+def _analyze(con: duckdb.DuckDBPyConnection, executor: Executor, *, refit: bool, n_issues: int | None,
+             progress: Progress) -> AnalysisReport:
     report = AnalysisReport()
     timer = _Timer(report)
     # 1. Enrich posts that have never been enriched: tokens ▸ sentiment ▸ region.
     _release_memory()  # e.g. what an import just before left on the heap
     report.renewed = _forget_stale_enrichment(con)
     with timer("enrich"):
-        report.enriched = enrich_new_posts(con, progress)
+        report.enriched = enrich_new_posts(con, progress, executor=executor)
     # 2. Decide: full re-fit of the issue model; or, with posts newer than its window, look for
     #    the new window's new issues; or only assign the new posts to it.
     total = storage.query_value(con, "SELECT count(*) FROM posts") or 0
@@ -102,15 +125,17 @@ def analyze(con: duckdb.DuckDBPyConnection, *, refit: bool = False, n_issues: in
     _release_memory()  # the issue stage holds every post's tokens: start it from a trimmed heap too
     with timer("issues"):
         if report.refit:
-            _, report.assigned = fit_issues(con, n_issues=n_issues)
+            _, report.assigned = fit_issues(con, n_issues=n_issues, executor=executor)
         elif report.refreshed:
-            _, report.assigned = refresh_issues(con, model)
+            _, report.assigned = refresh_issues(con, model, executor=executor)
         elif unassigned:
-            _, report.assigned = assign_issues(con, model)
+            _, report.assigned = assign_issues(con, model, executor=executor)
     # 4. Refresh the fact table the pages aggregate (changed rows only, or a sorted rebuild).
     progress(0.9, "Memperbarui ringkasan dasbor…")
+    _release_memory()  # DuckDB's sort of the rebuild comes on top of what the issue stage left
+    most_changed = report.refit or report.enriched > FACTS_REBUILD_SHARE * total
     with timer("facts"), storage.transaction(con):
-        refresh_facts(con)
+        refresh_facts(con, rebuild=most_changed)
     # 5. Spike alerts on the whole store, merged with earlier ones.
     progress(0.95, "Memeriksa lonjakan…")
     with timer("alerts"):
@@ -137,39 +162,42 @@ def load_demo(con: duckdb.DuckDBPyConnection, *, n_posts: int = 6000, seed: int 
     return summary
 
 
-def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silent) -> int:
+def enrich_new_posts(con: duckdb.DuckDBPyConnection, progress: Progress = _silent, *,
+                     executor: Executor | None = None) -> int:
     """Enrich posts without an enrichment row, in chunks; returns how many were enriched.
 
-    Large runs use worker processes (:mod:`monitoring.enrichment`), one chunk each, while this
-    process reads the next chunk and stores finished ones.
+    Chunks go to ``executor`` (:data:`monitoring.enrichment.ENRICH`: worker processes for large
+    runs, or a Dask cluster) while this process reads the next chunk and stores finished ones,
+    each in its own transaction: a run that stops keeps whole chunks only, and the next run
+    enriches the rest.
     """
+    executor = executor or open_executor()
     pending = storage.query_df(
         con, f"SELECT p.rowid AS r FROM posts p ANTI JOIN enrichment e USING ({S.POST_KEY}) ORDER BY r")["r"]
     if pending.empty:
         return 0
     slang, stopwords = storage.user_dictionaries(con)
-    settings = EnrichmentSettings(stem_cache=storage.load_stem_cache(con), slang=slang, stopwords=stopwords,
-                                  sentiment_model=active_sentiment_model(con),
-                                  dataset_defaults=_dataset_default_regions(con))
-    workers, total = worker_count(len(pending)), len(pending)
+    shared = executor.share(EnrichmentSettings(
+        stem_cache=storage.load_stem_cache(con), slang=slang, stopwords=stopwords,
+        sentiment_model=active_sentiment_model(con), dataset_defaults=_dataset_default_regions(con)))
+    total, rowids = len(pending), pending.to_numpy()
     # a few new posts: patch their fact rows as they are stored; many: the end of the analysis
     # rebuilds the fact table anyway, so patching every chunk would only add work
     patch = total <= FACTS_REBUILD_SHARE * (storage.query_value(con, "SELECT count(*) FROM posts") or 0)
-    # chunks of consecutive pending posts (rowid ranges stay valid while chunks are stored),
-    # at least one per worker
-    size = min(ENRICH_CHUNK, -(-total // max(workers, 1)))
-    bounds = pending.to_numpy()[::size].tolist() + [int(pending.iloc[-1]) + 1]
-    chunks = (storage.query_df(
-        con, f"SELECT p.{S.POST_KEY}, p.{S.DATASET_ID}, p.{S.TEXT}, p.{S.LOCATION_RAW} FROM posts p "
-             f"ANTI JOIN enrichment e USING ({S.POST_KEY}) WHERE p.rowid >= ? AND p.rowid < ?", [lo, hi])
-        for lo, hi in zip(bounds[:-1], bounds[1:]))
+
+    def chunk(lo: int, hi: int) -> pd.DataFrame:  # consecutive pending posts (rowids stay valid meanwhile)
+        return storage.query_df(
+            con, f"SELECT p.{S.POST_KEY}, p.{S.DATASET_ID}, p.{S.TEXT}, p.{S.LOCATION_RAW} FROM posts p "
+                 f"ANTI JOIN enrichment e USING ({S.POST_KEY}) WHERE p.rowid >= ? AND p.rowid <= ?",
+            [int(rowids[lo]), int(rowids[hi - 1])])
+
     done = 0
     progress(0.0, f"Memproses teks 0/{fmt_int(total)} unggahan…")
-    with EnrichmentPool(settings, workers) as pool:
-        for rows, new_stems in pool.map(chunks):
-            _store_enrichment(con, rows, new_stems, patch_facts=patch)
-            done += len(rows)
-            progress(0.7 * done / total, f"Memproses teks {fmt_int(done)}/{fmt_int(total)} unggahan…")
+    for _, (rows, new_stems) in executor.run(ENRICH, total, chunk, shared, ordered=False):
+        _store_enrichment(con, rows, new_stems, patch_facts=patch)
+        done += len(rows)
+        progress(0.7 * done / total, f"Memproses teks {fmt_int(done)}/{fmt_int(total)} unggahan…")
+    executor.release(shared)
     return done
 
 

@@ -39,7 +39,7 @@ def test_requirements_pin_pysastrawi_and_never_sastrawi():
 # never a higher one. Imports inside functions count; ``if TYPE_CHECKING:`` imports (annotations
 # only) do not.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "schema", "clock", "formatting", "data_files", "processes"),
+    ("errors", "schema", "clock", "formatting", "data_files", "processes", "executors"),
     ("store",),
     ("ingest", "text", "demo"),
     ("sentiment", "regions"),
@@ -47,7 +47,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("signals",),
     ("report",),
     ("enrichment",),
-    ("pipeline",),
+    ("pipeline", "worker"),
     ("delivery",),
     ("server",),
     ("cli",),

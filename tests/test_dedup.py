@@ -130,14 +130,75 @@ def test_token_arrays_flattens_every_kind_of_row(rows):
     assert lengths.tolist() == [0 if r is None else len(r) for r in rows]
 
 
-def test_minhash_in_threads_equals_one_pass(monkeypatch):
+def test_minhash_in_any_chunking_equals_one_pass(monkeypatch):
+    from dataclasses import replace
+
+    from monitoring.executors import LocalExecutor
     from monitoring.issues import dedup
 
     rng = np.random.default_rng(1)
     lengths = rng.integers(2, 30, 3000)
-    codes = rng.integers(0, 500, int(lengths.sum()))
+    codes = rng.integers(0, 500, int(lengths.sum())).astype(np.int32)
+    hashes = dedup.word_hashes_of(np.array([f"w{i}" for i in range(500)], dtype=object))
     docs = np.sort(rng.choice(3000, 2500, replace=False))
-    one = dedup._minhash(codes, lengths, docs, 0)
-    monkeypatch.setattr(dedup, "MIN_DOCS_PER_THREAD", 10)
-    monkeypatch.setattr(dedup, "_hashing_threads", lambda: 3)   # uneven parts, one more than the cores
-    assert np.array_equal(dedup._minhash(codes, lengths, docs, 0), one)
+    one = dedup.minhash_signatures(codes, lengths, docs, hashes, 0, executor=LocalExecutor(max_workers=1))
+    executor = LocalExecutor()
+    monkeypatch.setattr(dedup, "MINHASH", replace(dedup.MINHASH, max_chunk=333, min_per_worker=10))  # uneven chunks
+    assert np.array_equal(dedup.minhash_signatures(codes, lengths, docs, hashes, 0, executor=executor), one)
+    assert executor.stats.tasks["minhash"] == 8
+    assert not np.array_equal(dedup.minhash_signatures(codes, lengths, docs, hashes, 1, executor=executor), one)
+
+
+def _campaign_posts(n: int = 1500, seed: int = 3) -> pd.DataFrame:
+    """Posts with campaign templates, their variants (a word swapped, one added) and chatter."""
+    rng = np.random.default_rng(seed)
+    words = [f"kata{i}" for i in range(400)]
+    templates = [list(rng.choice(words, 12)) for _ in range(40)]
+    texts = []
+    for i in range(n):
+        if i % 3 == 0:
+            texts.append(" ".join(rng.choice(words, rng.integers(3, 15))))
+            continue
+        doc = list(templates[rng.integers(0, len(templates))])
+        for _ in range(rng.integers(0, 3)):
+            doc[rng.integers(0, len(doc))] = str(rng.choice(words))  # variants chain into each other
+        texts.append(" ".join(doc))
+    return frame(texts, authors=[f"akun{i % 50}" for i in range(n)], minutes=rng.integers(0, 600, n))
+
+
+def test_groups_do_not_depend_on_the_order_of_the_posts():
+    posts = _campaign_posts()
+    expected = add_duplicate_groups(posts)
+    assert expected[schema.DUP_GROUP].nunique() < 0.7 * len(posts)  # variants were grouped
+    for seed in (1, 2, 3):
+        order = np.random.default_rng(seed).permutation(len(posts))
+        shuffled = add_duplicate_groups(posts.iloc[order]).loc[expected.index]
+        pd.testing.assert_series_equal(shuffled[schema.DUP_GROUP], expected[schema.DUP_GROUP])
+        pd.testing.assert_series_equal(shuffled[schema.IS_COORDINATED], expected[schema.IS_COORDINATED])
+
+
+def test_groups_do_not_depend_on_how_the_words_were_numbered():
+    """The store's chunks number the words differently (its dictionary encoding): same groups."""
+    from monitoring.store.token_codes import TokenCodes
+
+    posts = _campaign_posts()
+    codes = TokenCodes.of(posts[schema.TOKENS])
+    shuffled = np.random.default_rng(5).permutation(len(codes.vocabulary))
+    renumbered = TokenCodes(np.argsort(shuffled)[codes.codes].astype(np.int32), codes.lengths,
+                            codes.vocabulary[shuffled])
+    chunked = pd.Series(np.concatenate([duplicate_groups(posts[schema.TOKENS].iloc[:700]),
+                                        duplicate_groups(posts[schema.TOKENS].iloc[700:])]))
+    assert np.array_equal(duplicate_groups(renumbered), duplicate_groups(codes))
+    assert not np.array_equal(chunked, duplicate_groups(codes))  # a chunk alone misses its copies elsewhere
+
+
+def test_a_campaign_template_holds_its_variants_together():
+    template = "program makan bergizi gratis bukti nyata negara hadir untuk generasi emas indonesia"
+    variants = [template.replace(old, new) for old, new in
+                (("bukti", "wujud"), ("hadir", "datang"), ("emas", "unggul"), ("nyata", "jelas"))]
+    texts = variants + [template] * 3  # the variants are not all within the threshold of each other
+    forward = duplicate_groups(pd.Series([t.split() for t in texts]))
+    backward = duplicate_groups(pd.Series([t.split() for t in texts[::-1]]))[::-1]
+    assert np.array_equal(forward, backward)
+    template_group = forward[-1]
+    assert (forward == template_group).sum() >= 6  # the copies and (MinHash being an estimate) most variants

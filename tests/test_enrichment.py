@@ -37,13 +37,24 @@ def posts(n: int) -> pd.DataFrame:
                          S.LOCATION_RAW: [LOCATIONS[i % len(LOCATIONS)] for i in range(n)]})
 
 
+def _run_local(frame: pd.DataFrame, executor, chunk_size: int) -> list:
+    from dataclasses import replace
+
+    task = replace(enrichment.ENRICH, max_chunk=chunk_size)
+    shared = executor.share(enrichment.EnrichmentSettings())
+    return [result for _, result in executor.run(task, len(frame), lambda lo, hi: frame.iloc[lo:hi], shared,
+                                                 ordered=False)]
+
+
 def test_worker_processes_equal_one_process():
+    from monitoring.executors import LocalExecutor
+
     frame = posts(60)
-    chunks = [frame.iloc[:25], frame.iloc[25:50], frame.iloc[50:]]
     expected = enrichment.enrich_posts(frame, enrichment.EnrichmentSettings())[0]
-    with enrichment.EnrichmentPool(enrichment.EnrichmentSettings(), workers=2) as pool:
-        results = list(pool.map(chunks))
-        assert all(worker.proc is not None for worker in pool._workers)  # no worker failed
+    executor = LocalExecutor(max_workers=2)
+    results = _run_local(frame, executor, chunk_size=25)
+    assert executor.stats.tasks["enrich"] == 3 and executor.workers == 2
+    assert len(executor.stats.worker_peaks_mib) == 2  # both workers ran to the end (none failed)
     got = pd.concat([rows for rows, _ in results]).sort_values(S.POST_KEY, ignore_index=True)
     pd.testing.assert_frame_equal(got, expected.reset_index(drop=True))
     learned = {w: s for _, stems in results for w, s in stems.items()}
@@ -51,32 +62,52 @@ def test_worker_processes_equal_one_process():
 
 
 def test_a_failing_worker_falls_back_to_this_process(monkeypatch):
+    from monitoring.executors import LocalExecutor
+
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     frame = posts(20)
     expected = enrichment.enrich_posts(frame, enrichment.EnrichmentSettings())[0]
-    with enrichment.EnrichmentPool(enrichment.EnrichmentSettings(), workers=2) as pool:
-        rows = pd.concat([r for r, _ in pool.map([frame.iloc[:10], frame.iloc[10:]])])
-        assert all(worker.proc is None for worker in pool._workers)
+    executor = LocalExecutor(max_workers=2)
+    rows = pd.concat([r for r, _ in _run_local(frame, executor, chunk_size=10)])
+    assert executor.stats.worker_peaks_mib == {}  # no worker process ever ran
     pd.testing.assert_frame_equal(rows.sort_values(S.POST_KEY, ignore_index=True), expected.reset_index(drop=True))
 
 
+def test_a_worker_reuses_the_stems_it_learned_within_one_analysis(monkeypatch):
+    from monitoring.executors import _base
+
+    monkeypatch.setattr(_base, "_IN_WORKER", True)
+    settings = enrichment.EnrichmentSettings()
+    first = enrichment.enrich_chunk(posts(12), settings)[1]
+    assert first["ditolak"] == "tolak" and settings.stem_cache == {}  # shared settings unchanged
+    assert "ditolak" not in enrichment.enrich_chunk(posts(12), settings)[1]  # learned, not stemmed again
+    assert "ditolak" in enrichment.enrich_chunk(posts(12), enrichment.EnrichmentSettings())[1]  # next analysis
+
+
 @pytest.mark.parametrize("posts_count, cores, expected", [(50_000, 2, 0), (500_000, 1, 0), (250_000, 2, 2),
-                                                          (250_000, 8, 2), (1_000_000, 8, enrichment.MAX_WORKERS)])
-def test_worker_count(monkeypatch, posts_count, cores, expected):
-    monkeypatch.setattr(enrichment.os, "sched_getaffinity", lambda pid: set(range(cores)))
-    assert enrichment.worker_count(posts_count) == expected
+                                                          (250_000, 8, 2), (1_000_000, 8, 4)])
+def test_local_worker_count(monkeypatch, posts_count, cores, expected):
+    from monitoring.executors import LocalExecutor, _base
+
+    monkeypatch.setattr(_base.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert LocalExecutor().process_count(enrichment.ENRICH, posts_count) == expected
+    assert LocalExecutor(max_workers=1).process_count(enrichment.ENRICH, posts_count) == 0
 
 
 def test_chunked_parallel_enrichment_stores_every_post_once(store, monkeypatch):
+    from dataclasses import replace
+
+    from monitoring.executors import LocalExecutor
     from monitoring.ingest.imports import import_posts_frame
 
     frame = posts(45).drop(columns=[S.POST_KEY]).assign(
         **{S.POST_ID: [f"p{i}" for i in range(45)], S.PLATFORM: "x",
            S.CREATED_AT: pd.Timestamp("2026-11-20", tz="UTC") + pd.to_timedelta(range(45), unit="min")})
     import_posts_frame(store, frame, name="uji")
-    monkeypatch.setattr(pipeline, "ENRICH_CHUNK", 10)
-    monkeypatch.setattr(pipeline, "worker_count", lambda n: 2)
-    assert pipeline.enrich_new_posts(store) == 45
+    monkeypatch.setattr(pipeline, "ENRICH", replace(enrichment.ENRICH, max_chunk=10))
+    executor = LocalExecutor(max_workers=2)
+    assert pipeline.enrich_new_posts(store, executor=executor) == 45
+    assert executor.stats.tasks["enrich"] == 5
     assert storage.query_value(store, "SELECT count(*) FROM enrichment") == 45
     assert storage.query_value(store, "SELECT count(DISTINCT post_key) FROM enrichment") == 45
     assert pipeline.enrich_new_posts(store) == 0

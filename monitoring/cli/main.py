@@ -61,14 +61,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from monitoring.executors import TreeWatch
     from monitoring.pipeline import analyze
-    from monitoring.report.outputs import write_analysis
+    from monitoring.report.outputs import write_analysis, write_run_file
 
     since, until, now = parse_now(args.since), parse_now(args.until), parse_now(args.now)  # bad dates: before the work
     con = _open(args)
-    report = analyze(con, refit=args.refit, n_issues=args.issues)
+    with TreeWatch() as memory:  # this process and its worker processes
+        report = analyze(con, refit=args.refit, n_issues=args.issues)
     print(report.message(), file=sys.stderr)
     written = write_analysis(con, Path(args.out), since=since, until=until, now=now)
+    written.append(write_run_file(Path(args.out), report.run_record(memory.summary())))
     for path in written:
         print(path)
     return 0

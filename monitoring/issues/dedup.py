@@ -14,6 +14,12 @@ document, not 500; every copy still counts for volume. Groups are found in near-
    and a member not within ``threshold`` of its component's first member is split off again
    (components chain: A~B and B~C would otherwise put C with A).
 
+"First" is always in the order of the exact groups' sizes (most copies first: a campaign's
+template) and then sequence hashes, and shingles are hashed
+from the words' text: the groups are a function of the posts' tokens alone, the same in any
+order, however the store's chunks numbered the words, and however the signatures were split
+over threads or cluster workers (:func:`minhash_signatures`).
+
 A group is *coordinated* when, inside one time window of ``window`` (default 30 minutes), it
 has at least ``min_copies`` original posts (retweets do not count: amplifying a post is not
 copy-paste) by at least ``min_authors`` distinct authors, and its text has at least
@@ -22,14 +28,13 @@ organically). Defaults N = 5 copies, M = 3 authors, 30 minutes: five pastes by t
 accounts within half an hour is the smallest pattern worth showing an analyst, while a phrase
 that many people write over days (a slogan, a headline) is grouped for clustering but not
 flagged. On the demo corpus (``benchmarks/evaluate_issues.py --corpus demo``) a 60-minute
-window also flagged such organic repeats (precision 0.49-0.70); 30 minutes gave precision 1.0.
+window also flagged such organic repeats (precision 0.49-0.70); 30 minutes gave precision 1.0
+(recall 0.60 while groups depended on the order of the posts; with the template as root, on 20k
+demo posts: precision 0.97, recall 0.85).
 Posts without an author never count as a distinct author; posts without a time count only
 when the frame has no ``created_at`` column at all. Every post of a flagged group is flagged.
 """
 from __future__ import annotations
-
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -37,6 +42,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from monitoring import schema
+from monitoring.executors import ChunkTask, Executor, default_executor
 from monitoring.store.token_codes import TokenCodes
 
 MIN_COPIES = 5       # N: original posts in a group before it counts as coordinated
@@ -62,6 +68,7 @@ def add_duplicate_groups(
     window: str | pd.Timedelta = WINDOW,
     seed: int = 0,
     codes: TokenCodes | None = None,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Add :data:`schema.DUP_GROUP` and :data:`schema.IS_COORDINATED` to a posts frame.
 
@@ -76,16 +83,18 @@ def add_duplicate_groups(
         seed: seed of the MinHash functions.
         codes: the posts' tokens as :class:`TokenCodes` when the caller has them (else read
             from :data:`schema.TOKENS`).
+        executor: where MinHash signatures are computed (default: threads of this process).
 
     Returns:
-        A new frame. ``dup_group`` is an int64 id: the hash of the normalised token sequence of
-        the group's first post, so exact copies get the same id in separate calls (incremental
+        A new frame. ``dup_group`` is an int64 id: the hash of the normalised token sequence
+        of the group's most copied text, so exact copies get the same id in separate calls (incremental
         imports); a post without tokens gets the hash of its ``post_key`` (or its row number).
-        ``is_coordinated`` is a bool, judged on the posts of this call.
+        Groups and ids depend on the posts' tokens only, not on their order or on how the
+        vocabulary was numbered. ``is_coordinated`` is a bool, judged on the posts of this call.
     """
     keys = posts[schema.POST_KEY] if schema.POST_KEY in posts else None
     groups, lengths = _groups_and_lengths(codes if codes is not None else posts[schema.TOKENS], min_tokens,
-                                          threshold, seed, keys)
+                                          threshold, seed, keys, executor)
     out = posts.copy()
     out[schema.DUP_GROUP] = groups
     out[schema.IS_COORDINATED] = _coordinated(out, lengths, min_copies, min_authors, pd.Timedelta(window))
@@ -93,36 +102,39 @@ def add_duplicate_groups(
 
 
 def duplicate_groups(
-    tokens: TokenCodes | pd.Series, *, min_tokens: int = MIN_TOKENS, threshold: float = THRESHOLD, seed: int = 0
+    tokens: TokenCodes | pd.Series, *, min_tokens: int = MIN_TOKENS, threshold: float = THRESHOLD, seed: int = 0,
+    executor: Executor | None = None,
 ) -> np.ndarray:
     """Group id per document (int64 content hash, see :func:`add_duplicate_groups`)."""
-    return _groups_and_lengths(tokens, min_tokens, threshold, seed)[0]
+    return _groups_and_lengths(tokens, min_tokens, threshold, seed, executor=executor)[0]
 
 
 def _groups_and_lengths(
     tokens: TokenCodes | pd.Series, min_tokens: int, threshold: float, seed: int,
-    post_keys: pd.Series | None = None,
+    post_keys: pd.Series | None = None, executor: Executor | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     min_tokens = max(min_tokens, 2)  # MinHash below needs at least one bigram per document
     tokens = TokenCodes.of(tokens)
     if not len(tokens):
         return np.zeros(0, dtype=np.int64), tokens.lengths
-    uniques = tokens.vocabulary
-    codes, lengths = _drop_chatter(tokens.codes, uniques, tokens.lengths)
-    # 1. exact groups; empty documents (emoji only, links only) stay singletons
-    # token hashes from the strings (not the call's codes) so ids agree between calls
-    stable = pd.util.hash_array(np.asarray(uniques, dtype=object).astype(str).astype(object))
-    keys = _sequence_keys(stable[codes], lengths)
+    codes, lengths = _drop_chatter(tokens.codes, tokens.vocabulary, tokens.lengths)
+    # token hashes from the strings, not the call's codes: ids and signatures are the same in
+    # separate calls, in any order of the posts and however the vocabulary was numbered
+    word_hashes = word_hashes_of(tokens.vocabulary)
+    keys = _sequence_keys(codes, lengths, word_hashes)
     empty = lengths == 0
     keys[empty] = (_mix(np.flatnonzero(empty)) if post_keys is None
                    else pd.util.hash_array(post_keys.to_numpy(object)[empty].astype(str).astype(object)))
-    exact, _ = pd.factorize(keys)
-    _, first_of_exact = np.unique(exact, return_index=True)
+    # 1. exact groups, most copied first, then by sequence hash: every choice below (bucket
+    #    leader, component root, group id) is made in that order, so it depends on the posts'
+    #    content only, never on the order they come in; the most copied text of a campaign is
+    #    its template, the one its variants are compared with (empty documents stay singletons)
+    first_of_exact, exact = _exact_groups(keys)
     # 2. near-duplicate links between exact-group representatives
     reps = first_of_exact[lengths[first_of_exact] >= min_tokens]
     component = np.arange(len(first_of_exact))
     if len(reps) > 1:
-        signatures = _minhash(codes, lengths, reps, seed)
+        signatures = minhash_signatures(codes, lengths, reps, word_hashes, seed, executor=executor)
         pairs = _linked_pairs(signatures, threshold)
         slots = exact[reps]
         graph = coo_matrix(
@@ -131,11 +143,26 @@ def _groups_and_lengths(
         )
         component = connected_components(graph, directed=False)[1]
         component = _break_chains(component, slots, signatures, threshold)
-    # the id of a group is the sequence hash of its first post
-    components, first_of_component = np.unique(component[exact], return_index=True)
-    group_key = np.empty(components.max() + 1, dtype=np.uint64)
-    group_key[components] = keys[first_of_component]
-    return group_key[component[exact]].view(np.int64), lengths
+    # the id of a group is the sequence hash of its first exact group
+    root = np.full(component.max() + 1, len(component), dtype=np.int64)
+    np.minimum.at(root, component, np.arange(len(component)))
+    group_key = keys[first_of_exact][root[component]]
+    return group_key[exact].view(np.int64), lengths
+
+
+def _exact_groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(a post of each exact group, exact group of each post); groups numbered by copies
+    (descending), then by sequence hash."""
+    unique_keys, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.lexsort((unique_keys, -np.bincount(inverse)))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[inverse]
+
+
+def word_hashes_of(vocabulary: np.ndarray) -> np.ndarray:
+    """64-bit hash of each word (from its text, so the same in every call and process)."""
+    return pd.util.hash_array(np.asarray(vocabulary, dtype=object).astype(str).astype(object))
 
 
 def _drop_chatter(
@@ -148,8 +175,10 @@ def _drop_chatter(
     if not chatter.any():
         return codes, lengths
     keep = ~chatter[codes]
-    doc = np.repeat(np.arange(len(lengths)), lengths)
-    return codes[keep], np.bincount(doc[keep], minlength=len(lengths)).astype(np.int64)
+    kept = np.zeros(len(lengths), dtype=np.int64)
+    nonempty = lengths > 0
+    kept[nonempty] = np.add.reduceat(keep, _starts(lengths)[nonempty], dtype=np.int64)
+    return codes[keep], kept
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -164,79 +193,94 @@ def _starts(lengths: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
 
 
-def _sequence_keys(codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Order-sensitive 64-bit hash of each document's token sequence (wrapping arithmetic)."""
+def _sequence_keys(codes: np.ndarray, lengths: np.ndarray, word_hashes: np.ndarray,
+                   part: int = 100_000) -> np.ndarray:
+    """Order-sensitive 64-bit hash of each document's token sequence (wrapping arithmetic), from
+    its words' hashes; ``part`` documents at a time, so the temporary arrays stay small (a few
+    per token of 1M posts would be ~1 GB)."""
+    keys = np.zeros(len(lengths), dtype=np.uint64)
+    starts = np.append(_starts(lengths), len(codes))
+    for lo in range(0, len(lengths), part):
+        hi = min(lo + part, len(lengths))
+        keys[lo:hi] = _part_keys(word_hashes[codes[starts[lo]:starts[hi]]], lengths[lo:hi])
+    return keys
+
+
+def _part_keys(hashes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     keys = np.zeros(len(lengths), dtype=np.uint64)
     nonempty = lengths > 0
     if not nonempty.any():
         return keys
     starts = _starts(lengths)
-    position = np.arange(len(codes)) - np.repeat(starts, lengths)
+    position = np.arange(len(hashes)) - np.repeat(starts, lengths)
     powers = np.cumprod(np.full(int(lengths.max()), _GOLDEN, dtype=np.uint64))
     with np.errstate(over="ignore"):
-        terms = _mix(codes) * powers[position]
+        terms = _mix(hashes) * powers[position]
         keys[nonempty] = np.add.reduceat(terms, starts[nonempty])
     return _mix(keys ^ lengths.astype(np.uint64))
 
 
-def _minhash(codes: np.ndarray, lengths: np.ndarray, docs: np.ndarray, seed: int) -> np.ndarray:
+def minhash_signatures(codes: np.ndarray, lengths: np.ndarray, docs: np.ndarray, word_hashes: np.ndarray,
+                       seed: int, *, executor: Executor | None = None) -> np.ndarray:
     """(len(docs), NUM_PERM) uint32 MinHash of each document's unigram + bigram shingle set.
 
-    The documents are hashed in parts, one thread each: NumPy releases the GIL in these loops,
-    so on 2 cores the 32 passes over 1M posts' ~45M shingles take half the time, in the same memory.
+    Args:
+        codes, lengths: every document's word numbers (flat) and token counts.
+        docs: the documents to sign (each with at least two tokens).
+        word_hashes: 64-bit hash of each word number (:func:`word_hashes_of`).
+        seed: seed of the hash functions.
+        executor: where the chunks of documents are signed (default: threads of this process;
+            NumPy releases the GIL, so on 2 cores the 32 passes over 1M posts' ~45M shingles
+            take half the time). A document's signature depends only on its words' hashes, so
+            any chunking gives the same signatures.
     """
-    chosen = np.zeros(len(lengths), dtype=bool)
-    chosen[docs] = True
-    doc_codes = codes[np.repeat(chosen, lengths)]
-    doc_lengths = lengths[docs]
-    starts = _starts(doc_lengths)
-    unigrams = _mix(doc_codes)
-    # bigram (i, i + 1) exists unless i is the last token of its document
-    last = starts + doc_lengths - 1
-    inner = np.ones(len(doc_codes), dtype=bool)
-    inner[last] = False
-    with np.errstate(over="ignore"):
-        bigrams = _mix(unigrams[:-1][inner[:-1]] ^ (doc_codes[1:][inner[:-1]].astype(np.uint64) * _GOLDEN))
-    bigram_starts = starts - np.arange(len(docs))  # each earlier document has one bigram fewer
-    rng = np.random.default_rng(seed)
-    a = rng.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64)
+    executor = executor or default_executor()
+    tokens = TokenCodes(codes, lengths, np.zeros(0, dtype=object))
+    shared = executor.share((word_hashes, seed))
     signatures = np.empty((len(docs), NUM_PERM), dtype=np.uint32)
 
-    def fill(first: int, stop: int) -> None:
-        """Signatures of documents first..stop-1, from their unigrams then bigrams in one array."""
-        u0, u1 = starts[first], starts[stop] if stop < len(docs) else len(unigrams)
-        b0, b1 = bigram_starts[first], bigram_starts[stop] if stop < len(docs) else len(bigrams)
-        shingles = np.concatenate((unigrams[u0:u1], bigrams[b0:b1]))
-        hashed = np.empty_like(shingles)
-        split, uni_at, bi_at = u1 - u0, starts[first:stop] - u0, bigram_starts[first:stop] - b0
-        with np.errstate(over="ignore"):
-            for j in range(NUM_PERM):  # multiply-shift hashing: the high 32 bits of a * x + b
-                np.multiply(shingles, a[j], out=hashed)
-                hashed += b[j]
-                hashed >>= np.uint64(32)
-                signatures[first:stop, j] = np.minimum(
-                    np.minimum.reduceat(hashed[:split], uni_at), np.minimum.reduceat(hashed[split:], bi_at))
+    def chunk(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        part = tokens.take(docs[lo:hi])
+        return part.codes, part.lengths
 
-    parts = _hashing_threads() if len(docs) >= MIN_DOCS_PER_THREAD * 2 else 1
-    bounds = np.linspace(0, len(docs), parts + 1).astype(np.int64)
-    if parts == 1:
-        fill(0, len(docs))
-    else:
-        with ThreadPoolExecutor(parts) as pool:
-            list(pool.map(fill, bounds[:-1], bounds[1:]))
+    for (lo, hi), signed in executor.run(MINHASH, len(docs), chunk, shared):
+        signatures[lo:hi] = signed
+    executor.release(shared)
     return signatures
 
 
-MIN_DOCS_PER_THREAD = 50_000
+def minhash_chunk(chunk: tuple[np.ndarray, np.ndarray], shared: tuple[np.ndarray, int]) -> np.ndarray:
+    """MinHash signatures of one chunk ``(codes, lengths)`` given ``(word_hashes, seed)`` (a task)."""
+    codes, lengths = chunk
+    word_hashes, seed = shared
+    starts = _starts(lengths)
+    unigrams = word_hashes[codes]
+    # bigram (i, i + 1) exists unless i is the last token of its document
+    inner = np.ones(len(codes), dtype=bool)
+    inner[starts + lengths - 1] = False
+    with np.errstate(over="ignore"):
+        bigrams = _mix(unigrams[:-1][inner[:-1]] ^ (unigrams[1:][inner[:-1]] * _GOLDEN))
+    bigram_starts = starts - np.arange(len(lengths))  # each earlier document has one bigram fewer
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64)
+    signatures = np.empty((len(lengths), NUM_PERM), dtype=np.uint32)
+    shingles = np.concatenate((unigrams, bigrams))
+    del unigrams, bigrams
+    hashed = np.empty_like(shingles)
+    split = len(codes)
+    with np.errstate(over="ignore"):
+        for j in range(NUM_PERM):  # multiply-shift hashing: the high 32 bits of a * x + b
+            np.multiply(shingles, a[j], out=hashed)
+            hashed += b[j]
+            hashed >>= np.uint64(32)
+            signatures[:, j] = np.minimum(np.minimum.reduceat(hashed[:split], starts),
+                                          np.minimum.reduceat(hashed[split:], bigram_starts))
+    return signatures
 
 
-def _hashing_threads() -> int:
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
+# NumPy work: threads locally; chunks of 250k documents (~0.2 GB of shingles each)
+MINHASH = ChunkTask("minhash", minhash_chunk, holds_gil=False, max_chunk=250_000, min_per_worker=50_000)
 
 
 def _linked_pairs(signatures: np.ndarray, threshold: float) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from monitoring import schema
+from monitoring.executors import Executor
 from monitoring.issues.dedup import add_duplicate_groups
 from monitoring.issues.edits import IssueEdit, apply_edits
 from monitoring.issues.identity import IssueRegistry, assign_ids
@@ -48,6 +49,7 @@ def detect_issues(
     model: IssueModel | None = None,
     normaliser: Normaliser | None = None,
     tokens: TokenCodes | None = None,
+    executor: Executor | None = None,
 ) -> IssueDetection:
     """The issue stage: dedup ▸ fit on one post per group ▸ labels ▸ stable ids ▸ edits.
 
@@ -61,6 +63,7 @@ def detect_issues(
         normaliser: keyword normaliser for split queries (``monitoring.text.cleaning.tokenize_query``).
         tokens: the posts' :data:`schema.TOKENS` as :class:`TokenCodes` (rows in ``posts`` order)
             when the caller has them (e.g. :func:`monitoring.store.database.query_df_with_codes`).
+        executor: where the per-chunk work (MinHash signatures, assignment) runs.
 
     Returns:
         Posts with :data:`schema.ISSUE_ID` (null = noise), the updated registry, the fitted
@@ -72,12 +75,13 @@ def detect_issues(
     # once for dedup, the fit and its assignment
     tokens = TokenCodes.of(posts[schema.TOKENS]) if tokens is None else tokens.take(order).renumbered()
     if schema.DUP_GROUP not in posts:
-        posts = add_duplicate_groups(posts, codes=tokens)
+        posts = add_duplicate_groups(posts, codes=tokens, executor=executor)
     # 1. one document per duplicate group: copies count for volume, not for clustering
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
     # 2. fit and label the clusters (times and authors let the model find brand-new issues)
-    model = (model or IssueModel()).fit(tokens.take(np.flatnonzero(first)), **_fit_context(posts, groups))
+    model = (model or IssueModel()).fit(tokens.take(np.flatnonzero(first)), **_fit_context(posts, groups),
+                                        executor=executor)
     labels = _labels(groups, model.top_terms_)
     # 3. stable ids, then the analyst's edits
     cluster_ids, registry = assign_ids(registry, model.term_weights_, labels, model.top_terms_)
@@ -95,13 +99,15 @@ def assign_posts(
     edits: Sequence[IssueEdit] = (),
     *,
     normaliser: Normaliser | None = None,
+    executor: Executor | None = None,
 ) -> tuple[pd.DataFrame, IssueRegistry]:
     """Assign posts to a stored model's issues without re-fitting (incremental runs)."""
     if schema.DUP_GROUP not in posts:
-        posts = add_duplicate_groups(posts)
+        posts = add_duplicate_groups(posts, executor=executor)
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
-    by_group = pd.Series(model.predict(groups[schema.TOKENS]), index=groups[schema.DUP_GROUP].to_numpy())
+    by_group = pd.Series(model.predict(groups[schema.TOKENS], executor=executor),
+                         index=groups[schema.DUP_GROUP].to_numpy())
     posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
     return apply_edits(posts, registry, edits, normaliser=normaliser)
 
@@ -116,6 +122,7 @@ def refresh_detection(
     *,
     earlier: pd.DataFrame | None = None,
     normaliser: Normaliser | None = None,
+    executor: Executor | None = None,
 ) -> IssueDetection:
     """Incremental run with newer posts: the new window's new issues ▸ their ids ▸ assignment ▸ edits.
 
@@ -129,14 +136,14 @@ def refresh_detection(
         earlier: stored posts of the hours before the window, with their :data:`schema.DUP_GROUP`:
             the window's copies of older posts join those groups (as in a fit over every post) and
             are then no recent documents; these posts are not returned.
-        registry, edits, normaliser: as in :func:`detect_issues`.
+        registry, edits, normaliser, executor: as in :func:`detect_issues`.
 
     Returns:
         The posts with :data:`schema.ISSUE_ID`, the registry (new issues are New, other flags
         stay), the refreshed model (:func:`monitoring.issues.refresh.refresh_recent`) and its ids.
     """
 
-    posts, returned = _groups_with_earlier(posts, earlier)
+    posts, returned = _groups_with_earlier(posts, earlier, executor)
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
     context = _fit_context(posts, groups)
@@ -156,13 +163,15 @@ def refresh_detection(
             cluster_ids[index] = issue_id
     posts = posts.iloc[returned]
     groups = posts.loc[~posts[schema.DUP_GROUP].duplicated().to_numpy()]
-    by_group = pd.Series(model.predict(groups[schema.TOKENS]), index=groups[schema.DUP_GROUP].to_numpy())
+    by_group = pd.Series(model.predict(groups[schema.TOKENS], executor=executor),
+                         index=groups[schema.DUP_GROUP].to_numpy())
     posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
     posts, registry = apply_edits(posts, registry, edits, normaliser=normaliser)
     return IssueDetection(posts.sort_values("_position").drop(columns="_position"), registry, model, cluster_ids)
 
 
-def _groups_with_earlier(posts: pd.DataFrame, earlier: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
+def _groups_with_earlier(posts: pd.DataFrame, earlier: pd.DataFrame | None,
+                         executor: Executor | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """``earlier`` and ``posts`` in canonical order with duplicate groups computed together, and the
     positions of ``posts`` (their input order in column ``_position``). A group holding an earlier
     post takes that post's stored id (as text), so stored groups are continued, not split."""
@@ -173,7 +182,7 @@ def _groups_with_earlier(posts: pd.DataFrame, earlier: pd.DataFrame | None) -> t
     both = pd.concat([earlier.drop(columns=drop, errors="ignore"), posts.drop(columns=drop, errors="ignore")],
                      ignore_index=True)
     both["_position"] = np.r_[np.full(len(earlier), -1), np.arange(len(posts))]
-    both = add_duplicate_groups(both.iloc[_canonical_order(both)])
+    both = add_duplicate_groups(both.iloc[_canonical_order(both)], executor=executor)
     is_earlier = both["_position"].to_numpy() < 0
     computed = both[schema.DUP_GROUP].to_numpy()
     stored_id = pd.Series(np.r_[stored, np.full(len(posts), "", dtype=object)][both.index.to_numpy()][is_earlier],

@@ -58,7 +58,9 @@ from sklearn.metrics import silhouette_samples
 from sklearn.preprocessing import normalize
 
 from monitoring.errors import ModelError
+from monitoring.executors import Executor, default_executor
 from monitoring.issues import bursts as B
+from monitoring.issues.chunk_tasks import ASSIGN
 from monitoring.issues.labels import class_tfidf, term_profile, top_terms
 from monitoring.issues.tfidf import TermEncoder, extend_vocabulary, fit_tfidf
 from monitoring.store.token_codes import TokenCodes
@@ -168,7 +170,7 @@ class IssueModel:
 
     def fit(self, token_lists: TokenCodes | Iterable[Sequence[str]] | pd.Series, y=None, *,
             created_at: Sequence | pd.Series | None = None, authors: Sequence | pd.Series | None = None,
-            post_counts: Sequence[int] | None = None) -> IssueModel:
+            post_counts: Sequence[int] | None = None, executor: Executor | None = None) -> IssueModel:
         """Learn the vocabulary, the number of issues and the centroids; returns self.
 
         Args:
@@ -177,6 +179,7 @@ class IssueModel:
             created_at: time per document; enables new issues of the recent window (step 5).
             authors: author per document, for the new issues' author count.
             post_counts: posts each document stands for (duplicate-group size), for their post count.
+            executor: where ``labels_`` (every document's issue) are assigned (see :meth:`predict`).
 
         Raises:
             ModelError: too few usable documents to find issues.
@@ -211,7 +214,7 @@ class IssueModel:
         self._add_new_issues(B.new_issues(lambda part: self._encoder.transform(tokens.take(part))[0], window, seeds, info,
                                           settings, min_coherence=min_coherence), X)
         self.n_issues_ = self.centroids_.shape[0]
-        self.labels_ = self.predict(tokens)
+        self.labels_ = self.predict(tokens, executor=executor)
         self.describe(X_all[nonempty])
         return self
 
@@ -219,18 +222,30 @@ class IssueModel:
         """``fit(token_lists, **fit_params).labels_``."""
         return self.fit(token_lists, **fit_params).labels_
 
-    def predict(self, token_lists: TokenCodes | Iterable[Sequence[str]] | pd.Series, *, chunk_size: int = 200_000) -> np.ndarray:
-        """Issue index per document, or -1 for noise (too few tokens / far from every centroid)."""
+    def predict(self, token_lists: TokenCodes | Iterable[Sequence[str]] | pd.Series, *,
+                executor: Executor | None = None) -> np.ndarray:
+        """Issue index per document, or -1 for noise (too few tokens / far from every centroid).
+
+        Documents are assigned in chunks (:data:`ASSIGN`) by ``executor`` (default: threads of
+        this process); a document's issue depends only on its own tokens, so any chunking and
+        any cluster give the same result.
+        """
         if not hasattr(self, "centroids_"):
             raise NotFittedError("IssueModel belum dilatih: panggil fit() sebelum predict().")
         tokens = TokenCodes.of(token_lists)
+        executor = executor or default_executor()
         out = np.full(len(tokens), -1, dtype=np.int64)
-        for start in range(0, len(tokens), chunk_size):
-            chunk = tokens.slice(start, start + chunk_size)
-            X, lengths = self._encoder.transform(chunk)
-            best = self._classify(np.asarray(X @ self.centroids_.T))
-            out[start:start + len(chunk)] = np.where(lengths >= self.min_tokens, best, -1)
+        shared = executor.share(self)
+        for (start, stop), labels in executor.run(ASSIGN, len(tokens), tokens.slice, shared):
+            out[start:stop] = labels
+        executor.release(shared)
         return out
+
+    def predict_chunk(self, tokens: TokenCodes) -> np.ndarray:
+        """:meth:`predict` of one chunk, here."""
+        X, lengths = self._encoder.transform(tokens)
+        best = self._classify(np.asarray(X @ self.centroids_.T))
+        return np.where(lengths >= self.min_tokens, best, -1)
 
     def classify(self, X: sparse.spmatrix) -> np.ndarray:
         """Issue per row of a TF-IDF matrix (:meth:`transform`), -1 for noise; no ``min_tokens`` rule."""

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from monitoring import schema as S
+from monitoring.executors import Executor
 from monitoring.issues.detection import (
     IssueDetection,
     assign_posts,
@@ -78,13 +79,16 @@ def query_normaliser(con: duckdb.DuckDBPyConnection):
     return lambda text: tokenize_query(text, extra_slang=slang, extra_stopwords=stopwords)
 
 
-def fit_issues(con: duckdb.DuckDBPyConnection, *, n_issues: int | None = None) -> tuple[int, int]:
-    """Re-cluster every enriched post; returns (issues, posts assigned to an issue)."""
+def fit_issues(con: duckdb.DuckDBPyConnection, *, n_issues: int | None = None,
+               executor: Executor | None = None) -> tuple[int, int]:
+    """Re-cluster every enriched post; returns (issues, posts assigned to an issue). Per-chunk
+    work (MinHash, assignment) runs on ``executor``; only this process reads and writes the store."""
     posts, tokens = storage.query_df_with_codes(con, _posts_sql())
     if posts.empty:
         return 0, 0
     detection = detect_issues(posts, tokens=tokens, registry=load_registry(con), edits=load_edits(con),
-                              model=IssueModel(n_issues=n_issues or None), normaliser=query_normaliser(con))
+                              model=IssueModel(n_issues=n_issues or None), normaliser=query_normaliser(con),
+                              executor=executor)
     blob = pickle.dumps(detection.model, protocol=pickle.HIGHEST_PROTOCOL)  # ~7x faster than joblib here
     with storage.transaction(con):
         con.execute("DELETE FROM post_issues")
@@ -98,14 +102,15 @@ def fit_issues(con: duckdb.DuckDBPyConnection, *, n_issues: int | None = None) -
     return _present(detection.posts), int(detection.posts[S.ISSUE_ID].notna().sum())
 
 
-def assign_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list[str]]) -> tuple[int, int]:
+def assign_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list[str]], *,
+                  executor: Executor | None = None) -> tuple[int, int]:
     """Assign posts without an issue row to the stored model's issues (incremental run)."""
     model, cluster_ids = stored
     posts = _load_posts(con, unassigned=True)
     if posts.empty:
         return 0, 0
     assigned, registry = assign_posts(posts, model, cluster_ids, load_registry(con), load_edits(con),
-                                      normaliser=query_normaliser(con))
+                                      normaliser=query_normaliser(con), executor=executor)
     with storage.transaction(con):
         _insert_post_issues(con, assigned)
         _save_registry(con, registry, None)  # labels: not in the fact table
@@ -117,7 +122,8 @@ def assign_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list
     return len(cluster_ids), int(assigned[S.ISSUE_ID].notna().sum())
 
 
-def refresh_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list[str]]) -> tuple[int, int]:
+def refresh_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, list[str]], *,
+                   executor: Executor | None = None) -> tuple[int, int]:
     """Posts newer than the stored model's window: find the new window's new issues without a
     re-fit (:func:`monitoring.issues.detection.refresh_detection`), then (re)assign the window's
     posts and any other unassigned ones. Returns (issues, posts (re)assigned to one)."""
@@ -135,7 +141,7 @@ def refresh_issues(con: duckdb.DuckDBPyConnection, stored: tuple[IssueModel, lis
     detection = refresh_detection(posts, _baseline_documents(con, start, model.burst_baseline_sample,
                                                              model.random_state),
                                   model, cluster_ids, load_registry(con), load_edits(con), earlier=earlier,
-                                  normaliser=query_normaliser(con))
+                                  normaliser=query_normaliser(con), executor=executor)
     result = detection.posts
     # only rows that are new or changed are written (most of the window keeps its issue)
     changed = result["_stored_group"].isna().to_numpy().copy()  # no stored row yet

@@ -26,11 +26,11 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from monitoring.store.settings import DATA_DIR
+from monitoring.store.settings import DATA_DIR, USER_DATA_DIR
 
 ALIASES_PATH = DATA_DIR / "region_aliases.csv"
 # Derived files rebuilt when missing (never committed): see load_gazetteer.
-CACHE_DIR = Path(os.environ.get("PANTAUISU_CACHE_DIR") or DATA_DIR / "cache")
+CACHE_DIR = Path(os.environ.get("PANTAUISU_CACHE_DIR") or USER_DATA_DIR / "cache")
 
 PLACE, GROUP, FOREIGN, NOISE, TEXT_NOISE = "place", "group", "foreign", "noise", "text_noise"
 TEXT_YES, TEXT_CAP, TEXT_NO = "yes", "cap", "no"

@@ -191,7 +191,7 @@ def _issue_rows(scores: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     rows[sg.NEGATIVE_SHIFT] = rows[sg.NEGATIVE_SHIFT].fillna(False).astype(bool) if sg.NEGATIVE_SHIFT in rows \
         else False
     rows[sg.STATUS] = sg.status_labels(rows)          # "Stabil · Memburuk": the badge travels with the status
-    return rows.sort_values([sg.SCORE, sg.POSTS], ascending=False, ignore_index=True)
+    return rows.sort_values([sg.SCORE, sg.POSTS, S.ISSUE_ID], ascending=[False, False, True], ignore_index=True)
 
 
 def _top_issues(scores: pd.DataFrame, region_column: str, code: str, labels: dict[str, str],
@@ -212,7 +212,8 @@ def _top_per_region(scores: pd.DataFrame, region_column: str, region_posts: pd.D
     table = region_posts.merge(best, on=REGION_CODE, how="left")
     table[REGION_NAME] = [n if isinstance(n, str) and n else sg.region_name(c)
                           for c, n in zip(table[REGION_CODE], table[REGION_NAME])]
-    table = table.sort_values([sg.SCORE, REGION_POSTS], ascending=False, na_position="last", ignore_index=True)
+    table = table.sort_values([sg.SCORE, REGION_POSTS, REGION_CODE], ascending=[False, False, True],
+                              na_position="last", ignore_index=True)  # ties in a fixed order
     return table[[REGION_CODE, REGION_NAME, REGION_POSTS, S.ISSUE_ID, LABEL, sg.STATUS, sg.POSTS, sg.SCORE,
                   sg.EXPLANATION]]
 

@@ -5,11 +5,13 @@
 - ``emerging.csv``: issue × province scores (province_code 'ID' = national); ``negative_shift`` is the
   turn to negative as its own signal (badge *Memburuk*, local: see :func:`monitoring.signals.scores.emerging_scores`)
 - ``plan.csv``: the dissemination plan
+- ``run.json``: how the analysis ran (executor, workers, tasks and seconds per stage, peak memory)
 CSV files go through :mod:`monitoring.report.exports` (formula cells neutralised); every file is
 written atomically (:func:`write_atomically`).
 """
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -107,3 +109,11 @@ def write_analysis(con: duckdb.DuckDBPyConnection, out: Path, *, since: pd.Times
     write_atomically(paths["emerging.csv"], to_safe_csv(emerging_frame(con, filters, now=now)))
     write_atomically(paths["plan.csv"], to_safe_csv(plan_frame(con, filters, now=now)))
     return list(paths.values())
+
+
+def write_run_file(out: Path, run: dict) -> Path:
+    """``run.json`` in ``out``: how the analysis ran (see :func:`monitoring.pipeline.analyze`)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "run.json"
+    write_atomically(path, (json.dumps(run, indent=1, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+    return path

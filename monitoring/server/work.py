@@ -15,8 +15,9 @@ import pandas as pd
 
 from monitoring import pipeline
 from monitoring.errors import UserError
+from monitoring.executors import TreeWatch
 from monitoring.ingest import imports
-from monitoring.report.outputs import write_analysis
+from monitoring.report.outputs import write_analysis, write_run_file
 from monitoring.server.jobs import Job
 from monitoring.store import database as storage
 from monitoring.store import settings
@@ -90,12 +91,14 @@ def analysis(con: duckdb.DuckDBPyConnection, job: Job, *, refit: bool = False, n
     """Run :func:`monitoring.pipeline.analyze`; with ``outputs``, also write ``analyze --out``'s
     files into the job's output folder (fetched over ``GET /api/v1/jobs/{id}/files/{name}``)."""
     share = 1.0 - start
-    report = pipeline.analyze(con, refit=refit, n_issues=n_issues,
-                              progress=lambda f, m: job.report(start + share * f, m))
+    with TreeWatch() as memory:
+        report = pipeline.analyze(con, refit=refit, n_issues=n_issues,
+                                  progress=lambda f, m: job.report(start + share * f, m))
     result = {"message": report.message(), **asdict(report)}
     if outputs is not None and job.output_dir is not None:
         job.report(0.99, "Menulis berkas hasil analisis…")
         written = write_analysis(con, Path(job.output_dir), since=outputs.since, until=outputs.until, now=outputs.now)
+        written.append(write_run_file(Path(job.output_dir), report.run_record(memory.summary())))
         result["files"] = [path.name for path in written]  # in analyze --out's order
     job.report(1.0, report.message())
     return result

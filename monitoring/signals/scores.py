@@ -383,7 +383,8 @@ def emerging_scores(counts: pd.DataFrame, *, now: pd.Timestamp, recent_hours: in
     out[EXPLANATION] = [_emerging_explanation(row, region, recent_hours, baseline_days, min_support,
                                               issue_labels) for row in out.to_dict("records")]
     out = out.drop(columns=["base_" + POSTS, "base_" + NEGATIVE])
-    return out.sort_values([SCORE, POSTS], ascending=False, ignore_index=True)
+    return out.sort_values([SCORE, POSTS, schema.ISSUE_ID, region], ascending=[False, False, True, True],
+                           ignore_index=True)  # ties in a fixed order, whatever order the store returned
 
 
 def _negative_shift(out: pd.DataFrame, region: str, min_support: int, min_negative_shift: float) -> pd.Series:

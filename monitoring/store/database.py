@@ -32,6 +32,10 @@ from monitoring.store.transactions import transaction as transaction
 # buffers of 20 % of the limit): 1M-post imports and analyses left >1 GB behind. Beyond this it
 # evicts cached blocks and spills large sorts to a temporary folder next to the database file.
 DUCKDB_MEMORY_LIMIT = "1536MB"
+# Its allocator also keeps memory that queries freed until a later allocation reuses it: reading
+# 1M posts' tokens for the issue stage left ~0.3 GB resident that no query used. Background
+# threads hand it back to the OS within seconds (measured on a 1M store: 1,492 -> 1,150 MiB).
+DUCKDB_ALLOCATOR_BACKGROUND_THREADS = "true"
 
 
 class StoreBusyError(UserError):
@@ -48,7 +52,7 @@ def connect(path: str | Path, *, read_only: bool = False, retries: int = 20) -> 
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
-              "memory_limit": DUCKDB_MEMORY_LIMIT}
+              "memory_limit": DUCKDB_MEMORY_LIMIT, "allocator_background_threads": DUCKDB_ALLOCATOR_BACKGROUND_THREADS}
     for attempt in range(retries):
         try:
             con = duckdb.connect(path, read_only=read_only, config=config)

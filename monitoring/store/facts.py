@@ -89,12 +89,13 @@ def refresh_deferred() -> Iterator[None]:
             _DEFERRED[0] -= 1
 
 
-def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
+def refresh_facts(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False) -> int:
     """Bring ``post_facts`` up to the current store version (call inside a write transaction).
 
     Nothing to do when it is up to date. Otherwise rows that differ from ``post_view`` (new,
     changed, deleted posts) are replaced; when more than :data:`FACTS_REBUILD_SHARE` of them
-    changed (or the columns changed) the table is rebuilt, sorted by time. Returns the number
+    changed (or the columns changed, or the caller knows most rows changed: ``rebuild``, which
+    spares comparing and holding them) the table is rebuilt, sorted by time. Returns the number
     of rows written.
     """
     if con.execute(_FRESH_SQL).fetchall()[0][0]:
@@ -103,7 +104,7 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> int:
     present = [r[0] for r in con.execute(
         f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{FACTS_TABLE}' "
         "AND schema_name = 'main' ORDER BY column_index").fetchall()]
-    if present != list(FACT_COLUMNS):
+    if rebuild or present != list(FACT_COLUMNS):
         written = _rebuild_facts(con, columns)
     else:
         changed = " OR ".join(f"v.{c} IS DISTINCT FROM f.{c}" for c in FACT_COLUMNS[1:])

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from monitoring.data_files import DATA_DIR
+import tomllib
+
+from monitoring.data_files import DATA_DIR, USER_DATA_DIR  # noqa: F401 (DATA_DIR: re-exported)
 from monitoring.errors import SettingError
 
 
@@ -152,8 +153,20 @@ def _score_thresholds(value: str) -> ScoreThresholds:
 
 CHANNELS = ("email", "webhook", "telegram")
 
+def _scheduler_address(value: str) -> str:
+    """Empty (this machine) or a Dask scheduler address such as ``tcp://10.0.0.5:8786``."""
+    value = value.strip()
+    if not value:
+        return ""
+    scheme, _, rest = value.partition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("tcp", "tls", "ws", "wss") or not host or not port.isdigit():
+        raise ValueError("tulis alamat penjadwal Dask seperti tcp://10.0.0.5:8786, atau kosongkan")
+    return value
+
+
 SETTINGS = (
-    Setting("db_path", str(DATA_DIR / "pantauisu.duckdb"),
+    Setting("db_path", str(USER_DATA_DIR / "pantauisu.duckdb"),
             "Lokasi berkas DuckDB tempat semua data disimpan."),
     Setting("max_upload_mb", 200, "Ukuran maksimum satu berkas unggahan (MB), diperiksa di server.",
             _positive_int),
@@ -207,6 +220,9 @@ SETTINGS = (
         Setting("delivery_backoff_seconds", 2.0, "Jeda sebelum percobaan ulang pertama; berlipat dua tiap kali.",
                 _non_negative_number),
     )),
+    Setting("dask_scheduler", "",
+            "Alamat penjadwal Dask (mis. tcp://10.0.0.5:8786) untuk menjalankan analisis di klaster; "
+            "kosong = di mesin ini.", _scheduler_address),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 # What the Pengaturan page calls a setting; the name stays for PANTAUISU_<NAME> and the settings table.
@@ -227,7 +243,7 @@ LABELS = {
     "alert_daily_cap": "Batas peringatan per hari", "dashboard_url": "Alamat dasbor",
     "delivery_timeout_seconds": "Batas waktu kirim (detik)", "delivery_retries": "Jumlah percobaan kirim",
     "delivery_backoff_seconds": "Jeda percobaan ulang (detik)",
-    "inbox_dir": "Folder kotak masuk", "inbox_poll_seconds": "Interval pemeriksaan kotak masuk (detik)",
+    "dask_scheduler": "Penjadwal Dask", "inbox_dir": "Folder kotak masuk", "inbox_poll_seconds": "Interval pemeriksaan kotak masuk (detik)",
 }
 
 

@@ -59,6 +59,12 @@ class TokenCodes:
     def __len__(self) -> int:
         return len(self.lengths)
 
+    def __reduce__(self):
+        """Pickled with only the words its documents use (:meth:`renumbered`): a chunk sent to a
+        worker carries its own words, not the whole store's vocabulary."""
+        codes, words = self.local()
+        return (TokenCodes, (codes.astype(np.int32), self.lengths, words))
+
     @cached_property
     def starts(self) -> np.ndarray:
         """Position in :attr:`codes` of each document's first token."""
