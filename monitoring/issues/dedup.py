@@ -4,7 +4,8 @@ Issue detection fits on one document per group, so a message pasted by 500 accou
 document, not 500; every copy still counts for volume. Groups are found in near-linear time:
 
 1. Exact groups: hash of the normalised token sequence (``rt``, ``@mentions`` and links
-   dropped, so ``RT @x: teks`` joins ``teks``).
+   dropped, and reactions (:mod:`monitoring.issues.chatter`) in posts that say anything else, so
+   ``RT @x: teks 😭`` joins ``teks``).
 2. Near-duplicate groups, on one representative per exact group with at least ``min_tokens``
    tokens (two three-word posts sharing two words are not copies): MinHash signatures
    (:data:`NUM_PERM` hash functions) over each document's set of unigram + bigram shingles;
@@ -37,6 +38,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from monitoring import schema
+from monitoring.issues.chatter import is_reaction
 from monitoring.store.token_codes import TokenCodes
 
 MIN_COPIES = 5       # N: original posts in a group before it counts as coordinated
@@ -141,14 +143,17 @@ def _groups_and_lengths(
 def _drop_chatter(
     codes: np.ndarray, uniques: np.ndarray, lengths: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Remove tokens that never make two posts different: 'rt', @mentions, links."""
-    chatter = np.array(
-        [u == "rt" or u.startswith(("@", "http", "www.")) for u in map(str, uniques)], dtype=bool
-    )
-    if not chatter.any():
+    """Remove tokens that never make two posts different: 'rt', @mentions, links, and reactions
+    (emoji, laughter, cheers: ``kiamat sudah dekat 😭`` and ``Kiamat dah dekat 🤣`` say the same)
+    in posts that say anything else (``mantap 🔥`` is still a copy of ``mantap 🔥``, not of ``mantap``)."""
+    words = list(map(str, uniques))
+    never = np.array([u == "rt" or u.startswith(("@", "http", "www.")) for u in words], dtype=bool)
+    reaction = np.array([is_reaction(u) for u in words], dtype=bool)
+    if not (never.any() or reaction.any()):
         return codes, lengths
-    keep = ~chatter[codes]
     doc = np.repeat(np.arange(len(lengths)), lengths)
+    saying = np.bincount(doc[~(never | reaction)[codes]], minlength=len(lengths)) > 0
+    keep = ~never[codes] & (~reaction[codes] | ~saying[doc])
     return codes[keep], np.bincount(doc[keep], minlength=len(lengths)).astype(np.int64)
 
 

@@ -1,9 +1,10 @@
-"""The issue stage: posts ▸ duplicate groups ▸ fitted clusters ▸ labels ▸ stable ids ▸ edits.
+"""The issue stage: posts ▸ duplicate groups ▸ fitted clusters ▸ names ▸ stable ids ▸ edits.
 
 :func:`detect_issues` fits an :class:`~monitoring.issues.model.IssueModel` on one post per
-duplicate group (copies count for volume, not for clustering), names its clusters
-(:mod:`monitoring.issues.labels`), gives them stable ids (:mod:`monitoring.issues.identity`) and
-replays the analyst's edits (:mod:`monitoring.issues.edits`). :func:`assign_posts` assigns posts
+duplicate group (copies count for volume, not for clustering), names its issues and their
+narratives (term labels, :mod:`monitoring.issues.labels`; headlines in the posts' own words from
+their most typical posts, :mod:`monitoring.issues.headlines`), gives both stable ids
+(:mod:`monitoring.issues.identity`) and replays the analyst's edits (:mod:`monitoring.issues.edits`). :func:`assign_posts` assigns posts
 to a stored model without re-fitting; :func:`refresh_detection` also finds the new issues of a
 newer window (:mod:`monitoring.issues.refresh`). Posts are put in a canonical order first, so a
 re-analysis of the same posts gives the same issues.
@@ -20,7 +21,9 @@ import pandas as pd
 from monitoring import schema
 from monitoring.issues.dedup import add_duplicate_groups
 from monitoring.issues.edits import IssueEdit, apply_edits
-from monitoring.issues.identity import IssueRegistry, assign_ids
+from monitoring.issues.headlines import SAMPLE as HEADLINE_TEXTS
+from monitoring.issues.headlines import headline
+from monitoring.issues.identity import IssueRegistry, assign_ids, assign_narrative_ids
 from monitoring.issues.labels import readable_label, surface_forms
 from monitoring.issues.model import IssueModel
 from monitoring.issues.refresh import refresh_recent
@@ -28,16 +31,20 @@ from monitoring.issues.watchlist import Normaliser
 from monitoring.store.token_codes import TokenCodes
 
 LABEL_SAMPLE = 20_000  # posts read to find display forms of label words
+HEADLINE_CANDIDATES = 1_000  # an issue's documents ranked by typicality for its headline
+NARRATIVE_TEXTS = 40  # most typical texts read for a narrative's phrase
 
 
 @dataclass
 class IssueDetection:
-    """Result of :func:`detect_issues`: store ``model`` + ``cluster_ids`` to assign later posts."""
+    """Result of :func:`detect_issues`: store ``model``, ``cluster_ids`` and ``narrative_ids`` to
+    assign later posts."""
 
     posts: pd.DataFrame
     registry: IssueRegistry
     model: IssueModel
     cluster_ids: list[str]
+    narrative_ids: list[str]
 
 
 def detect_issues(
@@ -63,8 +70,9 @@ def detect_issues(
             when the caller has them (e.g. :func:`monitoring.store.database.query_df_with_codes`).
 
     Returns:
-        Posts with :data:`schema.ISSUE_ID` (null = noise), the updated registry, the fitted
-        model and the issue id of each model cluster.
+        Posts with :data:`schema.ISSUE_ID` (null = noise) and :data:`schema.NARRATIVE_ID`, the
+        updated registry, the fitted model, the issue id of each model cluster and the narrative
+        id of each model narrative.
     """
     # 0. a canonical order (by post key): the same posts give the same issues in whatever order they come
     order = _canonical_order(posts)
@@ -77,14 +85,16 @@ def detect_issues(
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
     # 2. fit and label the clusters (times and authors let the model find brand-new issues)
-    model = (model or IssueModel()).fit(tokens.take(np.flatnonzero(first)), **_fit_context(posts, groups))
+    group_tokens = tokens.take(np.flatnonzero(first))
+    model = (model or IssueModel()).fit(group_tokens, **_fit_context(posts, groups))
     labels = _labels(groups, model.top_terms_)
-    # 3. stable ids, then the analyst's edits
-    cluster_ids, registry = assign_ids(registry, model.term_weights_, labels, model.top_terms_)
-    by_group = pd.Series(model.labels_, index=groups[schema.DUP_GROUP].to_numpy())
-    posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
+    headlines = _headlines(groups, group_tokens, model)
+    # 3. stable ids of issues and their narratives, then the analyst's edits
+    cluster_ids, registry = assign_ids(registry, model.term_weights_, labels, model.top_terms_, headlines=headlines)
+    narrative_ids, registry = _narrative_ids(registry, groups, group_tokens, model, cluster_ids)
+    posts = _with_ids(posts, groups, model.labels_, model.narrative_labels_, cluster_ids, narrative_ids)
     posts, registry = apply_edits(posts, registry, edits, normaliser=normaliser)
-    return IssueDetection(posts.iloc[np.argsort(order)], registry, model, cluster_ids)
+    return IssueDetection(posts.iloc[np.argsort(order)], registry, model, cluster_ids, narrative_ids)
 
 
 def assign_posts(
@@ -95,14 +105,15 @@ def assign_posts(
     edits: Sequence[IssueEdit] = (),
     *,
     normaliser: Normaliser | None = None,
+    narrative_ids: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, IssueRegistry]:
-    """Assign posts to a stored model's issues without re-fitting (incremental runs)."""
+    """Assign posts to a stored model's issues and narratives without re-fitting (incremental runs)."""
     if schema.DUP_GROUP not in posts:
         posts = add_duplicate_groups(posts)
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
-    by_group = pd.Series(model.predict(groups[schema.TOKENS]), index=groups[schema.DUP_GROUP].to_numpy())
-    posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
+    issues, narratives = model.assign(groups[schema.TOKENS])
+    posts = _with_ids(posts, groups, issues, narratives, cluster_ids, narrative_ids)
     return apply_edits(posts, registry, edits, normaliser=normaliser)
 
 
@@ -116,6 +127,7 @@ def refresh_detection(
     *,
     earlier: pd.DataFrame | None = None,
     normaliser: Normaliser | None = None,
+    narrative_ids: Sequence[str] = (),
 ) -> IssueDetection:
     """Incremental run with newer posts: the new window's new issues ▸ their ids ▸ assignment ▸ edits.
 
@@ -130,10 +142,12 @@ def refresh_detection(
             the window's copies of older posts join those groups (as in a fit over every post) and
             are then no recent documents; these posts are not returned.
         registry, edits, normaliser: as in :func:`detect_issues`.
+        narrative_ids: the narrative id of each of the model's narratives (new issues have none).
 
     Returns:
-        The posts with :data:`schema.ISSUE_ID`, the registry (new issues are New, other flags
-        stay), the refreshed model (:func:`monitoring.issues.refresh.refresh_recent`) and its ids.
+        The posts with :data:`schema.ISSUE_ID` and :data:`schema.NARRATIVE_ID`, the registry (new
+        issues are New, other flags stay), the refreshed model
+        (:func:`monitoring.issues.refresh.refresh_recent`) and its ids.
     """
 
     posts, returned = _groups_with_earlier(posts, earlier)
@@ -150,16 +164,20 @@ def refresh_detection(
     if changed:
         terms = [model.top_terms_[i] for i in changed]
         kept = [issue for i, issue in enumerate(cluster_ids) if i not in changed and issue]
+        recent_groups = groups[recent]
+        recent_tokens = TokenCodes.of(recent_groups[schema.TOKENS])
         ids, registry = assign_ids(registry, [model.term_weights_[i] for i in changed],
-                                   _labels(groups[recent], terms), terms, keep=kept)
+                                   _labels(recent_groups, terms), terms, keep=kept,
+                                   headlines=_headlines(recent_groups, recent_tokens, model, changed))
         for index, issue_id in zip(changed, ids):
             cluster_ids[index] = issue_id
     posts = posts.iloc[returned]
     groups = posts.loc[~posts[schema.DUP_GROUP].duplicated().to_numpy()]
-    by_group = pd.Series(model.predict(groups[schema.TOKENS]), index=groups[schema.DUP_GROUP].to_numpy())
-    posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
+    issues, narratives = model.assign(groups[schema.TOKENS])
+    posts = _with_ids(posts, groups, issues, narratives, cluster_ids, narrative_ids)
     posts, registry = apply_edits(posts, registry, edits, normaliser=normaliser)
-    return IssueDetection(posts.sort_values("_position").drop(columns="_position"), registry, model, cluster_ids)
+    return IssueDetection(posts.sort_values("_position").drop(columns="_position"), registry, model, cluster_ids,
+                          list(narrative_ids))
 
 
 def _groups_with_earlier(posts: pd.DataFrame, earlier: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
@@ -210,15 +228,64 @@ def _fit_context(posts: pd.DataFrame, groups: pd.DataFrame) -> dict:
     return context
 
 
-def _with_issue_ids(posts: pd.DataFrame, clusters: np.ndarray, cluster_ids: Sequence[str]) -> pd.DataFrame:
-    lookup = np.array(list(cluster_ids) + [None], dtype=object)  # -1 (noise) -> None
+def _with_ids(posts: pd.DataFrame, groups: pd.DataFrame, clusters: np.ndarray, stories: np.ndarray,
+              cluster_ids: Sequence[str], narrative_ids: Sequence[str]) -> pd.DataFrame:
+    """Posts with the issue and narrative id of their duplicate group (-1 -> None)."""
     out = posts.copy()
-    out[schema.ISSUE_ID] = lookup[np.where(clusters >= 0, clusters, len(cluster_ids))]
+    for column, found, ids in ((schema.ISSUE_ID, clusters, cluster_ids), (schema.NARRATIVE_ID, stories, narrative_ids)):
+        lookup = np.array(list(ids) + [None], dtype=object)  # -1 (noise / none) -> None
+        found = np.where((found >= 0) & (found < len(ids)), found, len(ids))
+        by_group = pd.Series(lookup[found], index=groups[schema.DUP_GROUP].to_numpy(), dtype=object)
+        out[column] = by_group.reindex(posts[schema.DUP_GROUP]).to_numpy()
     return out
 
 
-def _labels(groups: pd.DataFrame, top_terms: Sequence[Sequence[str]]) -> list[str]:
+def _typical(model: IssueModel, tokens: TokenCodes, rows: np.ndarray, centroid, size: int) -> np.ndarray:
+    """The ``size`` rows (of ``rows``) most similar to ``centroid`` (a dense or sparse row)."""
+    if len(rows) <= size:
+        return rows
+    X = model.transform(tokens.take(rows))
+    similarity = np.asarray((X @ centroid.T).todense() if hasattr(centroid, "todense") else X @ centroid).ravel()
+    return rows[np.argsort(-similarity, kind="stable")[:size]]
+
+
+def _headlines(groups: pd.DataFrame, tokens: TokenCodes, model: IssueModel,
+               issues: Sequence[int] | None = None) -> list[str]:
+    """A headline per issue (``issues``, default all) from its most typical documents' texts."""
+    if schema.TEXT not in groups:
+        return ["" for _ in (issues if issues is not None else range(model.n_issues_))]
+    texts = groups[schema.TEXT].to_numpy(dtype=object)
+    labels = model.predict(tokens) if issues is not None else model.labels_
+    found = []
+    for index in (issues if issues is not None else range(model.n_issues_)):
+        rows = np.flatnonzero(labels == index)[:HEADLINE_CANDIDATES]
+        chosen = _typical(model, tokens, rows, model.centroids_[index], HEADLINE_TEXTS)
+        found.append(headline(texts[chosen], model.top_terms_[index]))
+    return found
+
+
+def _narrative_ids(registry: IssueRegistry, groups: pd.DataFrame, tokens: TokenCodes, model: IssueModel,
+                   cluster_ids: Sequence[str]) -> tuple[list[str], IssueRegistry]:
+    """Stable ids of the model's narratives, named by term label and, when posts repeat one, a phrase."""
+    terms = list(model.narrative_terms_)
+    if not terms:
+        return [], registry
+    labels = [readable_label(t, parts=2) for t in _labels(groups, terms, raw=True)]
+    texts = groups[schema.TEXT].to_numpy(dtype=object) if schema.TEXT in groups else None
+    phrases = []
+    for index in range(len(terms)):
+        rows = np.flatnonzero(model.narrative_labels_ == index)[:HEADLINE_CANDIDATES // 4]
+        chosen = _typical(model, tokens, rows, model.narrative_centroids_[index], NARRATIVE_TEXTS)
+        phrases.append(headline(texts[chosen], terms[index], min_share=0.1) if texts is not None else "")
+    parents = [cluster_ids[i] for i in model.narrative_issue_]
+    return assign_narrative_ids(registry, parents, model.narrative_weights_, labels, phrases, terms)
+
+
+def _labels(groups: pd.DataFrame, top_terms: Sequence[Sequence[str]], *, raw: bool = False) -> list:
+    """Term labels in the posts' surface forms (``raw``: the terms in surface form, one list per issue)."""
     sample = groups.iloc[:LABEL_SAMPLE]
     words = {w for terms in top_terms for t in terms for w in t.split(" ")}
     surface = surface_forms(sample[schema.TEXT], sample[schema.TOKENS], words) if schema.TEXT in sample else {}
+    if raw:
+        return [[" ".join(surface.get(w, w) for w in t.split(" ")) for t in terms] for terms in top_terms]
     return [readable_label(terms, surface) for terms in top_terms]

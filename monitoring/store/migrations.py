@@ -126,6 +126,14 @@ MIGRATIONS: tuple[str, ...] = (
     LEFT JOIN enrichment e USING ({S.POST_KEY})
     LEFT JOIN post_issues i USING ({S.POST_KEY});
     """,
+    # issues have narratives (the framings inside them) and a headline in the posts' own words;
+    # post_view picks the new post_issues column up by itself (views bind their columns when read)
+    f"""
+    ALTER TABLE post_issues ADD COLUMN {S.NARRATIVE_ID} VARCHAR;
+    ALTER TABLE issues ADD COLUMN headline VARCHAR;
+    CREATE TABLE narratives (narrative_id VARCHAR, issue_id VARCHAR, label VARCHAR, headline VARCHAR,
+                             top_terms VARCHAR, terms VARCHAR, hidden BOOLEAN, kind VARCHAR);
+    """,
 )
 
 
