@@ -79,9 +79,11 @@ def hostile_db_path(truth_db_path, tmp_path_factory):
         for key in keys:
             con.execute("INSERT INTO enrichment (post_key, sentiment, province_code, province) VALUES "
                         "(?, 'negative', ?, 'Nusa Tenggara Timur')", [key, NTT])
-            con.execute("INSERT INTO post_issues VALUES (?, ?, ?, false)", [key, HOSTILE_ISSUE, key])
-        con.execute("INSERT INTO issues VALUES (?, ?, ?, '{}', true, false, 'discovered', NULL)",
-                    [HOSTILE_ISSUE, HOSTILE_LABEL, HOSTILE_LABEL])
+            con.execute("INSERT INTO post_issues (post_key, issue_id, dup_group, is_coordinated) "
+                        "VALUES (?, ?, ?, false)", [key, HOSTILE_ISSUE, key])
+        con.execute("INSERT INTO issues (issue_id, label, top_terms, terms, is_new, hidden, kind, query, headline) "
+                    "VALUES (?, ?, ?, '{}', true, false, 'discovered', NULL, ?)",
+                    [HOSTILE_ISSUE, HOSTILE_LABEL, HOSTILE_LABEL, HOSTILE_LABEL])
         storage.bump_version(con)
     con.close()
     return path

@@ -222,3 +222,9 @@ def _representative_posts(con: duckdb.DuckDBPyConnection, source: str, where: st
            .groupby("issue_id", sort=False).head(REPRESENTATIVES).assign(copy_rank=1))
     texts = post_columns(con, top[S.POST_KEY].tolist(), (S.TEXT,))
     return top.merge(texts, on=S.POST_KEY, how="left").loc[:, list(_REPRESENTATIVE_COLUMNS)].reset_index(drop=True)
+
+
+def issue_narratives(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
+    """The stored narratives of one issue (``narrative_id, label, hidden``), by id: the edit form's choices."""
+    return query_df(con, "SELECT narrative_id, label, hidden FROM narratives WHERE issue_id = ? ORDER BY narrative_id",
+                    [issue_id])

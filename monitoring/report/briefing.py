@@ -186,7 +186,8 @@ def _issue_labels(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], set[s
     issues = queries.issues_table(con)
     records = issues.to_dict("records")
     terms = {str(r["issue_id"]): str(r["label"] or r["issue_id"]) for r in records}
-    labels = {str(r["issue_id"]): str(r.get("headline") or r["label"] or r["issue_id"]) for r in records}
+    labels = {str(r["issue_id"]): next(str(v) for v in (r.get("headline"), r["label"], r["issue_id"])
+                                       if isinstance(v, str) and v) for r in records}
     hidden = set(issues.loc[issues["hidden"].fillna(False).astype(bool), "issue_id"].astype(str))
     return labels, hidden, terms
 
@@ -214,8 +215,8 @@ def _with_narratives(con: duckdb.DuckDBPyConnection, top: pd.DataFrame, window: 
                                       recent_start=windows["window_start"], baseline_start=windows["baseline_start"],
                                       recent_hours=recent_hours, baseline_days=baseline_days)
     narrative = dict(zip(leading["issue_id"], leading["narrative"]))
-    top.insert(top.columns.get_loc(LABEL) + 1, TERMS, top[S.ISSUE_ID].map(terms).fillna(""))
-    top.insert(top.columns.get_loc(TERMS) + 1, NARRATIVE, top[S.ISSUE_ID].map(narrative).fillna(""))
+    top.insert(top.columns.get_loc(LABEL) + 1, TERMS, [terms.get(i, "") for i in top[S.ISSUE_ID]])
+    top.insert(top.columns.get_loc(TERMS) + 1, NARRATIVE, [narrative.get(i, "") for i in top[S.ISSUE_ID]])
     return top
 
 
