@@ -12,7 +12,11 @@ from monitoring import pipeline
 from monitoring import schema as S
 from monitoring.ingest.imports import import_posts_frame
 from monitoring.issues.model import IssueModel
-from monitoring.issues.narratives import assign_narratives, describe_narratives, fit_narratives
+from monitoring.issues.narratives import (
+    assign_narratives,
+    describe_narratives,
+    fit_narratives,
+)
 from monitoring.issues.tfidf import fit_tfidf
 from monitoring.store import database as storage
 from monitoring.store.token_codes import TokenCodes

@@ -1,7 +1,6 @@
 """Every page under AppTest: smoke tests, empty states, and behaviour tests by widget key."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -262,9 +261,12 @@ def test_issue_cards_show_volume_facets_and_read_posts_only_when_opened(truth_st
 
 @pytest.fixture
 def analysed_store(demo_db_path, tmp_path, monkeypatch):
+    import streamlit as st
+
     path = tmp_path / "analysed.duckdb"
     shutil.copy(demo_db_path, path)
     monkeypatch.setenv("PANTAUISU_DB_PATH", str(path))
+    st.cache_data.clear()  # page caches are keyed on the store version, which another store may share
     return path
 
 

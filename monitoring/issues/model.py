@@ -85,7 +85,8 @@ from monitoring.store.token_codes import TokenCodes
 
 __all__ = ["Clusterer", "IssueModel", "KMeansClusterer", "NMFClusterer"]
 
-MICRO_DOCS = 40  # documents per micro-cluster at least: fewer, and micro-clusters split phrases, not framings
+MICRO_DOCS = 25  # documents per micro-cluster at least: fewer, and micro-clusters split phrases, not framings
+K_TOLERANCE = 0.05  # the fewest issues whose silhouette is this close (relative) to the best one
 NEAR = 0.05  # least cosine similarity to an issue's centroid for a document to be about it at all
 
 
@@ -340,7 +341,8 @@ class IssueModel:
                                                        metric="precomputed"), weights=weights))
                 for k in candidates
             }
-            k = max(self.k_scores_, key=self.k_scores_.get)
+            best = max(self.k_scores_.values())
+            k = min(k for k, score in self.k_scores_.items() if score >= best - K_TOLERANCE * abs(best))
         groups = np.full(len(coherent), -1)
         groups[kept] = (fcluster(linkage(centroids, "average", "cosine"), k, "maxclust") - 1
                         if len(kept) > 1 else 0)
