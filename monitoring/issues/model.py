@@ -85,7 +85,7 @@ from monitoring.store.token_codes import TokenCodes
 
 __all__ = ["Clusterer", "IssueModel", "KMeansClusterer", "NMFClusterer"]
 
-MICRO_DOCS = 25  # documents per micro-cluster at least: fewer, and micro-clusters split phrases, not framings
+MICRO_DOCS = 20  # documents per micro-cluster at least: fewer, and micro-clusters split phrases, not framings
 K_TOLERANCE = 0.05  # the fewest issues whose silhouette is this close (relative) to the best one
 NEAR = 0.05  # least cosine similarity to an issue's centroid for a document to be about it at all
 

@@ -32,7 +32,7 @@ from sklearn.cluster import MiniBatchKMeans
 from monitoring.issues.labels import class_tfidf, term_profile, top_terms
 from monitoring.issues.vectors import centroids, sparse_top_terms
 
-DOCS_PER_NARRATIVE = 80  # about one narrative per this many documents of an issue
+DOCS_PER_NARRATIVE = 50  # about one narrative per this many documents of an issue
 MAX_NARRATIVES = 8
 SAMPLE = 3_000           # documents of one issue clustered, at most
 SAME = 0.5               # narratives at least this similar (cosine of centroids) are one
