@@ -234,12 +234,12 @@ def framed_posts(counts: dict[str, int], seed: int, start: int = 0) -> pd.DataFr
     return frame
 
 
-def framing_narratives(posts: pd.DataFrame) -> dict[str, str]:
-    """The narrative id holding most posts of each framing, for framings kept together (>= 90%)."""
+def narrative_framings(posts: pd.DataFrame) -> pd.Series:
+    """The framing of each narrative (narrative id -> framing), for narratives of one framing (>= 90%)."""
     known = posts[posts[schema.NARRATIVE_ID].notna()]
-    shares = known.groupby("framing")[schema.NARRATIVE_ID].agg(lambda s: s.value_counts(normalize=True).iloc[0])
-    leading = known.groupby("framing")[schema.NARRATIVE_ID].agg(lambda s: s.value_counts().index[0])
-    return leading[shares >= 0.9].to_dict()
+    purity = known.groupby(schema.NARRATIVE_ID)["framing"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
+    leading = known.groupby(schema.NARRATIVE_ID)["framing"].agg(lambda s: s.value_counts().index[0])
+    return leading[purity >= 0.9]
 
 
 @pytest.fixture(scope="module")
@@ -250,8 +250,8 @@ def framed():
 def test_subjects_are_issues_and_framings_their_narratives(framed):
     posts = framed.posts
     assert posts.groupby("topic")[schema.ISSUE_ID].nunique().to_dict() == {"ppdb": 1, "tapera": 1}
-    narratives = framing_narratives(posts)
-    assert len(narratives) >= 3 and len(set(narratives.values())) == len(narratives)
+    framings = narrative_framings(posts)  # narratives tell framings apart
+    assert len(framings) >= 0.8 * posts[schema.NARRATIVE_ID].nunique() and framings.nunique() >= 5
     for issue_id in posts[schema.ISSUE_ID].dropna().unique():
         ids = set(posts.loc[posts[schema.ISSUE_ID] == issue_id, schema.NARRATIVE_ID].dropna())
         assert len(ids) >= 2 and ids <= set(framed.registry.issues[issue_id].narratives)
@@ -264,9 +264,11 @@ def test_narrative_ids_persist_when_posts_arrive(framed):
     more = pd.concat([framed_posts({"tapera": 400, "ppdb": 400}, seed=1),
                       framed_posts({"tapera": 80, "ppdb": 80}, seed=2, start=5000)], ignore_index=True)
     again = detect_issues(more, registry=framed.registry, model=IssueModel(n_issues=2))
-    before, after = framing_narratives(framed.posts), framing_narratives(again.posts)
-    shared = set(before) & set(after)
-    assert len(shared) >= 2 and all(before[f] == after[f] for f in shared)
+    both = framed.posts[[schema.POST_KEY, schema.NARRATIVE_ID]].merge(
+        again.posts[[schema.POST_KEY, schema.NARRATIVE_ID]], on=schema.POST_KEY, suffixes=("", "_again")).dropna()
+    assert len(both) >= 0.8 * len(framed.posts)
+    # a re-fit on 20% more posts clusters narratives again (one may split in two): most posts keep their ids
+    assert (both[schema.NARRATIVE_ID] == both[f"{schema.NARRATIVE_ID}_again"]).mean() >= 0.7
 
 
 def test_narrative_edits_survive_a_refit(framed):

@@ -63,7 +63,9 @@ def content_tokens(tokens: TokenCodes) -> TokenCodes:
     """
     if not len(tokens.codes):
         return tokens
-    drop = reaction_mask(tokens.vocabulary)
+    used = np.unique(tokens.codes)  # a subset shares its parent's whole vocabulary: check only its words
+    drop = np.zeros(len(tokens.vocabulary), dtype=bool)
+    drop[used] = reaction_mask(tokens.vocabulary[used])
     if not drop.any():
         return tokens
     keep = ~drop[tokens.codes]

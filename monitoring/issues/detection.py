@@ -32,7 +32,8 @@ from monitoring.store.token_codes import TokenCodes
 
 LABEL_SAMPLE = 20_000  # posts read to find display forms of label words
 HEADLINE_CANDIDATES = 1_000  # an issue's documents ranked by typicality for its headline
-NARRATIVE_TEXTS = 40  # most typical texts read for a narrative's phrase
+NARRATIVE_TEXTS = 30  # most typical texts read for a narrative's phrase
+NARRATIVE_CANDIDATES = 250  # a narrative's documents ranked by typicality for its phrase
 
 
 @dataclass
@@ -87,11 +88,13 @@ def detect_issues(
     # 2. fit and label the clusters (times and authors let the model find brand-new issues)
     group_tokens = tokens.take(np.flatnonzero(first))
     model = (model or IssueModel()).fit(group_tokens, **_fit_context(posts, groups))
-    labels = _labels(groups, model.top_terms_)
-    headlines = _headlines(groups, group_tokens, model)
+    names = _Names(groups, group_tokens, model, model.labels_, model.narrative_labels_)
     # 3. stable ids of issues and their narratives, then the analyst's edits
-    cluster_ids, registry = assign_ids(registry, model.term_weights_, labels, model.top_terms_, headlines=headlines)
-    narrative_ids, registry = _narrative_ids(registry, groups, group_tokens, model, cluster_ids)
+    cluster_ids, registry = assign_ids(registry, model.term_weights_, names.labels(), model.top_terms_,
+                                       headlines=names.headlines())
+    narrative_ids, registry = assign_narrative_ids(registry, [cluster_ids[i] for i in model.narrative_issue_],
+                                                   model.narrative_weights_, names.narrative_labels(),
+                                                   names.narrative_phrases(), model.narrative_terms_)
     posts = _with_ids(posts, groups, model.labels_, model.narrative_labels_, cluster_ids, narrative_ids)
     posts, registry = apply_edits(posts, registry, edits, normaliser=normaliser)
     return IssueDetection(posts.iloc[np.argsort(order)], registry, model, cluster_ids, narrative_ids)
@@ -166,9 +169,9 @@ def refresh_detection(
         kept = [issue for i, issue in enumerate(cluster_ids) if i not in changed and issue]
         recent_groups = groups[recent]
         recent_tokens = TokenCodes.of(recent_groups[schema.TOKENS])
-        ids, registry = assign_ids(registry, [model.term_weights_[i] for i in changed],
-                                   _labels(recent_groups, terms), terms, keep=kept,
-                                   headlines=_headlines(recent_groups, recent_tokens, model, changed))
+        names = _Names(recent_groups, recent_tokens, model, model.predict(recent_tokens), None, issues=changed)
+        ids, registry = assign_ids(registry, [model.term_weights_[i] for i in changed], names.labels(), terms,
+                                   keep=kept, headlines=names.headlines())
         for index, issue_id in zip(changed, ids):
             cluster_ids[index] = issue_id
     posts = posts.iloc[returned]
@@ -240,52 +243,62 @@ def _with_ids(posts: pd.DataFrame, groups: pd.DataFrame, clusters: np.ndarray, s
     return out
 
 
-def _typical(model: IssueModel, tokens: TokenCodes, rows: np.ndarray, centroid, size: int) -> np.ndarray:
-    """The ``size`` rows (of ``rows``) most similar to ``centroid`` (a dense or sparse row)."""
-    if len(rows) <= size:
+class _Names:
+    """Names of the issues (``issues``, default all) and narratives of a fitted model, from the
+    groups' texts: term labels in the posts' spelling (one pass over the texts for every word) and
+    phrases from each one's most typical documents (one transform for all candidates)."""
+
+    def __init__(self, groups: pd.DataFrame, tokens: TokenCodes, model: IssueModel, labels: np.ndarray,
+                 narratives: np.ndarray | None, *, issues: Sequence[int] | None = None):
+        self.model, self.groups = model, groups
+        self.issues = list(range(model.n_issues_)) if issues is None else list(issues)
+        self.narratives = [] if narratives is None else list(range(len(model.narrative_issue_)))
+        self.surface = _surface(groups, [model.top_terms_[i] for i in self.issues]
+                                + [model.narrative_terms_[j] for j in self.narratives])
+        self.texts = groups[schema.TEXT].to_numpy(dtype=object) if schema.TEXT in groups else None
+        candidates = [np.flatnonzero(labels == i)[:HEADLINE_CANDIDATES] for i in self.issues]
+        candidates += [np.flatnonzero(narratives == j)[:NARRATIVE_CANDIDATES] for j in self.narratives]
+        every = np.unique(np.concatenate(candidates)) if candidates else np.zeros(0, dtype=np.int64)
+        X = model.transform(tokens.take(every)) if len(every) and self.texts is not None else None
+        self.typical = [_most_similar(X, np.searchsorted(every, rows), rows, self._centroid(n), size)
+                        for n, (rows, size) in enumerate(zip(candidates, [HEADLINE_TEXTS] * len(self.issues)
+                                                             + [NARRATIVE_TEXTS] * len(self.narratives)))]
+
+    def _centroid(self, n: int):
+        if n < len(self.issues):
+            return self.model.centroids_[self.issues[n]]
+        return self.model.narrative_centroids_[self.narratives[n - len(self.issues)]]
+
+    def labels(self) -> list[str]:
+        return [readable_label(self.model.top_terms_[i], self.surface) for i in self.issues]
+
+    def headlines(self) -> list[str]:
+        return [self._phrase(n, self.model.top_terms_[i]) for n, i in enumerate(self.issues)]
+
+    def narrative_labels(self) -> list[str]:
+        return [readable_label(self.model.narrative_terms_[j], self.surface, parts=2) for j in self.narratives]
+
+    def narrative_phrases(self) -> list[str]:
+        return [self._phrase(len(self.issues) + n, self.model.narrative_terms_[j], min_share=0.1)
+                for n, j in enumerate(self.narratives)]
+
+    def _phrase(self, n: int, terms: Sequence[str], **options) -> str:
+        return headline(self.texts[self.typical[n]], terms, **options) if self.texts is not None else ""
+
+
+def _most_similar(X, positions: np.ndarray, rows: np.ndarray, centroid, size: int) -> np.ndarray:
+    """The ``size`` rows (of ``rows``, at ``positions`` of ``X``) most similar to ``centroid``."""
+    if X is None or len(rows) <= size:
         return rows
-    X = model.transform(tokens.take(rows))
-    similarity = np.asarray((X @ centroid.T).todense() if hasattr(centroid, "todense") else X @ centroid).ravel()
+    part = X[positions]
+    similarity = np.asarray((part @ centroid.T).todense() if hasattr(centroid, "todense") else part @ centroid).ravel()
     return rows[np.argsort(-similarity, kind="stable")[:size]]
 
 
-def _headlines(groups: pd.DataFrame, tokens: TokenCodes, model: IssueModel,
-               issues: Sequence[int] | None = None) -> list[str]:
-    """A headline per issue (``issues``, default all) from its most typical documents' texts."""
+def _surface(groups: pd.DataFrame, top_terms: Sequence[Sequence[str]]) -> dict[str, str]:
+    """Stem -> the word posts most often write for it, for every word of ``top_terms``."""
     if schema.TEXT not in groups:
-        return ["" for _ in (issues if issues is not None else range(model.n_issues_))]
-    texts = groups[schema.TEXT].to_numpy(dtype=object)
-    labels = model.predict(tokens) if issues is not None else model.labels_
-    found = []
-    for index in (issues if issues is not None else range(model.n_issues_)):
-        rows = np.flatnonzero(labels == index)[:HEADLINE_CANDIDATES]
-        chosen = _typical(model, tokens, rows, model.centroids_[index], HEADLINE_TEXTS)
-        found.append(headline(texts[chosen], model.top_terms_[index]))
-    return found
-
-
-def _narrative_ids(registry: IssueRegistry, groups: pd.DataFrame, tokens: TokenCodes, model: IssueModel,
-                   cluster_ids: Sequence[str]) -> tuple[list[str], IssueRegistry]:
-    """Stable ids of the model's narratives, named by term label and, when posts repeat one, a phrase."""
-    terms = list(model.narrative_terms_)
-    if not terms:
-        return [], registry
-    labels = [readable_label(t, parts=2) for t in _labels(groups, terms, raw=True)]
-    texts = groups[schema.TEXT].to_numpy(dtype=object) if schema.TEXT in groups else None
-    phrases = []
-    for index in range(len(terms)):
-        rows = np.flatnonzero(model.narrative_labels_ == index)[:HEADLINE_CANDIDATES // 4]
-        chosen = _typical(model, tokens, rows, model.narrative_centroids_[index], NARRATIVE_TEXTS)
-        phrases.append(headline(texts[chosen], terms[index], min_share=0.1) if texts is not None else "")
-    parents = [cluster_ids[i] for i in model.narrative_issue_]
-    return assign_narrative_ids(registry, parents, model.narrative_weights_, labels, phrases, terms)
-
-
-def _labels(groups: pd.DataFrame, top_terms: Sequence[Sequence[str]], *, raw: bool = False) -> list:
-    """Term labels in the posts' surface forms (``raw``: the terms in surface form, one list per issue)."""
+        return {}
     sample = groups.iloc[:LABEL_SAMPLE]
     words = {w for terms in top_terms for t in terms for w in t.split(" ")}
-    surface = surface_forms(sample[schema.TEXT], sample[schema.TOKENS], words) if schema.TEXT in sample else {}
-    if raw:
-        return [[" ".join(surface.get(w, w) for w in t.split(" ")) for t in terms] for terms in top_terms]
-    return [readable_label(terms, surface) for terms in top_terms]
+    return surface_forms(sample[schema.TEXT], sample[schema.TOKENS], words)

@@ -35,7 +35,7 @@ MIN_WORDS, MAX_WORDS = 2, 6
 MIN_SHARE = 0.03   # of the texts must hold a headline
 MIN_TEXTS = 3
 LENGTH_WEIGHT = 0.6
-SAMPLE = 200       # texts read per issue or narrative (the most typical ones)
+SAMPLE = 150       # texts read per issue (the most typical ones)
 
 _DROP = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|co\.id|id|ly|net|org)(?:/\S*)?|[@#]\w+|\bRT\b",
                    re.IGNORECASE)

@@ -29,12 +29,17 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import MiniBatchKMeans
 
-from monitoring.issues.labels import class_tfidf, term_profile, top_terms
+from monitoring.issues.labels import (
+    class_tfidf,
+    showable_terms,
+    term_profile,
+    top_terms,
+)
 from monitoring.issues.vectors import centroids, sparse_top_terms
 
 DOCS_PER_NARRATIVE = 50  # about one narrative per this many documents of an issue
 MAX_NARRATIVES = 8
-SAMPLE = 3_000           # documents of one issue clustered, at most
+SAMPLE = 2_000           # documents of one issue clustered, at most
 SAME = 0.5               # narratives at least this similar (cosine of centroids) are one
 MIN_SHARE = 0.04         # smaller narratives join their nearest one
 TOP_TERMS = 400          # weights kept per narrative centroid
@@ -81,7 +86,7 @@ def fit_narratives(X: sparse.csr_matrix, issues: np.ndarray, n_issues: int, *, w
 def _issue_narratives(X: sparse.csr_matrix, weights: np.ndarray, k: int, *, same: float, min_share: float,
                       random_state: int) -> np.ndarray | None:
     """Dense centroids of one issue's narratives (biggest first), or None when fewer than two remain."""
-    model = MiniBatchKMeans(n_clusters=k, n_init=3, batch_size=4096, random_state=random_state)
+    model = MiniBatchKMeans(n_clusters=k, n_init=1, batch_size=4096, random_state=random_state)
     labels = np.unique(model.fit_predict(X, sample_weight=weights), return_inverse=True)[1]
     current = centroids(X, labels, weights)
     if len(current) > 1:  # near-duplicate narratives are one
@@ -126,6 +131,7 @@ def describe_narratives(X: sparse.csr_matrix, issues: np.ndarray, narratives: np
     n = len(narrative_issue)
     tops: list[list[str]] = [[] for _ in range(n)]
     profiles: list[dict[str, float]] = [{} for _ in range(n)]
+    allowed = showable_terms(terms, stopwords) if n else None
     for issue in np.unique(narrative_issue):
         own = np.flatnonzero(narrative_issue == issue)
         rows = np.flatnonzero((issues == issue) & (narratives >= 0))
@@ -133,6 +139,6 @@ def describe_narratives(X: sparse.csr_matrix, issues: np.ndarray, narratives: np
             continue
         local = np.searchsorted(own, narratives[rows])
         weights = class_tfidf(X[rows], local, len(own))
-        for index, row, top in zip(own, weights, top_terms(weights, terms, n=10, stopwords=stopwords)):
+        for index, row, top in zip(own, weights, top_terms(weights, terms, n=10, allowed=allowed)):
             tops[index], profiles[index] = top, term_profile(row, terms)
     return tops, profiles
