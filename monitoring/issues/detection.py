@@ -30,9 +30,10 @@ from monitoring.issues.refresh import refresh_recent
 from monitoring.issues.watchlist import Normaliser
 from monitoring.store.token_codes import TokenCodes
 
-LABEL_SAMPLE = 20_000  # posts read to find display forms of label words
+LABEL_SAMPLE = 10_000  # posts read to find display forms of label words (most settle long before)
 HEADLINE_CANDIDATES = 1_000  # an issue's documents ranked by typicality for its headline
 NARRATIVE_TEXTS = 30  # most typical texts read for a narrative's phrase
+NARRATIVE_LABEL_TERMS = 4  # a narrative's term label is made of its best few terms
 NARRATIVE_CANDIDATES = 250  # a narrative's documents ranked by typicality for its phrase
 
 
@@ -253,8 +254,8 @@ class _Names:
         self.model, self.groups = model, groups
         self.issues = list(range(model.n_issues_)) if issues is None else list(issues)
         self.narratives = [] if narratives is None else list(range(len(model.narrative_issue_)))
-        self.surface = _surface(groups, [model.top_terms_[i] for i in self.issues]
-                                + [model.narrative_terms_[j] for j in self.narratives])
+        self.surface = _surface(groups, [model.top_terms_[i] for i in self.issues]  # a narrative's label: 2 terms
+                                + [model.narrative_terms_[j][:NARRATIVE_LABEL_TERMS] for j in self.narratives])
         self.texts = groups[schema.TEXT].to_numpy(dtype=object) if schema.TEXT in groups else None
         candidates = [np.flatnonzero(labels == i)[:HEADLINE_CANDIDATES] for i in self.issues]
         candidates += [np.flatnonzero(narratives == j)[:NARRATIVE_CANDIDATES] for j in self.narratives]
@@ -276,7 +277,8 @@ class _Names:
         return [self._phrase(n, self.model.top_terms_[i]) for n, i in enumerate(self.issues)]
 
     def narrative_labels(self) -> list[str]:
-        return [readable_label(self.model.narrative_terms_[j], self.surface, parts=2) for j in self.narratives]
+        return [readable_label(self.model.narrative_terms_[j][:NARRATIVE_LABEL_TERMS], self.surface, parts=2)
+                for j in self.narratives]
 
     def narrative_phrases(self) -> list[str]:
         return [self._phrase(len(self.issues) + n, self.model.narrative_terms_[j], min_share=0.1)

@@ -83,8 +83,9 @@ def top_terms(
     allowed = showable_terms(terms, stopwords) if allowed is None else allowed
     result = []
     for row in weights:
-        order = np.argsort(-row, kind="stable")
-        result.append([terms[i] for i in order if allowed[i] and row[i] > 0][:n])
+        candidates = np.flatnonzero(allowed & (row > 0))  # in column order, as a stable sort of all would keep them
+        order = candidates[np.argsort(-row[candidates], kind="stable")[:n]]
+        result.append([terms[i] for i in order])
     return result
 
 
