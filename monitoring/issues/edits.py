@@ -185,19 +185,20 @@ def _apply_narrative_edit(edit: IssueEdit, registry: IssueRegistry, ids: _Ids, p
         ids.narratives = ids.narratives.mask(mine, None if issue.narratives[target].hidden else target)
 
 
-def _final_narrative(issue: Issue, narrative_id: str | None) -> str | None:
-    """Follow merge chains of narratives inside one issue."""
-    seen = set()
-    while narrative_id in issue.narratives and issue.narratives[narrative_id].merged_into and narrative_id not in seen:
-        seen.add(narrative_id)
-        narrative_id = issue.narratives[narrative_id].merged_into
-    return narrative_id if narrative_id in issue.narratives else None
-
-
 def _final_target(registry: IssueRegistry, issue_id: str | None) -> str | None:
     """Follow merge chains: a merge into an issue that was itself merged lands at the end."""
+    return _follow_merges(registry.issues, issue_id)
+
+
+def _final_narrative(issue: Issue, narrative_id: str | None) -> str | None:
+    """Follow merge chains of narratives inside one issue."""
+    return _follow_merges(issue.narratives, narrative_id)
+
+
+def _follow_merges(items: Mapping[str, Issue | Narrative], key: str | None) -> str | None:
+    """The end of ``key``'s chain of ``merged_into`` links among ``items`` (None if absent); a cycle stops."""
     seen = set()
-    while issue_id in registry.issues and registry.issues[issue_id].merged_into and issue_id not in seen:
-        seen.add(issue_id)
-        issue_id = registry.issues[issue_id].merged_into
-    return issue_id if issue_id in registry.issues else None
+    while key in items and items[key].merged_into and key not in seen:
+        seen.add(key)
+        key = items[key].merged_into
+    return key if key in items else None

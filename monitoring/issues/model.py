@@ -12,24 +12,23 @@ per duplicate group, see :mod:`monitoring.issues.dedup`), fits on a random sampl
    projected to ``n_components`` LSA dimensions for clustering.
 2. Over-segmentation: the clustering stage (:class:`KMeansClusterer` by default,
    :class:`NMFClusterer` as an alternative, or any :class:`Clusterer`) splits the documents
-   into ``micro_clusters`` micro-clusters (fewer on small corpora: at least ``MICRO_DOCS``
-   documents each, else they split phrases rather than framings), each document weighted by the square root of the
-   posts it stands for (``post_counts``): a framing that many people type in the same few words
-   is a few documents but a large part of the conversation, while a copy-paste campaign does
-   not outweigh everything else. A micro-cluster whose mean pairwise cosine similarity between
+   into ``micro_clusters`` micro-clusters (at least ``MICRO_DOCS`` documents each), each
+   document weighted by the square root of the posts it stands for (``post_counts``): a framing
+   typed by many in the same few words is a large part of the conversation, while a copy-paste
+   campaign does not outweigh everything else. A micro-cluster whose mean pairwise cosine similarity between
    members is below ``coherence_ratio`` x the median one is loose.
 3. Number of issues: the coherent micro-clusters' centroids are merged by average linkage
-   (cosine). Unless ``n_issues`` is given, the dendrogram is cut at the k in ``k_range`` with
-   the highest size-weighted silhouette of the micro-cluster centroids (``k_scores_`` keeps
-   every score). Measured on the centroids rather than on posts, the silhouette rewards the
-   level where groups of sub-topics separate (the "issue" level) instead of ever finer splits:
-   the framings of one subject merge into one issue.
+   (cosine). Unless ``n_issues`` is given, the dendrogram is cut where the size-weighted
+   silhouette of the micro-cluster centroids peaks (``k_scores_`` keeps every score; the rule is
+   :func:`monitoring.issues.cuts.fewest_issues`): the fewest issues at a peak within 5% of the best.
+   Measured on centroids, the silhouette rewards the level where groups of sub-topics separate;
+   framings told in a few repeated words are tight groups too and score nearly as well as their
+   subject, so of two such peaks the coarser one keeps a subject's framings in one issue.
 4. Refinement: spherical k-means in TF-IDF space from that partition gives ``centroids_``
-   (biggest issue first); documents of loose micro-clusters take part when they are at least
-   ``NEAR`` similar to an issue. ``threshold_`` is the similarity below which only 2% of the
-   coherent micro-clusters' documents fall (at least ``NEAR``; ``min_similarity`` overrides it).
-   A loose cluster is often a mix of framings of several subjects: its documents find their
-   issues one by one, while a bag of unrelated posts stays below the threshold.
+   (biggest issue first); documents of loose micro-clusters (often a mix of several subjects'
+   framings) take part when at least ``NEAR`` similar to an issue. ``threshold_`` is the
+   similarity below which only 2% of the coherent micro-clusters' documents fall (at least
+   ``NEAR``; ``min_similarity`` overrides it); a bag of unrelated posts stays below it.
 5. New issues (only when ``fit`` gets ``created_at``): a small topic concentrated in the last
    ``burst_hours`` is absorbed by the steps above (and on a large store is hardly in the fit
    sample), so :mod:`monitoring.issues.bursts` looks at every recent document: bursty terms seed groups,
@@ -77,6 +76,7 @@ from monitoring.issues import bursts as B
 from monitoring.issues import narratives as N
 from monitoring.issues.chatter import content_tokens
 from monitoring.issues.clusterers import Clusterer, KMeansClusterer, NMFClusterer
+from monitoring.issues.cuts import NEAR, fewest_issues, noise_threshold
 from monitoring.issues.labels import class_tfidf, term_profile, top_terms
 from monitoring.issues.tfidf import TermEncoder, extend_vocabulary, fit_tfidf
 from monitoring.issues.vectors import centroids as _centroids
@@ -86,8 +86,6 @@ from monitoring.store.token_codes import TokenCodes
 __all__ = ["Clusterer", "IssueModel", "KMeansClusterer", "NMFClusterer"]
 
 MICRO_DOCS = 20  # documents per micro-cluster at least: fewer, and micro-clusters split phrases, not framings
-K_TOLERANCE = 0.05  # the fewest issues whose silhouette is this close (relative) to the best one
-NEAR = 0.05  # least cosine similarity to an issue's centroid for a document to be about it at all
 
 
 class IssueModel:
@@ -201,7 +199,7 @@ class IssueModel:
         self._encoder = TermEncoder(self.vectorizer_)
         similarity = np.asarray(X @ self.centroids_.T).max(axis=1)
         self.threshold_ = (
-            float(self.min_similarity) if self.min_similarity is not None else _noise_threshold(similarity, kept)
+            float(self.min_similarity) if self.min_similarity is not None else noise_threshold(similarity, kept)
         )
         # 5. new issues: coherent groups concentrated in the recent window get centroids of their own
         self.burst_min_coherence_ = self.burst_coherence_ratio * float(np.median(self.micro_coherence_))
@@ -341,8 +339,7 @@ class IssueModel:
                                                        metric="precomputed"), weights=weights))
                 for k in candidates
             }
-            best = max(self.k_scores_.values())
-            k = min(k for k, score in self.k_scores_.items() if score >= best - K_TOLERANCE * abs(best))
+            k = fewest_issues(self.k_scores_)
         groups = np.full(len(coherent), -1)
         groups[kept] = (fcluster(linkage(centroids, "average", "cosine"), k, "maxclust") - 1
                         if len(kept) > 1 else 0)
@@ -387,13 +384,3 @@ class IssueModel:
         self.narrative_terms_, self.narrative_weights_ = N.describe_narratives(
             X, issues, stories, self.narrative_issue_, self.vectorizer_.get_feature_names_out(),
             stopwords=self.stopwords)
-
-
-def _noise_threshold(similarity: np.ndarray, coherent: np.ndarray, floor: float = NEAR,
-                     max_loss: float = 0.02) -> float:
-    """Similarity below which only ``max_loss`` of the coherent micro-clusters' documents fall
-    (at least ``floor``): a document less similar than nearly every issue document to its issue is noise.
-    """
-    if not coherent.any():
-        return floor
-    return float(max(np.quantile(similarity[coherent], max_loss), floor))
