@@ -23,7 +23,8 @@ per duplicate group, see :mod:`monitoring.issues.dedup`), fits on a random sampl
    :func:`monitoring.issues.cuts.fewest_issues`): the fewest issues at a peak within 5% of the best.
    Measured on centroids, the silhouette rewards the level where groups of sub-topics separate;
    framings told in a few repeated words are tight groups too and score nearly as well as their
-   subject, so of two such peaks the coarser one keeps a subject's framings in one issue.
+   subject, so of two such peaks the coarser one keeps a subject's framings in one issue, when
+   its merges join groups at least ``NEAR`` similar (unrelated subjects are not).
 4. Refinement: spherical k-means in TF-IDF space from that partition gives ``centroids_``
    (biggest issue first); documents of loose micro-clusters (often a mix of several subjects'
    framings) take part when at least ``NEAR`` similar to an issue. ``threshold_`` is the
@@ -339,7 +340,8 @@ class IssueModel:
                                                        metric="precomputed"), weights=weights))
                 for k in candidates
             }
-            k = fewest_issues(self.k_scores_)
+            n = len(kept)  # row r of the tree is the merge that leaves n - r - 1 groups
+            k = fewest_issues(self.k_scores_, {n - r - 1: 1.0 - float(tree[r, 2]) for r in range(n - 1)})
         groups = np.full(len(coherent), -1)
         groups[kept] = (fcluster(linkage(centroids, "average", "cosine"), k, "maxclust") - 1
                         if len(kept) > 1 else 0)
