@@ -64,6 +64,7 @@ KABKOTA = "kabkota"
 REGION_SOURCE = "region_source"      # profile | text | dataset | null
 REGION_CONFIDENCE = "region_confidence"  # [0, 1]
 ISSUE_ID = "issue_id"                # stable issue id (e.g. "I0007"), or null for noise
+NARRATIVE_ID = "narrative_id"        # stable id of a narrative inside the issue ("I0007-N02"), or null
 DUP_GROUP = "dup_group"              # id of the near-duplicate group a post belongs to
 IS_COORDINATED = "is_coordinated"    # True when the post is a copy in a large copy-paste group
 

@@ -66,6 +66,8 @@ with left:
     for row in b.emerging.to_dict("records"):
         with st.container(border=True, key=f"briefing_issue_{row[briefing.RANK]}"):
             st.text(render.issue_heading(row))
+            if render.narrative_line(row):
+                st.text(render.narrative_line(row))  # narrative names come from post words: literal text
             st.text(row[sg.EXPLANATION])
 with right:
     st.subheader(render.regional_title(b))

@@ -49,25 +49,27 @@ cards = common.cached_query(issue_cards.issue_cards, filters, limit=12, timezone
 if cards.summary.empty:
     st.info("Belum ada isu pada filter ini. Pastikan data sudah dianalisis (halaman Data), atau longgarkan filter.")
     st.stop()
-st.caption("Isu ditemukan otomatis dengan pengelompokan TF-IDF; label dari kata paling khas tiap isu. "
-           "Perubahan dibanding jendela sebelumnya yang sama panjang.")
+st.caption("Isu ditemukan otomatis dengan pengelompokan TF-IDF: judul dari frasa yang sering ditulis, kata kunci dari "
+           "kata paling khas, narasi = cara orang membingkai isu itu. Perubahan dibanding jendela sebelumnya.")
 
 # every facet split by issue once, not filtered again for every card; few elements per card
 days = _by_issue(cards.series, lambda r: (r.bucket, int(r.posts)))
 facets = _facet_lines(cards)
+narratives = _by_issue(cards.narratives, lambda r: r)
 for row in cards.summary.itertuples():
     with st.container(border=True, key=f"card_{row.issue_id}"):
         head, trend = st.columns([3, 2])
         head.markdown(f"**{row.issue_id}**{' :blue-badge[:material/fiber_new: Baru]' if row.is_new else ''}")
-        head.text(row.label)  # labels come from post words or an analyst: literal text
+        # names come from post words or an analyst: literal text, the headline first
+        head.text(f"{row.headline}\nKata kunci: {row.label}")
         head.caption(f"Negatif {common.fmt_pct(row.negative / row.posts)} · netral "
                      f"{common.fmt_pct(row.neutral / row.posts)} · positif {common.fmt_pct(row.positive / row.posts)}"
-                     f" · salin-tempel terkoordinasi {common.fmt_pct(row.coordinated_share)}  \n"
-                     f"Kata kunci: {row.top_terms}")
+                     f" · salin-tempel terkoordinasi {common.fmt_pct(row.coordinated_share)}")
         series = days.get(row.issue_id, [])
         trend.metric("Unggahan", common.fmt_int(row.posts), delta=_change(row), delta_color="off",
                      chart_data=[n for _, n in series] or None, chart_type="area", help=_trend_help(series, tz))
         st.text(facets[row.issue_id])
+        issue_editing.narrative_panel(narratives.get(row.issue_id, []), key=f"narr_{row.issue_id}")
         # read only when opened (the expander reruns the page): most cards are never opened
         with st.expander("Unggahan representatif", key=f"rep_{row.issue_id}", on_change="rerun") as listed:
             if listed.open:

@@ -28,7 +28,8 @@ st.info(signals.SCORE_EXPLANATION, icon=":material/info:")
 scores = scores.assign(status=signals.status_labels(scores))      # "Stabil · Memburuk"
 national = scores[scores[S.PROVINCE_CODE] == S.NATIONAL_CODE]
 regional = scores[scores[S.PROVINCE_CODE] != S.NATIONAL_CODE]
-columns = {"issue_label": "Isu", "province": "Wilayah", "posts": "Unggahan (terbaru)",
+columns = {"issue_headline": "Isu", "issue_label": "Kata kunci", "rising_narrative": "Narasi naik",
+           "province": "Wilayah", "posts": "Unggahan (terbaru)",
            "baseline": st.column_config.NumberColumn("Dasar (per jendela)", format="%.1f"),
            "score": st.column_config.NumberColumn("Skor", format="%.1f"),
            "status": st.column_config.TextColumn(
@@ -48,7 +49,7 @@ common.show_table((top_regional if not top_regional.empty else regional)[shown].
 st.subheader("Peta panas provinsi × isu")
 top_issues = national.head(12)[S.ISSUE_ID].tolist()
 heat = regional[regional[S.ISSUE_ID].isin(top_issues) & (regional["posts"] > 0)]
-names = dict(zip(scores[S.ISSUE_ID], scores["issue_label"]))
+names = dict(zip(scores[S.ISSUE_ID], scores["issue_headline"]))
 st.plotly_chart(charts.heat_table(heat, rows=S.PROVINCE_CODE, columns=S.ISSUE_ID, values="score",
                                   row_names=dict(zip(scores[S.PROVINCE_CODE], scores[S.PROVINCE])),
                                   column_names=names, title="Skor kemunculan per provinsi dan isu"),

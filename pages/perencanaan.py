@@ -22,8 +22,7 @@ weights = ", ".join(f"{plan.COMPONENT_LABELS[k]} {int(v * 100)}%" for k, v in pl
 st.caption(f"Prioritas 0–100 = jumlah kontribusi: {weights}. Jam aktif = tiga jam tersibuk audiens wilayah "
            "dalam waktu setempat (WIB/WITA/WIT).")
 
-labels = emerging.issue_label_map(common.connection())
-table = table.assign(isu=table[S.ISSUE_ID].map(labels).fillna(table[S.ISSUE_ID]))
+table = table.assign(isu=table["issue_headline"].fillna(table[S.ISSUE_ID]))
 regions = table[[plan.REGION_CODE, plan.REGION_NAME]].drop_duplicates()
 region_names = dict(zip(regions[plan.REGION_CODE], regions[plan.REGION_NAME]))
 region = st.selectbox("Wilayah", list(region_names), format_func=region_names.get, key="plan_region")
@@ -37,7 +36,9 @@ for row in rows.itertuples():
     with st.container(border=True, key=f"plan_{region}_{row.rank}"):
         left, right = st.columns([3, 1])
         left.markdown(f"**{int(row.rank)}.** ")
-        left.text(row.isu)
+        # names come from post words: literal text, the headline first
+        left.text(f"{row.isu}\nKata kunci: {row.issue_label}"
+                  + (f"\nNarasi naik: {row.rising_narrative}" if isinstance(row.rising_narrative, str) else ""))
         left.caption(f"Status {row.status}{' · ' + signals.BADGE_WORSE if row.negative_shift else ''} · {common.fmt_int(row.posts)} unggahan · negatif "
                      f"{common.fmt_pct(row.negative_share)} · jam aktif {row.peak_hours_label} · "
                      f"platform {row.platforms_label}")

@@ -90,12 +90,12 @@ def fill_ground_truth(con, posts: pd.DataFrame) -> None:
     })
     issues = pd.DataFrame({"issue_id": list(issue_ids.values()), "label": list(issue_ids),
                            "top_terms": list(issue_ids), "terms": "{}", "is_new": False, "hidden": False,
-                           "kind": "discovered", "query": None})
+                           "kind": "discovered", "query": None, "headline": list(issue_ids)})
     issues = issues[issues["label"] != "noise"]
     with storage.transaction(con):
         for table, data in (("enrichment", enrichment), ("post_issues", post_issues), ("issues", issues)):
             con.register("incoming", data)
-            con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
             con.unregister("incoming")
         registry = IssueRegistry(issues={r.issue_id: Issue(r.issue_id, label=r.label, top_terms=[r.label])
                                          for r in issues.itertuples()}, next_number=len(issue_ids) + 1)

@@ -27,8 +27,9 @@ def inject_issue(con, *, issue_id: str, label: str, province_code: str, province
         for key in keys:
             con.execute("INSERT INTO enrichment (post_key, sentiment, province_code, province) VALUES "
                         "(?, 'negative', ?, ?)", [key, province_code, province])
-            con.execute("INSERT INTO post_issues VALUES (?, ?, ?, false)", [key, issue_id, key])
+            con.execute("INSERT INTO post_issues (post_key, issue_id, dup_group, is_coordinated) "
+                        "VALUES (?, ?, ?, false)", [key, issue_id, key])
         if not storage.query_value(con, "SELECT count(*) FROM issues WHERE issue_id = ?", [issue_id]):
-            con.execute("INSERT INTO issues (issue_id, label, top_terms, terms, is_new, hidden, kind, query) "
-                        "VALUES (?, ?, ?, '{}', true, false, 'discovered', NULL)", [issue_id, label, label])
+            con.execute("INSERT INTO issues (issue_id, label, top_terms, terms, is_new, hidden, kind, query, headline) "
+                        "VALUES (?, ?, ?, '{}', true, false, 'discovered', NULL, ?)", [issue_id, label, label, label])
         storage.bump_version(con)

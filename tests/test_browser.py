@@ -2,7 +2,8 @@
 
 Starts ``streamlit run dashboard.py`` on a temp store, uploads a tweet-harvest CSV whose posts
 carry HTML/Markdown/script payloads, walks every page, asserts no error element and that no
-payload became live HTML, and saves full-height screenshots to ``artifacts/screenshots``.
+payload became live HTML, and saves full-height screenshots to ``artifacts/screenshots`` (the Isu page with
+the first card's narratives opened).
 """
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def upload_file(tmp_path_factory):
     from monitoring.demo.generator import write_demo_csv
 
     path = tmp_path_factory.mktemp("upload") / "tweets-harvest.csv"
-    write_demo_csv(path, n_posts=1500, seed=5)
+    write_demo_csv(path, n_posts=4000, seed=5)  # enough posts per issue for narratives
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     rows = []
@@ -149,6 +150,14 @@ def test_upload_and_walk_every_page(app_url, upload_file):
             page.goto(f"{app_url}/{URL_PATHS.get(slug, slug)}")
             _settle(page)
             _assert_clean(page, slug)
+            if slug == "isu":  # the headline first on every card, and the first card's narratives opened
+                assert page.get_by_text("Kata kunci:", exact=False).count() >= 3
+                page.get_by_text("Narasi dalam isu ini", exact=False).first.click()
+                _settle(page)
+                assert page.get_by_text("Narasi: ", exact=False).count() >= 1
+                page.locator("[data-testid='stExpanderDetails'] [data-testid='stDataFrame']").first.wait_for(
+                    timeout=30_000)
+                _assert_clean(page, "isu with narratives")
             _full_screenshot(page, f"{i:02d}_{slug}")
         # The payload posts are shown as literal text where posts are listed. The overview's old URL
         # (/ringkasan, bookmarked before the overview moved to the root) opens it with the same filters.

@@ -83,15 +83,24 @@ def test_analyze_writes_outputs(demo_db_path, tmp_path, capsys):
     assert "Analisis selesai" in capsys.readouterr().err  # what the analysis did, in one line
     posts = pd.read_parquet(out / "posts.parquet")
     for column in ("post_id", "text", "tokens", "sentiment", "province_code", "kabkota_code", "region_source",
-                   "region_confidence", "issue_id"):
+                   "region_confidence", "issue_id", "narrative_id"):
         assert column in posts.columns
     assert set(posts["sentiment"].dropna()) <= {"positive", "neutral", "negative"}
     issues = pd.read_csv(out / "issues.csv", encoding="utf-8-sig")
-    assert {"issue_id", "label", "top_terms", "posts", "first_seen", "last_seen", "negative_share"} <= set(issues)
+    assert list(issues.columns[:3]) == ["issue_id", "headline", "label"]  # the headline is read first
+    assert {"top_terms", "posts", "first_seen", "last_seen", "negative_share", "is_new"} <= set(issues)
     assert issues["posts"].sum() == posts["issue_id"].notna().sum()
+    assert issues["headline"].notna().all()
+    narratives = pd.read_csv(out / "narratives.csv", encoding="utf-8-sig")
+    assert list(narratives.columns[:7]) == ["issue_id", "narrative_id", "label", "posts", "negative_share",
+                                            "first_seen", "last_seen"]
+    assert len(narratives) and set(narratives["issue_id"]) <= set(issues["issue_id"])
+    per_narrative = posts.dropna(subset=["narrative_id"]).groupby("narrative_id").size()
+    assert narratives.set_index("narrative_id")["posts"].to_dict() == per_narrative.to_dict()
+    assert narratives["negative_share"].between(0, 1).all()
     emerging = pd.read_csv(out / "emerging.csv", encoding="utf-8-sig", dtype={"province_code": str})
-    assert {"issue_id", "issue_label", "province_code", "province", "posts", "baseline", "score",
-            "status"} <= set(emerging)
+    assert {"issue_id", "issue_headline", "issue_label", "province_code", "province", "posts", "baseline", "score",
+            "status", "rising_narrative"} <= set(emerging)
     assert "ID" in set(emerging["province_code"])
     assert emerging["negative_shift"].isin([True, False]).all()        # the turn to negative, its own column
     assert "negative_shift" in pd.read_csv(out / "plan.csv", encoding="utf-8-sig", nrows=1).columns

@@ -153,19 +153,19 @@ def test_hostile_labels_and_headlines_arrive_as_plain_text_in_every_channel(serv
     texts = [f"air mati lagi di Menteng {SCRIPT} hari ke-{i} [klik](http://jahat.example)" for i in range(25)]
     inject_issue(con, issue_id="I0999", label=f"{SCRIPT} air menteng", province_code="31", province="DKI Jakarta",
                  texts=texts, dataset="Serangan", minutes_apart=30)
-    with storage.transaction(con):  # the readable headline another developer is adding to issues
-        con.execute("ALTER TABLE issues ADD COLUMN headline VARCHAR")
+    with storage.transaction(con):  # a hostile headline too
         con.execute("UPDATE issues SET headline = ? WHERE issue_id = 'I0999'", [HEADLINE])
     jobs.deliver_briefing(con, now=T0)
     sent = jobs.deliver_alerts(con, now=T0)
     assert {d.status for d in sent} == {"terkirim"}
     briefing_html = smtp.messages[0].get_body(("html",)).get_content()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; air menteng" in briefing_html and "<script" not in briefing_html
+    assert "Warga &lt;b&gt;marah&lt;/b&gt; [klik](http://jahat.example)" in briefing_html  # the headline first
+    assert "<script" not in briefing_html and "<b>marah" not in briefing_html
     alert_mail = next(m for m in smtp.messages[1:] if HEADLINE in m["Subject"])
     alert_html = alert_mail.get_body(("html",)).get_content()
     assert "Warga &lt;b&gt;marah&lt;/b&gt; [klik](http://jahat.example)" in alert_html and "<b>marah" not in alert_html
     telegram = next(r["json"] for r in http.posts_to("/sendMessage") if HEADLINE in r["json"]["text"])
-    assert "parse_mode" not in telegram and SCRIPT in telegram["text"]  # in the explanation, as written
+    assert "parse_mode" not in telegram and "Warga <b>marah</b>" in telegram["text"]  # plain text, as written
     document = next(d for d in webhook_docs(http) if d["issue"]["id"] == "I0999")
     assert document["issue"]["label"] == HEADLINE and document["region"] == {"code": "31", "name": "Daerah Khusus Ibukota Jakarta"}
 

@@ -196,3 +196,114 @@ def test_assign_posts_reuses_a_stored_model(first):
 def test_fixed_number_of_issues(first):
     result = detect_issues(posts_for(BASE, seed=1), model=IssueModel(n_issues=2))
     assert result.posts[schema.ISSUE_ID].dropna().nunique() == 2
+
+
+# -- narratives: stable ids and edits inside an issue ---------------------------------------
+FRAMED = {
+    "tapera": {"subject": ["tapera", "iuran tapera", "potongan tapera"],
+               "gaji": ["gaji dipotong lagi", "slip gaji isinya potongan", "gaji umr dipotong habis"],
+               "investor": ["duitnya buat investor asing", "dana dipakai investor asing", "investor asing untung besar"],
+               "rumah": ["rumahnya kapan dapat", "nabung puluhan tahun rumah kecil", "cicilan rumah tetap mahal"]},
+    "ppdb": {"subject": ["ppdb zonasi", "zonasi sekolah", "ppdb"],
+             "kk": ["numpang kartu keluarga", "pindah kartu keluarga nenek", "kartu keluarga fiktif lolos"],
+             "titipan": ["titipan pejabat masuk", "kursi dijual pejabat", "jalur titipan orang dalam"],
+             "nilai": ["nilai bagus tetap ditolak", "balikin seleksi nilai", "anak pintar kalah jarak"]},
+}
+WORDS = ["pak", "sekarang", "rakyat", "nanti", "jujur", "beneran", "tahun", "ini", "kota", "warga", "bulan", "semua"]
+
+
+def framed_posts(counts: dict[str, int], seed: int, start: int = 0) -> pd.DataFrame:
+    """Posts of subjects told in framings (the subject named in 70% of them)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for topic, n in counts.items():
+        bank = FRAMED[topic]
+        framings = [f for f in bank if f != "subject"]
+        for i in range(n):
+            framing = framings[i % len(framings)]
+            text = bank[framing][int(rng.integers(3))]
+            text += (" " + bank["subject"][int(rng.integers(3))]) if rng.random() < 0.7 else ""
+            extra = " ".join(WORDS[j] for j in rng.choice(len(WORDS), 2, replace=False))
+            rows.append((f"{text} {extra}", topic, framing))
+    frame = pd.DataFrame(rows, columns=[schema.TEXT, "topic", "framing"])
+    frame[schema.TOKENS] = [t.lower().split() for t in frame[schema.TEXT]]
+    frame[schema.POST_KEY] = [f"f{start + i}" for i in range(len(frame))]
+    frame[schema.AUTHOR] = [f"akun{(start + i) % 151}" for i in range(len(frame))]
+    frame[schema.CREATED_AT] = pd.Timestamp("2025-02-01", tz="UTC") + pd.to_timedelta(start + np.arange(len(frame)),
+                                                                                       unit="min")
+    return frame
+
+
+def narrative_framings(posts: pd.DataFrame) -> pd.Series:
+    """The framing of each narrative (narrative id -> framing), for narratives of one framing (>= 90%)."""
+    known = posts[posts[schema.NARRATIVE_ID].notna()]
+    purity = known.groupby(schema.NARRATIVE_ID)["framing"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
+    leading = known.groupby(schema.NARRATIVE_ID)["framing"].agg(lambda s: s.value_counts().index[0])
+    return leading[purity >= 0.9]
+
+
+@pytest.fixture(scope="module")
+def framed():
+    return detect_issues(framed_posts({"tapera": 400, "ppdb": 400}, seed=1), model=IssueModel(n_issues=2))
+
+
+def test_subjects_are_issues_and_framings_their_narratives(framed):
+    posts = framed.posts
+    assert posts.groupby("topic")[schema.ISSUE_ID].nunique().to_dict() == {"ppdb": 1, "tapera": 1}
+    framings = narrative_framings(posts)  # narratives tell framings apart
+    assert len(framings) >= 0.8 * posts[schema.NARRATIVE_ID].nunique() and framings.nunique() >= 5
+    for issue_id in posts[schema.ISSUE_ID].dropna().unique():
+        ids = set(posts.loc[posts[schema.ISSUE_ID] == issue_id, schema.NARRATIVE_ID].dropna())
+        assert len(ids) >= 2 and ids <= set(framed.registry.issues[issue_id].narratives)
+        assert all(re.fullmatch(rf"{issue_id}-N\d\d", n) for n in ids)
+    restored = IssueRegistry.from_dict(json.loads(json.dumps(framed.registry.to_dict())))
+    assert restored == framed.registry
+
+
+def test_narrative_ids_persist_when_posts_arrive(framed):
+    more = pd.concat([framed_posts({"tapera": 400, "ppdb": 400}, seed=1),
+                      framed_posts({"tapera": 80, "ppdb": 80}, seed=2, start=5000)], ignore_index=True)
+    again = detect_issues(more, registry=framed.registry, model=IssueModel(n_issues=2))
+    both = framed.posts[[schema.POST_KEY, schema.NARRATIVE_ID]].merge(
+        again.posts[[schema.POST_KEY, schema.NARRATIVE_ID]], on=schema.POST_KEY, suffixes=("", "_again")).dropna()
+    assert len(both) >= 0.8 * len(framed.posts)
+    # a re-fit on 20% more posts clusters narratives again (one may split in two): most posts keep their ids
+    assert (both[schema.NARRATIVE_ID] == both[f"{schema.NARRATIVE_ID}_again"]).mean() >= 0.7
+
+
+def test_narrative_edits_survive_a_refit(framed):
+    posts = framed.posts
+    tapera, ppdb = (posts.loc[posts["topic"] == t, schema.ISSUE_ID].mode()[0] for t in ("tapera", "ppdb"))
+    sizes = posts.groupby([schema.ISSUE_ID, schema.NARRATIVE_ID]).size().sort_values(ascending=False)
+    renamed, hidden = list(sizes[tapera].index[:2])
+    kept, merged = list(sizes[ppdb].index[:2])
+    kk = posts.loc[posts[schema.TEXT].str.contains("nenek"), schema.NARRATIVE_ID].mode()[0]
+    split, registry = split_edit(framed.registry, ppdb, "nenek", "Pindah KK ke nenek", narrative_id=kk)
+    edits = [IssueEdit("rename", tapera, label="Potong gaji", narrative_id=renamed),
+             IssueEdit("hide", tapera, narrative_id=hidden),
+             IssueEdit("merge", ppdb, target_id=kept, narrative_id=merged), split]
+    edits = [IssueEdit.from_dict(json.loads(json.dumps(e.to_dict()))) for e in edits]
+    registry = IssueRegistry.from_dict(json.loads(json.dumps(registry.to_dict())))
+    result = detect_issues(framed_posts({"tapera": 400, "ppdb": 400}, seed=1), registry=registry, edits=edits,
+                           model=IssueModel(n_issues=2))
+    out, reg = result.posts, result.registry
+    before = posts.set_index(schema.POST_KEY)[schema.NARRATIVE_ID]
+    was = out[schema.POST_KEY].map(before)
+    assert reg.issues[tapera].narratives[renamed].display_label == "Potong gaji"
+    assert (out.loc[was == renamed, schema.NARRATIVE_ID] == renamed).all()
+    assert out.loc[was == hidden, schema.NARRATIVE_ID].isna().all() and reg.issues[tapera].narratives[hidden].hidden
+    assert (out.loc[was == hidden, schema.ISSUE_ID] == tapera).all()  # a hidden narrative's posts stay in the issue
+    assert merged not in set(out[schema.NARRATIVE_ID].dropna())
+    assert reg.issues[ppdb].narratives[merged].merged_into == kept
+    nenek = out[out[schema.TEXT].str.contains("nenek")]
+    assert (nenek[schema.NARRATIVE_ID] == split.target_id).all() and split.target_id.startswith(f"{ppdb}-N")
+    assert reg.issues[ppdb].narratives[split.target_id].display_label == "Pindah KK ke nenek"
+
+
+@pytest.mark.parametrize("edit", [
+    dict(action="merge", issue_id="I0001", narrative_id="I0001-N01", target_id="I0001-N01"),
+    dict(action="rename", issue_id="I0001", narrative_id="I0001-N01", label=" "),
+])
+def test_invalid_narrative_edits_are_refused(edit):
+    with pytest.raises(IssueEditError):
+        IssueEdit(**edit)

@@ -371,3 +371,53 @@ def test_isu_naik_shows_the_memburuk_badge_where_the_negative_share_turned_up(tr
     assert not regional.loc[~ntt, "status"].str.contains("Memburuk").any()
     assert not national["status"].str.contains("Memburuk").any()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def analysed_store(demo_db_path, tmp_path, monkeypatch):
+    import streamlit as st
+
+    path = tmp_path / "analysed.duckdb"
+    shutil.copy(demo_db_path, path)
+    monkeypatch.setenv("PANTAUISU_DB_PATH", str(path))
+    st.cache_data.clear()  # page caches are keyed on the store version, which another store may share
+    return path
+
+
+def test_issue_cards_show_the_headline_first_and_the_narratives(analysed_store):
+    at = open_page("pages/isu.py")
+    assert not at.exception, at.exception
+    con = storage.connect(analysed_store)
+    names = storage.query_df(con, "SELECT issue_id, headline, label FROM issues")
+    narratives = storage.query_df(con, "SELECT issue_id, label FROM narratives")
+    con.close()
+    heads = [t.value for t in at.text if "\nKata kunci: " in t.value]
+    assert heads and all(h.split("\nKata kunci: ")[0] in set(names["headline"]) for h in heads)
+    lines = [t.value for t in at.text if t.value.startswith("Narasi: ")]
+    assert lines and all(any(n in line for n in narratives["label"]) for line in lines)
+    tables = [e for e in at.expander if e.key and e.key.startswith("narr_")]
+    assert len(tables) == len(lines) and all(not e.proto.expanded for e in tables)
+    shown = tables[0].dataframe[0].value
+    assert list(shown.columns[:3]) == ["Narasi", "Kata kunci", "Unggahan"] and shown["Unggahan"].is_monotonic_decreasing
+
+
+def test_narrative_rename_from_the_isu_page(analysed_store):
+    con = storage.connect(analysed_store)
+    target = storage.query_df(con, "SELECT issue_id, narrative_id FROM narratives ORDER BY narrative_id").iloc[0]
+    con.close()
+    at = open_page("pages/isu.py")
+    at.selectbox(key="edit_issue").set_value(target["issue_id"])
+    at.run()
+    at.selectbox(key="edit_narrative").set_value(target["narrative_id"])
+    at.run()
+    assert at.selectbox(key="edit_action").options[-1] == "Sembunyikan (bukan narasi)"
+    at.selectbox(key="edit_action").set_value("rename")
+    at.run()
+    at.text_input(key="edit_label").input("Bungkam pers")
+    at.button(key="edit_apply").click()
+    at.run()
+    assert not at.exception, at.exception
+    con = storage.connect(analysed_store)
+    assert storage.query_value(con, "SELECT label FROM narratives WHERE narrative_id = ?",
+                               [target["narrative_id"]]) == "Bungkam pers"
+    con.close()

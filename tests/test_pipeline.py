@@ -249,3 +249,66 @@ def test_analyst_edits_hold_through_a_newer_day(daily_scrape, copy_of):
     label = storage.query_value(con, "SELECT label FROM issues WHERE issue_id = ?", [top[1]])
     assert label == "Gabungan uji"
     assert storage.query_value(con, "SELECT hidden FROM issues WHERE issue_id = ?", [top[0]])
+
+
+# --- narratives, headlines and "Baru" in the store ---------------------------------------------
+
+def test_issues_have_headlines_and_narratives(demo_db_path, copy_of):
+    con = copy_of(demo_db_path)
+    issues = storage.query_df(con, "SELECT issue_id, label, headline FROM issues WHERE NOT hidden")
+    assert issues["headline"].fillna("").str.len().gt(0).mean() >= 0.8
+    rows = storage.query_df(con, """SELECT i.issue_id, i.narrative_id, n.issue_id AS parent FROM post_issues i
+        LEFT JOIN narratives n USING (narrative_id) WHERE i.narrative_id IS NOT NULL""")
+    # the bigger issues have framings of their own (small ones have none: one narrative would be the issue)
+    assert len(rows) > 0.3 * storage.query_value(con, "SELECT count(*) FROM post_issues WHERE issue_id IS NOT NULL")
+    assert (rows.groupby("issue_id")["narrative_id"].nunique() >= 2).sum() >= 2
+    assert (rows["issue_id"] == rows["parent"]).all()  # a post's narrative belongs to its issue
+    assert storage.query_value(con, "SELECT count(*) FROM post_issues WHERE issue_id IS NULL "
+                                    "AND narrative_id IS NOT NULL") == 0
+
+
+def test_a_first_upload_marks_only_new_issues_as_baru(daily_scrape, copy_of):
+    path, _ = daily_scrape
+    con = copy_of(path)
+    first_seen = storage.query_df(con, """SELECT i.issue_id, s.is_new, min(p.created_at) AS first_seen
+        FROM post_issues i JOIN posts p USING (post_key) JOIN issues s USING (issue_id) GROUP BY ALL""")
+    latest = storage.query_value(con, "SELECT max(created_at) FROM posts")
+    recent = first_seen["first_seen"] > pd.Timestamp(latest) - pd.Timedelta(hours=24)
+    model = pickle.loads(storage.load_blob(con, "issue_model.pickle"))
+    # three weeks of posts: only issues that started in the last day, or the burst search found, are Baru
+    assert first_seen["is_new"].sum() <= recent.sum() + len(model.new_issue_indices()) < len(first_seen)
+
+
+def test_yesterdays_new_issue_is_no_longer_baru_after_a_newer_day(daily_scrape, copy_of):
+    path, last_day = daily_scrape
+    con = copy_of(path)
+    before = set(storage.query_df(con, "SELECT issue_id FROM issues WHERE is_new")["issue_id"])
+    later = last_day.assign(created_at=pd.to_datetime(last_day["created_at"], utc=True) + pd.Timedelta(days=2))
+    import_posts_frame(con, later[later[TRUE_ISSUE] != EMERGING_ISSUE], name="lusa")
+    report = pipeline.analyze(con)
+    assert report.refreshed
+    now_new = set(storage.query_df(con, "SELECT issue_id FROM issues WHERE is_new")["issue_id"])
+    assert not (before & now_new) and report.new_issues == len(now_new)
+
+
+def test_narrative_edits_are_stored_and_survive_a_refit(demo_db_path, copy_of):
+    from monitoring.issues.edits import IssueEditError
+    from monitoring.issues.store import add_edit
+
+    con = copy_of(demo_db_path)
+    narratives = storage.query_df(con, """SELECT n.issue_id, n.narrative_id, count(*) AS posts FROM narratives n
+        JOIN post_issues i USING (narrative_id) GROUP BY ALL ORDER BY posts DESC, narrative_id""")
+    issue = narratives["issue_id"].value_counts().index[0]
+    own = narratives[narratives["issue_id"] == issue]["narrative_id"].tolist()
+    other = narratives[narratives["issue_id"] != issue]["narrative_id"].iloc[0]
+    with pytest.raises(IssueEditError, match="isu yang sama"):
+        add_edit(con, "merge", issue, narrative_id=own[0], target_id=other)
+    with pytest.raises(IssueEditError, match="bukan bagian"):
+        add_edit(con, "hide", issue, narrative_id=other)
+    add_edit(con, "rename", issue, narrative_id=own[0], label="Narasi uji")
+    add_edit(con, "merge", issue, narrative_id=own[1], target_id=own[0])
+    for _ in range(2):  # applied at once, and again after a re-fit
+        stored = storage.query_df(con, "SELECT narrative_id, label FROM narratives WHERE issue_id = ?", [issue])
+        assert dict(zip(stored["narrative_id"], stored["label"]))[own[0]] == "Narasi uji"
+        assert storage.query_value(con, "SELECT count(*) FROM post_issues WHERE narrative_id = ?", [own[1]]) == 0
+        pipeline.analyze(con, refit=True)

@@ -134,7 +134,8 @@ def test_representatives_when_copies_fill_the_most_engaging_posts(truth):
         truth.execute("""INSERT INTO posts (post_key, post_id, dataset_id, platform, created_at, author, text, likes)
             SELECT 'copy' || i, 'c' || i, 1, 'x', TIMESTAMPTZ '2026-11-15 08:00:00+00', 'akun' || (i % 7),
                    'RT @infobbm: pertalite naik lagi!! #TolakKenaikanBBM', 100000 FROM range(60) t(i)""")
-        truth.execute("""INSERT INTO post_issues SELECT 'copy' || i, 'I0003', 'viral', true FROM range(60) t(i)""")
+        truth.execute("""INSERT INTO post_issues (post_key, issue_id, dup_group, is_coordinated)
+                         SELECT 'copy' || i, 'I0003', 'viral', true FROM range(60) t(i)""")
         storage.bump_version(truth)
     filters = queries.Filters(issue_ids=("I0003",))
     keys = issue_cards.top_posts_per_issue(truth, filters)[S.POST_KEY].tolist()

@@ -80,10 +80,24 @@ def test_issues_as_json_and_as_a_csv_whose_formula_cells_are_neutralised(server)
     assert issues["count"] == len(issues["data"]) > 3
     assert FORMULA in {row["label"] for row in issues["data"]}  # JSON carries the text as written
     csv = server.get("/issues", params={"format": "csv"}).body
-    assert csv.startswith(b"\xef\xbb\xbf\"issue_id\",\"label\"")
+    assert csv.startswith(b"\xef\xbb\xbf\"issue_id\",\"headline\",\"label\"")
     text = csv.decode("utf-8-sig")
     assert "\"'=HYPERLINK(\"\"http://evil\"\",\"\"klik\"\")\"" in text
     assert f",\"{FORMULA.replace(chr(34), chr(34) * 2)}\"" not in text
+
+
+def test_narratives_are_listed_per_issue_and_follow_the_filters(server):
+    issues = {row["issue_id"] for row in server.get("/issues").json["data"]}
+    narratives = server.get("/narratives").json["data"]
+    assert narratives and {row["issue_id"] for row in narratives} <= issues
+    assert all(row["narrative_id"].startswith(row["issue_id"] + "-N") for row in narratives)
+    assert list(narratives[0])[:7] == ["issue_id", "narrative_id", "label", "posts", "negative_share", "first_seen",
+                                       "last_seen"]
+    one = narratives[0]["issue_id"]
+    only = server.get("/narratives", params={"issue": one}).json["data"]
+    assert only and {row["issue_id"] for row in only} == {one}
+    csv = server.get("/narratives", params={"format": "csv"})
+    assert csv.headers["Content-Type"].startswith("text/csv") and b"\"narrative_id\"" in csv.body.splitlines()[0]
 
 
 def test_emerging_and_plan_follow_the_filters(server):

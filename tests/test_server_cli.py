@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -57,9 +57,9 @@ def test_ingest_analyze_and_briefing_through_the_server_match_direct_mode(stores
     b = run_cli("analyze", "--out", str(direct_out), "--now", NOW, db=direct)
     assert (a.returncode, a.stderr) == (b.returncode, b.stderr) == (0, b.stderr) and "Analisis selesai" in a.stderr
     assert a.stdout.replace(str(served_out), "OUT") == b.stdout.replace(str(direct_out), "OUT")
-    assert [p.rsplit("/", 1)[-1] for p in a.stdout.split()] == ["posts.parquet", "issues.csv", "emerging.csv",
-                                                                "plan.csv", "run.json"]
-    for name in ("issues.csv", "emerging.csv", "plan.csv"):
+    assert [p.rsplit("/", 1)[-1] for p in a.stdout.split()] == ["posts.parquet", "issues.csv", "narratives.csv",
+                                                                "emerging.csv", "plan.csv", "run.json"]
+    for name in ("issues.csv", "narratives.csv", "emerging.csv", "plan.csv"):
         assert (served_out / name).read_bytes() == (direct_out / name).read_bytes(), name
     runs = [json.loads((out / "run.json").read_text()) for out in (served_out, direct_out)]
     assert [(r["executor"], r["posts_enriched"]) for r in runs] == [("local", 400)] * 2

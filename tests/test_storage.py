@@ -42,7 +42,7 @@ def test_issue_rows_survive_dropping_their_key_index(tmp_path):
         con.execute(sql)
         con.execute("INSERT INTO schema_version VALUES (?)", [version])
     con.execute("INSERT INTO posts (post_key, text) VALUES ('x:1', 'harga beras naik')")
-    con.execute("INSERT INTO post_issues VALUES ('x:1', 'I0001', 'g1', false)")
+    con.execute("INSERT INTO post_issues (post_key, issue_id, dup_group, is_coordinated) VALUES ('x:1', 'I0001', 'g1', false)")
     con.close()
     con = storage.connect(tmp_path / "old.duckdb")
     assert con.execute("SELECT issue_id FROM post_view WHERE post_key = 'x:1'").fetchall() == [("I0001",)]

@@ -187,9 +187,10 @@ def province_names() -> dict[str, str]:
 
 
 def issue_labels() -> dict[str, str]:
-    frame = storage.query_df(connection(), "SELECT issue_id, label FROM issues WHERE NOT coalesce(hidden, false) "
-                                           "ORDER BY issue_id")
-    return {r.issue_id: f"{r.issue_id} · {r.label}" for r in frame.itertuples()}
+    """Issue id -> 'I0001 · headline' (the name shown first) of the issues not hidden."""
+    frame = storage.query_df(connection(), "SELECT issue_id, coalesce(nullif(headline, ''), label) AS name FROM issues "
+                                           "WHERE NOT coalesce(hidden, false) ORDER BY issue_id")
+    return {r.issue_id: f"{r.issue_id} · {r.name}" for r in frame.itertuples()}
 
 
 # --- page helpers ----------------------------------------------------------------------

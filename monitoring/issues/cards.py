@@ -3,7 +3,8 @@
 Each query covers every issue at once (a top-n aggregate or a window keeps the top rows per
 issue), so the page costs the same number of queries whatever the number of issues. Representative posts are
 a query of their own (:func:`top_posts_per_issue`): the page reads them only for the cards whose
-list the analyst opens.
+list the analyst opens. :func:`narratives_frame` is every issue's narratives (the framings inside
+it) with their volume, sentiment and time span: the cards, ``narratives.csv`` and the HTTP API read it.
 """
 from __future__ import annotations
 
@@ -28,11 +29,12 @@ from monitoring.store.queries import (
 class IssueCards:
     """Per-issue facets; every frame has an ``issue_id`` column."""
 
-    summary: pd.DataFrame      # issue_id, label, top_terms, is_new, posts, previous, negative/neutral/positive, coordinated_share
+    summary: pd.DataFrame      # issue_id, headline, label, top_terms, is_new, posts, previous, negative/neutral/positive, coordinated_share
     series: pd.DataFrame       # issue_id, bucket (local day), posts; every day of the window
     provinces: pd.DataFrame    # issue_id, province, posts
     hashtags: pd.DataFrame     # issue_id, tag, posts
     accounts: pd.DataFrame     # issue_id, author, posts, engagement
+    narratives: pd.DataFrame   # NARRATIVE_COLUMNS, biggest first within each issue
 
 
 def _issue_where(con: duckdb.DuckDBPyConnection, filters: Filters, source: str | None = None) -> tuple[str, str, list]:
@@ -51,7 +53,8 @@ def issue_summary(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: in
     """Volume, sentiment split and change versus the previous window of equal length, per issue."""
     source, where, params = _issue_where(con, filters)
     # counted per issue first, then joined to the (few) issues for their labels
-    summary = query_df(con, f"""SELECT v.issue_id, i.label, i.top_terms, i.is_new, v.* EXCLUDE (issue_id)
+    summary = query_df(con, f"""SELECT v.issue_id, coalesce(i.headline, i.label) AS headline, i.label, i.top_terms,
+            i.is_new, v.* EXCLUDE (issue_id)
         FROM (SELECT {S.ISSUE_ID} AS issue_id, count(*) AS posts,
             count(*) FILTER (WHERE {S.SENTIMENT} = 'negative') AS negative,
             count(*) FILTER (WHERE {S.SENTIMENT} = 'neutral') AS neutral,
@@ -102,7 +105,8 @@ def issue_cards(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int 
     summary = issue_summary(con, filters, limit=limit)
     if summary.empty:  # nothing to show: spare the facet queries
         return IssueCards(summary, *(pd.DataFrame(columns=["issue_id", *columns]) for columns in (
-            ("bucket", "posts"), ("province", "posts"), ("tag", "posts"), ("author", "posts", "engagement"))))
+            ("bucket", "posts"), ("province", "posts"), ("tag", "posts"), ("author", "posts", "engagement"))),
+            pd.DataFrame(columns=list(NARRATIVE_COLUMNS)))
     shown = replace(filters, issue_ids=tuple(summary["issue_id"]))
     scope = source, where, params = _issue_where(con, shown)  # one freshness check for the four queries
     series = _daily_series(con, shown, scope, TZ_OFFSETS[timezone])
@@ -112,7 +116,32 @@ def issue_cards(con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int 
         QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY posts DESC, tag) <= 5
         ORDER BY issue_id, posts DESC, tag""", params)
     accounts = _top_per_issue(con, scope, S.AUTHOR, 3, engagement=True)
-    return IssueCards(summary, series, provinces, hashtags, accounts)
+    return IssueCards(summary, series, provinces, hashtags, accounts, narratives_frame(con, shown))
+
+
+NARRATIVE_COLUMNS = ("issue_id", "narrative_id", "label", "headline", "top_terms", "posts", "negative_share",
+                     "first_seen", "last_seen")
+
+
+def narratives_frame(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+    """The narratives of the issues in the filters (hidden issues and narratives left out): one row
+    per issue and narrative with its name (``label``: the analyst's name, else the phrase posts
+    repeat, else the term label; ``headline``: the phrase, '' without one), distinctive terms, posts,
+    negative share and first / last post, biggest first within each issue. Columns
+    :data:`NARRATIVE_COLUMNS`; ``issue_id`` is the issue the posts are in now (after merges).
+    """
+    source, where, params = _issue_where(con, filters or Filters())
+    frame = query_df(con, f"""SELECT v.issue_id, v.narrative_id, n.label, coalesce(n.headline, '') AS headline,
+            n.top_terms, v.posts, v.negative_share, v.first_seen, v.last_seen
+        FROM (SELECT {S.ISSUE_ID} AS issue_id, {S.NARRATIVE_ID} AS narrative_id, count(*) AS posts,
+                avg(CASE WHEN {S.SENTIMENT} = 'negative' THEN 1.0 ELSE 0.0 END) AS negative_share,
+                min({S.CREATED_AT}) AS first_seen, max({S.CREATED_AT}) AS last_seen
+              FROM {source} {where} AND {S.NARRATIVE_ID} IS NOT NULL GROUP BY ALL) v
+        JOIN narratives n ON n.narrative_id = v.narrative_id
+        JOIN issues i ON i.issue_id = v.issue_id
+        WHERE NOT coalesce(n.hidden, false) AND NOT coalesce(i.hidden, false)
+        ORDER BY v.issue_id, v.posts DESC, v.narrative_id""", params)
+    return frame.loc[:, list(NARRATIVE_COLUMNS)]
 
 
 def _daily_series(con: duckdb.DuckDBPyConnection, filters: Filters, scope: tuple[str, str, list],
@@ -193,3 +222,9 @@ def _representative_posts(con: duckdb.DuckDBPyConnection, source: str, where: st
            .groupby("issue_id", sort=False).head(REPRESENTATIVES).assign(copy_rank=1))
     texts = post_columns(con, top[S.POST_KEY].tolist(), (S.TEXT,))
     return top.merge(texts, on=S.POST_KEY, how="left").loc[:, list(_REPRESENTATIVE_COLUMNS)].reset_index(drop=True)
+
+
+def issue_narratives(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
+    """The stored narratives of one issue (``narrative_id, label, hidden``), by id: the edit form's choices."""
+    return query_df(con, "SELECT narrative_id, label, hidden FROM narratives WHERE issue_id = ? ORDER BY narrative_id",
+                    [issue_id])

@@ -3,7 +3,7 @@
 Each is a module-level function ``function(chunk, shared)`` wrapped in a
 :class:`~monitoring.executors.ChunkTask`; the stage calls ``executor.run(TASK, n, make_chunk,
 executor.share(model))``. MinHash signatures are :data:`monitoring.issues.dedup.MINHASH`. A new
-per-document step of the issue stage (e.g. narrative assignment) adds its task here.
+per-document step of the issue stage adds its task here (narratives come with :data:`ASSIGN`).
 """
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ if TYPE_CHECKING:
     from monitoring.issues.model import IssueModel
 
 
-def assign_chunk(chunk: TokenCodes, model: IssueModel) -> np.ndarray:
-    """Issue index of each document of ``chunk`` (see :meth:`IssueModel.predict`)."""
-    return model.predict_chunk(chunk)
+def assign_chunk(chunk: TokenCodes, shared: tuple[IssueModel, bool]) -> tuple[np.ndarray, np.ndarray]:
+    """Issue and narrative index of each document of ``chunk`` (see :meth:`IssueModel.assign`);
+    ``shared`` is the model and whether to assign narratives too."""
+    model, narratives = shared
+    return model.assign_chunk(chunk, narratives)
 
 
 # NumPy/SciPy work: threads locally; 100k documents per chunk (~0.1 GB of TF-IDF rows each)

@@ -4,7 +4,8 @@ Issue detection fits on one document per group, so a message pasted by 500 accou
 document, not 500; every copy still counts for volume. Groups are found in near-linear time:
 
 1. Exact groups: hash of the normalised token sequence (``rt``, ``@mentions`` and links
-   dropped, so ``RT @x: teks`` joins ``teks``).
+   dropped, and reactions (:mod:`monitoring.issues.chatter`) in posts that say anything else, so
+   ``RT @x: teks 😭`` joins ``teks``).
 2. Near-duplicate groups, on one representative per exact group with at least ``min_tokens``
    tokens (two three-word posts sharing two words are not copies): MinHash signatures
    (:data:`NUM_PERM` hash functions) over each document's set of unigram + bigram shingles;
@@ -43,6 +44,7 @@ from scipy.sparse.csgraph import connected_components
 
 from monitoring import schema
 from monitoring.executors import ChunkTask, Executor, default_executor
+from monitoring.issues.chatter import is_reaction
 from monitoring.store.token_codes import TokenCodes
 
 MIN_COPIES = 5       # N: original posts in a group before it counts as coordinated
@@ -168,17 +170,24 @@ def word_hashes_of(vocabulary: np.ndarray) -> np.ndarray:
 def _drop_chatter(
     codes: np.ndarray, uniques: np.ndarray, lengths: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Remove tokens that never make two posts different: 'rt', @mentions, links."""
-    chatter = np.array(
-        [u == "rt" or u.startswith(("@", "http", "www.")) for u in map(str, uniques)], dtype=bool
-    )
-    if not chatter.any():
+    """Remove tokens that never make two posts different: 'rt', @mentions, links, and reactions
+    (emoji, laughter, cheers: ``kiamat sudah dekat 😭`` and ``Kiamat dah dekat 🤣`` say the same)
+    in posts that say anything else (``mantap 🔥`` is still a copy of ``mantap 🔥``, not of ``mantap``)."""
+    words = list(map(str, uniques))
+    never = np.array([u == "rt" or u.startswith(("@", "http", "www.")) for u in words], dtype=bool)
+    reaction = np.array([is_reaction(u) for u in words], dtype=bool)
+    if not (never.any() or reaction.any()):
         return codes, lengths
-    keep = ~chatter[codes]
-    kept = np.zeros(len(lengths), dtype=np.int64)
-    nonempty = lengths > 0
-    kept[nonempty] = np.add.reduceat(keep, _starts(lengths)[nonempty], dtype=np.int64)
-    return codes[keep], kept
+    starts, nonempty = _starts(lengths)[lengths > 0], lengths > 0
+
+    def per_post(flags: np.ndarray) -> np.ndarray:  # flags per token -> count per post
+        counts = np.zeros(len(lengths), dtype=np.int64)
+        counts[nonempty] = np.add.reduceat(flags, starts, dtype=np.int64)
+        return counts
+
+    saying = per_post(~(never | reaction)[codes]) > 0
+    keep = ~never[codes] & (~reaction[codes] | ~np.repeat(saying, lengths))
+    return codes[keep], per_post(keep)
 
 
 def _mix(values: np.ndarray) -> np.ndarray:

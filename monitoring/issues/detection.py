@@ -1,9 +1,10 @@
-"""The issue stage: posts ▸ duplicate groups ▸ fitted clusters ▸ labels ▸ stable ids ▸ edits.
+"""The issue stage: posts ▸ duplicate groups ▸ fitted clusters ▸ names ▸ stable ids ▸ edits.
 
 :func:`detect_issues` fits an :class:`~monitoring.issues.model.IssueModel` on one post per
-duplicate group (copies count for volume, not for clustering), names its clusters
-(:mod:`monitoring.issues.labels`), gives them stable ids (:mod:`monitoring.issues.identity`) and
-replays the analyst's edits (:mod:`monitoring.issues.edits`). :func:`assign_posts` assigns posts
+duplicate group (copies count for volume, not for clustering), names its issues and their
+narratives (term labels, :mod:`monitoring.issues.labels`; headlines in the posts' own words from
+their most typical posts, :mod:`monitoring.issues.headlines`), gives both stable ids
+(:mod:`monitoring.issues.identity`) and replays the analyst's edits (:mod:`monitoring.issues.edits`). :func:`assign_posts` assigns posts
 to a stored model without re-fitting; :func:`refresh_detection` also finds the new issues of a
 newer window (:mod:`monitoring.issues.refresh`). Posts are put in a canonical order first, so a
 re-analysis of the same posts gives the same issues.
@@ -21,24 +22,32 @@ from monitoring import schema
 from monitoring.executors import Executor
 from monitoring.issues.dedup import add_duplicate_groups
 from monitoring.issues.edits import IssueEdit, apply_edits
-from monitoring.issues.identity import IssueRegistry, assign_ids
+from monitoring.issues.headlines import SAMPLE as HEADLINE_TEXTS
+from monitoring.issues.headlines import headline
+from monitoring.issues.identity import IssueRegistry, assign_ids, assign_narrative_ids
 from monitoring.issues.labels import readable_label, surface_forms
 from monitoring.issues.model import IssueModel
 from monitoring.issues.refresh import refresh_recent
 from monitoring.issues.watchlist import Normaliser
 from monitoring.store.token_codes import TokenCodes
 
-LABEL_SAMPLE = 20_000  # posts read to find display forms of label words
+LABEL_SAMPLE = 10_000  # posts read to find display forms of label words (most settle long before)
+HEADLINE_CANDIDATES = 1_000  # an issue's documents ranked by typicality for its headline
+NARRATIVE_TEXTS = 30  # most typical texts read for a narrative's phrase
+NARRATIVE_LABEL_TERMS = 4  # a narrative's term label is made of its best few terms
+NARRATIVE_CANDIDATES = 250  # a narrative's documents ranked by typicality for its phrase
 
 
 @dataclass
 class IssueDetection:
-    """Result of :func:`detect_issues`: store ``model`` + ``cluster_ids`` to assign later posts."""
+    """Result of :func:`detect_issues`: store ``model``, ``cluster_ids`` and ``narrative_ids`` to
+    assign later posts."""
 
     posts: pd.DataFrame
     registry: IssueRegistry
     model: IssueModel
     cluster_ids: list[str]
+    narrative_ids: list[str]
 
 
 def detect_issues(
@@ -66,8 +75,9 @@ def detect_issues(
         executor: where the per-chunk work (MinHash signatures, assignment) runs.
 
     Returns:
-        Posts with :data:`schema.ISSUE_ID` (null = noise), the updated registry, the fitted
-        model and the issue id of each model cluster.
+        Posts with :data:`schema.ISSUE_ID` (null = noise) and :data:`schema.NARRATIVE_ID`, the
+        updated registry, the fitted model, the issue id of each model cluster and the narrative
+        id of each model narrative.
     """
     # 0. a canonical order (by post key): the same posts give the same issues in whatever order they come
     order = _canonical_order(posts)
@@ -80,15 +90,18 @@ def detect_issues(
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
     # 2. fit and label the clusters (times and authors let the model find brand-new issues)
-    model = (model or IssueModel()).fit(tokens.take(np.flatnonzero(first)), **_fit_context(posts, groups),
-                                        executor=executor)
-    labels = _labels(groups, model.top_terms_)
-    # 3. stable ids, then the analyst's edits
-    cluster_ids, registry = assign_ids(registry, model.term_weights_, labels, model.top_terms_)
-    by_group = pd.Series(model.labels_, index=groups[schema.DUP_GROUP].to_numpy())
-    posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
+    group_tokens = tokens.take(np.flatnonzero(first))
+    model = (model or IssueModel()).fit(group_tokens, **_fit_context(posts, groups), executor=executor)
+    names = _Names(groups, group_tokens, model, model.labels_, model.narrative_labels_)
+    # 3. stable ids of issues and their narratives, then the analyst's edits
+    cluster_ids, registry = assign_ids(registry, model.term_weights_, names.labels(), model.top_terms_,
+                                       headlines=names.headlines())
+    narrative_ids, registry = assign_narrative_ids(registry, [cluster_ids[i] for i in model.narrative_issue_],
+                                                   model.narrative_weights_, names.narrative_labels(),
+                                                   names.narrative_phrases(), model.narrative_terms_)
+    posts = _with_ids(posts, groups, model.labels_, model.narrative_labels_, cluster_ids, narrative_ids)
     posts, registry = apply_edits(posts, registry, edits, normaliser=normaliser)
-    return IssueDetection(posts.iloc[np.argsort(order)], registry, model, cluster_ids)
+    return IssueDetection(posts.iloc[np.argsort(order)], registry, model, cluster_ids, narrative_ids)
 
 
 def assign_posts(
@@ -100,15 +113,15 @@ def assign_posts(
     *,
     normaliser: Normaliser | None = None,
     executor: Executor | None = None,
+    narrative_ids: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, IssueRegistry]:
-    """Assign posts to a stored model's issues without re-fitting (incremental runs)."""
+    """Assign posts to a stored model's issues and narratives without re-fitting (incremental runs)."""
     if schema.DUP_GROUP not in posts:
         posts = add_duplicate_groups(posts, executor=executor)
     first = ~posts[schema.DUP_GROUP].duplicated().to_numpy()
     groups = posts.loc[first]
-    by_group = pd.Series(model.predict(groups[schema.TOKENS], executor=executor),
-                         index=groups[schema.DUP_GROUP].to_numpy())
-    posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
+    issues, narratives = model.assign(groups[schema.TOKENS], executor=executor)
+    posts = _with_ids(posts, groups, issues, narratives, cluster_ids, narrative_ids)
     return apply_edits(posts, registry, edits, normaliser=normaliser)
 
 
@@ -123,6 +136,7 @@ def refresh_detection(
     earlier: pd.DataFrame | None = None,
     normaliser: Normaliser | None = None,
     executor: Executor | None = None,
+    narrative_ids: Sequence[str] = (),
 ) -> IssueDetection:
     """Incremental run with newer posts: the new window's new issues ▸ their ids ▸ assignment ▸ edits.
 
@@ -137,10 +151,12 @@ def refresh_detection(
             the window's copies of older posts join those groups (as in a fit over every post) and
             are then no recent documents; these posts are not returned.
         registry, edits, normaliser, executor: as in :func:`detect_issues`.
+        narrative_ids: the narrative id of each of the model's narratives (new issues have none).
 
     Returns:
-        The posts with :data:`schema.ISSUE_ID`, the registry (new issues are New, other flags
-        stay), the refreshed model (:func:`monitoring.issues.refresh.refresh_recent`) and its ids.
+        The posts with :data:`schema.ISSUE_ID` and :data:`schema.NARRATIVE_ID`, the registry (new
+        issues are New, other flags stay), the refreshed model
+        (:func:`monitoring.issues.refresh.refresh_recent`) and its ids.
     """
 
     posts, returned = _groups_with_earlier(posts, earlier, executor)
@@ -157,17 +173,21 @@ def refresh_detection(
     if changed:
         terms = [model.top_terms_[i] for i in changed]
         kept = [issue for i, issue in enumerate(cluster_ids) if i not in changed and issue]
-        ids, registry = assign_ids(registry, [model.term_weights_[i] for i in changed],
-                                   _labels(groups[recent], terms), terms, keep=kept)
+        recent_groups = groups[recent]
+        recent_tokens = TokenCodes.of(recent_groups[schema.TOKENS])
+        names = _Names(recent_groups, recent_tokens, model, model.predict(recent_tokens, executor=executor), None,
+                       issues=changed)
+        ids, registry = assign_ids(registry, [model.term_weights_[i] for i in changed], names.labels(), terms,
+                                   keep=kept, headlines=names.headlines())
         for index, issue_id in zip(changed, ids):
             cluster_ids[index] = issue_id
     posts = posts.iloc[returned]
     groups = posts.loc[~posts[schema.DUP_GROUP].duplicated().to_numpy()]
-    by_group = pd.Series(model.predict(groups[schema.TOKENS], executor=executor),
-                         index=groups[schema.DUP_GROUP].to_numpy())
-    posts = _with_issue_ids(posts, by_group.reindex(posts[schema.DUP_GROUP]).to_numpy(), cluster_ids)
+    issues, narratives = model.assign(groups[schema.TOKENS], executor=executor)
+    posts = _with_ids(posts, groups, issues, narratives, cluster_ids, narrative_ids)
     posts, registry = apply_edits(posts, registry, edits, normaliser=normaliser)
-    return IssueDetection(posts.sort_values("_position").drop(columns="_position"), registry, model, cluster_ids)
+    return IssueDetection(posts.sort_values("_position").drop(columns="_position"), registry, model, cluster_ids,
+                          list(narrative_ids))
 
 
 def _groups_with_earlier(posts: pd.DataFrame, earlier: pd.DataFrame | None,
@@ -219,15 +239,75 @@ def _fit_context(posts: pd.DataFrame, groups: pd.DataFrame) -> dict:
     return context
 
 
-def _with_issue_ids(posts: pd.DataFrame, clusters: np.ndarray, cluster_ids: Sequence[str]) -> pd.DataFrame:
-    lookup = np.array(list(cluster_ids) + [None], dtype=object)  # -1 (noise) -> None
+def _with_ids(posts: pd.DataFrame, groups: pd.DataFrame, clusters: np.ndarray, stories: np.ndarray,
+              cluster_ids: Sequence[str], narrative_ids: Sequence[str]) -> pd.DataFrame:
+    """Posts with the issue and narrative id of their duplicate group (-1 -> None)."""
     out = posts.copy()
-    out[schema.ISSUE_ID] = lookup[np.where(clusters >= 0, clusters, len(cluster_ids))]
+    for column, found, ids in ((schema.ISSUE_ID, clusters, cluster_ids), (schema.NARRATIVE_ID, stories, narrative_ids)):
+        lookup = np.array(list(ids) + [None], dtype=object)  # -1 (noise / none) -> None
+        found = np.where((found >= 0) & (found < len(ids)), found, len(ids))
+        by_group = pd.Series(lookup[found], index=groups[schema.DUP_GROUP].to_numpy(), dtype=object)
+        out[column] = by_group.reindex(posts[schema.DUP_GROUP]).to_numpy()
     return out
 
 
-def _labels(groups: pd.DataFrame, top_terms: Sequence[Sequence[str]]) -> list[str]:
+class _Names:
+    """Names of the issues (``issues``, default all) and narratives of a fitted model, from the
+    groups' texts: term labels in the posts' spelling (one pass over the texts for every word) and
+    phrases from each one's most typical documents (one transform for all candidates)."""
+
+    def __init__(self, groups: pd.DataFrame, tokens: TokenCodes, model: IssueModel, labels: np.ndarray,
+                 narratives: np.ndarray | None, *, issues: Sequence[int] | None = None):
+        self.model, self.groups = model, groups
+        self.issues = list(range(model.n_issues_)) if issues is None else list(issues)
+        self.narratives = [] if narratives is None else list(range(len(model.narrative_issue_)))
+        self.surface = _surface(groups, [model.top_terms_[i] for i in self.issues]  # a narrative's label: 2 terms
+                                + [model.narrative_terms_[j][:NARRATIVE_LABEL_TERMS] for j in self.narratives])
+        self.texts = groups[schema.TEXT].to_numpy(dtype=object) if schema.TEXT in groups else None
+        candidates = [np.flatnonzero(labels == i)[:HEADLINE_CANDIDATES] for i in self.issues]
+        candidates += [np.flatnonzero(narratives == j)[:NARRATIVE_CANDIDATES] for j in self.narratives]
+        every = np.unique(np.concatenate(candidates)) if candidates else np.zeros(0, dtype=np.int64)
+        X = model.transform(tokens.take(every)) if len(every) and self.texts is not None else None
+        self.typical = [_most_similar(X, np.searchsorted(every, rows), rows, self._centroid(n), size)
+                        for n, (rows, size) in enumerate(zip(candidates, [HEADLINE_TEXTS] * len(self.issues)
+                                                             + [NARRATIVE_TEXTS] * len(self.narratives)))]
+
+    def _centroid(self, n: int):
+        if n < len(self.issues):
+            return self.model.centroids_[self.issues[n]]
+        return self.model.narrative_centroids_[self.narratives[n - len(self.issues)]]
+
+    def labels(self) -> list[str]:
+        return [readable_label(self.model.top_terms_[i], self.surface) for i in self.issues]
+
+    def headlines(self) -> list[str]:
+        return [self._phrase(n, self.model.top_terms_[i]) for n, i in enumerate(self.issues)]
+
+    def narrative_labels(self) -> list[str]:
+        return [readable_label(self.model.narrative_terms_[j][:NARRATIVE_LABEL_TERMS], self.surface, parts=2)
+                for j in self.narratives]
+
+    def narrative_phrases(self) -> list[str]:
+        return [self._phrase(len(self.issues) + n, self.model.narrative_terms_[j], min_share=0.1)
+                for n, j in enumerate(self.narratives)]
+
+    def _phrase(self, n: int, terms: Sequence[str], **options) -> str:
+        return headline(self.texts[self.typical[n]], terms, **options) if self.texts is not None else ""
+
+
+def _most_similar(X, positions: np.ndarray, rows: np.ndarray, centroid, size: int) -> np.ndarray:
+    """The ``size`` rows (of ``rows``, at ``positions`` of ``X``) most similar to ``centroid``."""
+    if X is None or len(rows) <= size:
+        return rows
+    part = X[positions]
+    similarity = np.asarray((part @ centroid.T).todense() if hasattr(centroid, "todense") else part @ centroid).ravel()
+    return rows[np.argsort(-similarity, kind="stable")[:size]]
+
+
+def _surface(groups: pd.DataFrame, top_terms: Sequence[Sequence[str]]) -> dict[str, str]:
+    """Stem -> the word posts most often write for it, for every word of ``top_terms``."""
+    if schema.TEXT not in groups:
+        return {}
     sample = groups.iloc[:LABEL_SAMPLE]
     words = {w for terms in top_terms for t in terms for w in t.split(" ")}
-    surface = surface_forms(sample[schema.TEXT], sample[schema.TOKENS], words) if schema.TEXT in sample else {}
-    return [readable_label(terms, surface) for terms in top_terms]
+    return surface_forms(sample[schema.TEXT], sample[schema.TOKENS], words)

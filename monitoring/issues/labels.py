@@ -75,16 +75,24 @@ def class_tfidf(doc_terms: sparse.spmatrix, classes: np.ndarray, n_classes: int)
 
 
 def top_terms(
-    weights: np.ndarray, terms: Sequence[str], *, n: int = 10, stopwords: Iterable[str] = ()
+    weights: np.ndarray, terms: Sequence[str], *, n: int = 10, stopwords: Iterable[str] = (),
+    allowed: np.ndarray | None = None,
 ) -> list[list[str]]:
-    """The ``n`` highest-weighted terms per row, skipping terms holding a stopword or chatter."""
-    banned = set(stopwords) | CHATTER_WORDS
-    allowed = np.array([_showable(term, banned) for term in terms], dtype=bool)
+    """The ``n`` highest-weighted terms per row, skipping terms holding a stopword or chatter
+    (``allowed``: :func:`showable_terms` of ``terms``, when the caller has it)."""
+    allowed = showable_terms(terms, stopwords) if allowed is None else allowed
     result = []
     for row in weights:
-        order = np.argsort(-row, kind="stable")
-        result.append([terms[i] for i in order if allowed[i] and row[i] > 0][:n])
+        candidates = np.flatnonzero(allowed & (row > 0))  # in column order, as a stable sort of all would keep them
+        order = candidates[np.argsort(-row[candidates], kind="stable")[:n]]
+        result.append([terms[i] for i in order])
     return result
+
+
+def showable_terms(terms: Sequence[str], stopwords: Iterable[str] = ()) -> np.ndarray:
+    """Per term: True when it may name an issue (no stopword, chatter word, link or handle in it)."""
+    banned = set(stopwords) | CHATTER_WORDS
+    return np.array([_showable(term, banned) for term in terms], dtype=bool)
 
 
 def term_profile(row: np.ndarray, terms: np.ndarray, size: int = 50) -> dict[str, float]:

@@ -29,7 +29,6 @@ import pandas as pd
 
 from monitoring.issues import bursts as B
 from monitoring.issues.tfidf import document_frequencies
-from monitoring.store.token_codes import TokenCodes
 
 SAME_ISSUE = 0.5  # a group this similar to an earlier new issue's centroid is that issue
 REFIT_AFTER = pd.Timedelta(days=7)  # newer posts this long after the last full fit: re-fit instead
@@ -53,7 +52,7 @@ def refresh_recent(model, recent: pd.Series, baseline: pd.Series, *, created_at:
         sorted; their ``top_terms_`` and ``term_weights_`` are up to date. ``window_end_`` is
         the latest document's time.
     """
-    tokens = TokenCodes.of(pd.concat([recent, baseline], ignore_index=True))
+    tokens = model.content(pd.concat([recent, baseline], ignore_index=True))  # reactions never seed
     times = pd.to_datetime(pd.Series(created_at), utc=True).reset_index(drop=True)
     before = times.max() - pd.Timedelta(hours=model.burst_hours or 0) - pd.Timedelta(hours=1)
     info = B.DocumentInfo.of(len(tokens), pd.concat([times, pd.Series(before, index=baseline.index)],
@@ -71,9 +70,8 @@ def refresh_recent(model, recent: pd.Series, baseline: pd.Series, *, created_at:
     if len(holding):  # step 2
         min_df = model.min_df if isinstance(model.min_df, (int, np.integer)) else 2
         model.learn_terms(document_frequencies(tokens.take(holding), min_df=min_df))
-    min_coherence = model.coherence_ratio * float(np.median(model.micro_coherence_))
     X = model.transform(tokens)  # once: the window's rows are looked up by position
-    found = B.new_issues(lambda part: X[part], window, seeds, info, settings, min_coherence=min_coherence)
+    found = B.new_issues(lambda part: X[part], window, seeds, info, settings, min_coherence=model.burst_min_coherence_)
     changed = _merge_new_issues(model, found)
     if changed:  # step 4: every issue and noise are classes, over the recent and baseline documents
         model.describe(X[np.concatenate([window.recent, window.baseline])], changed)
@@ -84,6 +82,7 @@ def _merge_new_issues(model, found: list[B.Burst]) -> list[int]:
     """Step 3: replace the earlier new issue each group continues, append the others."""
     thresholds = list(getattr(model, "burst_thresholds_", np.zeros(0)))
     summaries = list(getattr(model, "bursts_", []))
+    windows = list(getattr(model, "burst_windows_", [None] * len(thresholds)))
     first_new = model.centroids_.shape[0] - len(thresholds)
     centroids = [row for row in model.centroids_]
     changed: list[int] = []
@@ -95,16 +94,19 @@ def _merge_new_issues(model, found: list[B.Burst]) -> list[int]:
             index = first_new + int(similarity.argmax())
             centroids[index] = burst.centroid
             thresholds[index - first_new], summaries[index - first_new] = burst.threshold, burst.summary()
+            windows[index - first_new] = model.window_end_
         else:
             index = len(centroids)
             centroids.append(burst.centroid)
             thresholds.append(burst.threshold)
             summaries.append(burst.summary())
+            windows.append(model.window_end_)
             model.top_terms_.append([])  # set in step 4
             model.term_weights_.append({})
         changed.append(index)
     model.centroids_ = np.array(centroids, dtype=np.float32)
     model.burst_thresholds_ = np.array(thresholds, dtype=np.float64)
     model.bursts_ = summaries
+    model.burst_windows_ = windows
     model.n_issues_ = model.centroids_.shape[0]
     return sorted(changed)

@@ -12,6 +12,8 @@ compared with the ``baseline_days`` before it. "Previous day" is the ``recent_ho
     baseline_start          previous_start      window_start             now (inclusive)
     |---- 7 days baseline ----|--- previous day ---|-------- window --------|
 
+Issues are named by their headline (``label``), with their term label (``terms``) and their leading
+narrative in the window (``narrative``: the framing most of the window's posts use) beside it.
 Labels and explanations are plain text (issue labels come from post text): escape them before HTML.
 """
 from __future__ import annotations
@@ -29,13 +31,16 @@ from monitoring.errors import UserError
 from monitoring.formatting import fmt_date, fmt_datetime, fmt_int, fmt_pct
 from monitoring.signals import plan
 from monitoring.signals import scores as sg
+from monitoring.signals.narratives import narratives_in_window
 from monitoring.store import queries
 from monitoring.store.database import query_df
 from monitoring.store.queries import Filters
 
 # --- output columns (beside schema and signals names) ----------------------------------------------
 RANK = "rank"
-LABEL = "label"                  # issue label (plain text), or the sentiment / platform label
+LABEL = "label"                  # issue headline (plain text), or the sentiment / platform label
+TERMS = "terms"                  # the issue's term label
+NARRATIVE = "narrative"          # the issue's leading narrative in the window ('' without narratives)
 REGION_CODE = plan.REGION_CODE   # province code ('53') or kabupaten/kota code ('53.71')
 REGION_NAME = plan.REGION_NAME
 REGION_POSTS = "region_posts"    # all posts of the region in the window (any issue)
@@ -56,8 +61,8 @@ class NoBriefingDataError(UserError):
 class Briefing:
     """Everything one briefing shows, as plain values and small frames (times are UTC).
 
-    Frames: ``emerging`` (rank, issue_id, label, status, posts, baseline, negative_share, score,
-    explanation, negative_shift; status carries the *Memburuk* badge; the top issues of the briefing's area), ``regional`` (one row per province, or per
+    Frames: ``emerging`` (rank, issue_id, label, terms, narrative, status, posts, baseline,
+    negative_share, score, explanation, negative_shift; status carries the *Memburuk* badge; the top issues of the briefing's area), ``regional`` (one row per province, or per
     kabupaten/kota with a region focus, with posts in the window: region_code, region_name, region_posts,
     then its top issue's issue_id, label, status, posts, score, explanation; strongest score first),
     ``sentiment`` (sentiment, label, posts, share), ``map_values`` (province_code, value: posts per
@@ -177,11 +182,15 @@ def _reference_time(latest: pd.Timestamp, date: dt.date | None, now: pd.Timestam
     return min(day_end - ONE_MICROSECOND, latest)
 
 
-def _issue_labels(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], set[str]]:
+def _issue_labels(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], set[str], dict[str, str]]:
+    """(issue id -> headline, hidden issue ids, issue id -> term label)."""
     issues = queries.issues_table(con)
-    labels = {str(r["issue_id"]): str(r["label"] or r["issue_id"]) for r in issues.to_dict("records")}
+    records = issues.to_dict("records")
+    terms = {str(r["issue_id"]): str(r["label"] or r["issue_id"]) for r in records}
+    labels = {str(r["issue_id"]): next(str(v) for v in (r.get("headline"), r["label"], r["issue_id"])
+                                       if isinstance(v, str) and v) for r in records}
     hidden = set(issues.loc[issues["hidden"].fillna(False).astype(bool), "issue_id"].astype(str))
-    return labels, hidden
+    return labels, hidden, terms
 
 
 def _issue_rows(scores: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -200,6 +209,19 @@ def _top_issues(scores: pd.DataFrame, region_column: str, code: str, labels: dic
     rows.insert(0, RANK, range(1, len(rows) + 1))
     return rows[[RANK, S.ISSUE_ID, LABEL, sg.STATUS, sg.POSTS, sg.BASELINE, sg.NEGATIVE_SHARE, sg.SCORE,
                  sg.EXPLANATION, sg.NEGATIVE_SHIFT]].reset_index(drop=True)
+
+
+def _with_narratives(con: duckdb.DuckDBPyConnection, top: pd.DataFrame, window: Filters,
+                     windows: dict[str, pd.Timestamp], terms: dict[str, str], recent_hours: int,
+                     baseline_days: int) -> pd.DataFrame:
+    """The top issues with their term label and leading narrative in the window."""
+    _, leading = narratives_in_window(con, replace(window, issue_ids=tuple(top[S.ISSUE_ID])), now=windows["now"],
+                                      recent_start=windows["window_start"], baseline_start=windows["baseline_start"],
+                                      recent_hours=recent_hours, baseline_days=baseline_days)
+    narrative = dict(zip(leading["issue_id"], leading["narrative"]))
+    top.insert(top.columns.get_loc(LABEL) + 1, TERMS, [terms.get(i, "") for i in top[S.ISSUE_ID]])
+    top.insert(top.columns.get_loc(TERMS) + 1, NARRATIVE, [narrative.get(i, "") for i in top[S.ISSUE_ID]])
+    return top
 
 
 def _top_per_region(scores: pd.DataFrame, region_column: str, region_posts: pd.DataFrame,
@@ -228,7 +250,7 @@ def _emerging(con: duckdb.DuckDBPyConnection, base: Filters, windows: dict[str, 
               region: str | None, recent_hours: int, baseline_days: int, top_n: int
               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(top issues of the area, top issue per province or kabupaten/kota)."""
-    labels, hidden = _issue_labels(con)
+    labels, hidden, terms = _issue_labels(con)
     history = replace(base, province_codes=(), start=windows["baseline_start"], end=windows["end"])
     level = S.KABKOTA_CODE if region else S.PROVINCE_CODE
     options = dict(now=windows["now"], recent_hours=recent_hours, baseline_days=baseline_days,
@@ -237,6 +259,7 @@ def _emerging(con: duckdb.DuckDBPyConnection, base: Filters, windows: dict[str, 
     provinces = sg.emerging_scores(queries.hourly_issue_counts(con, history, windows=sums), **options)
     provinces = provinces[~provinces[S.ISSUE_ID].astype(str).isin(hidden)]
     top = _top_issues(provinces, S.PROVINCE_CODE, region or S.NATIONAL_CODE, labels, top_n)
+    top = _with_narratives(con, top, base, windows, terms, recent_hours, baseline_days)
     window = replace(base, start=windows["window_start"], end=windows["end"])
     if region is None:
         return top, _top_per_region(provinces, S.PROVINCE_CODE, _region_posts(con, window, None), labels)

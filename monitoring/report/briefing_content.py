@@ -17,9 +17,11 @@ from monitoring.report import charts
 from monitoring.report.briefing import (
     LABEL,
     NAME,
+    NARRATIVE,
     RANK,
     REGION_NAME,
     REGION_POSTS,
+    TERMS,
     TOP_REGIONS,
     VALUE,
     Briefing,
@@ -83,6 +85,16 @@ def issue_heading(row: dict) -> str:
     """'1. label · Baru · 53 unggahan · negatif 54,7% · skor 53,8' for a row of ``b.emerging`` (plain text)."""
     return (f"{row[RANK]}. {row[LABEL]} · {row[sg.STATUS]} · {fmt_int(row[sg.POSTS])} unggahan · "
             f"negatif {fmt_pct(row[sg.NEGATIVE_SHARE])} · skor {fmt_score(row[sg.SCORE])}")
+
+
+def narrative_line(row: dict) -> str:
+    """'Narasi utama: jual negara · kata kunci: tapera · potongan' for a row of ``b.emerging`` (plain text)."""
+    parts = []
+    if row.get(NARRATIVE):
+        parts.append(f"Narasi utama: {row[NARRATIVE]}")
+    if row.get(TERMS) and row.get(TERMS) != row.get(LABEL):
+        parts.append(f"kata kunci: {row[TERMS]}")
+    return " · ".join(parts)
 
 
 def regional_table(b: Briefing) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """Files written by ``python -m monitoring analyze --out DIR``.
 
-- ``posts.parquet``: canonical columns + enrichment (tokens, sentiment, region, issue_id, ...)
-- ``issues.csv``: issue_id, label, top_terms, posts, first_seen, last_seen, negative_share, ...
+- ``posts.parquet``: canonical columns + enrichment (tokens, sentiment, region, issue_id, narrative_id, ...)
+- ``issues.csv``: issue_id, headline, label, top_terms, posts, first_seen, last_seen, negative_share, ...
+- ``narratives.csv``: issue_id, narrative_id, label, posts, negative_share, first_seen, last_seen (+ headline,
+  top_terms): the framings inside each issue
 - ``emerging.csv``: issue × province scores (province_code 'ID' = national); ``negative_shift`` is the
   turn to negative as its own signal (badge *Memburuk*, local: see :func:`monitoring.signals.scores.emerging_scores`)
 - ``plan.csv``: the dissemination plan
@@ -25,9 +27,14 @@ from monitoring.report.exports import to_safe_csv
 from monitoring.signals.emerging import emerging_table, plan_table
 from monitoring.store.queries import Filters, where_clause
 
-EMERGING_COLUMNS = ("issue_id", "issue_label", "province_code", "province", "posts", "baseline", "score",
-                    "status", "negative_share", "negative_shift", "explanation")
-ANALYSIS_FILES = ("posts.parquet", "issues.csv", "emerging.csv", "plan.csv")
+EMERGING_COLUMNS = ("issue_id", "issue_headline", "issue_label", "province_code", "province", "posts",
+                    "baseline", "score", "status", "negative_share", "negative_shift", "rising_narrative",
+                    "explanation")
+ISSUE_COLUMNS = ("issue_id", "headline", "label", "top_terms", "posts", "first_seen", "last_seen", "negative_share",
+                 "positive_share", "coordinated_share", "is_new")
+NARRATIVE_OUTPUT_COLUMNS = ("issue_id", "narrative_id", "label", "posts", "negative_share", "first_seen",
+                            "last_seen", "headline", "top_terms")
+ANALYSIS_FILES = ("posts.parquet", "issues.csv", "narratives.csv", "emerging.csv", "plan.csv")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -74,12 +81,18 @@ def issues_frame(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 
     summary = issue_summary(con, filters, limit=10_000)
     if summary.empty:
-        return pd.DataFrame(columns=["issue_id", "label", "top_terms", "posts", "first_seen", "last_seen",
-                                     "negative_share"])
+        return pd.DataFrame(columns=list(ISSUE_COLUMNS))
     summary["negative_share"] = summary["negative"] / summary["posts"]
     summary["positive_share"] = summary["positive"] / summary["posts"]
-    return summary[["issue_id", "label", "top_terms", "posts", "first_seen", "last_seen", "negative_share",
-                    "positive_share", "coordinated_share", "is_new"]]
+    return summary[list(ISSUE_COLUMNS)]
+
+
+def narratives_output(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """``narratives.csv``: the narratives of every issue, the file's columns first."""
+    from monitoring.issues.cards import narratives_frame
+
+    frame = narratives_frame(con, filters)
+    return frame[list(NARRATIVE_OUTPUT_COLUMNS)]
 
 
 def emerging_frame(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.Timestamp | None = None,
@@ -100,12 +113,13 @@ def plan_frame(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.Time
 
 def write_analysis(con: duckdb.DuckDBPyConnection, out: Path, *, since: pd.Timestamp | None = None,
                    until: pd.Timestamp | None = None, now: pd.Timestamp | None = None) -> list[Path]:
-    """Write the four analysis files into ``out`` (created if needed); returns their paths."""
+    """Write the five analysis files into ``out`` (created if needed); returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     filters = Filters(start=since, end=until)
     paths = {name: out / name for name in ANALYSIS_FILES}
     write_posts(con, paths["posts.parquet"], filters)
     write_atomically(paths["issues.csv"], to_safe_csv(issues_frame(con, filters)))
+    write_atomically(paths["narratives.csv"], to_safe_csv(narratives_output(con, filters)))
     write_atomically(paths["emerging.csv"], to_safe_csv(emerging_frame(con, filters, now=now)))
     write_atomically(paths["plan.csv"], to_safe_csv(plan_frame(con, filters, now=now)))
     return list(paths.values())

@@ -19,6 +19,7 @@ from monitoring.report.briefing_content import (
     issue_heading,
     key_numbers,
     map_title,
+    narrative_line,
     regional_table,
     regional_title,
     sentiment_figure,
@@ -42,6 +43,6 @@ from monitoring.report.render_xlsx import briefing_xlsx
 __all__ = [
     "BROWSER_NAMES", "BROWSER_PATHS", "IMAGE_FORMATS", "IMAGE_WIDTH", "STATUS_COLORS", "WORSE_COLOR", "ImageExportError",
     "briefing_figure", "briefing_html", "briefing_image", "briefing_map", "briefing_xlsx", "chromium_path",
-    "example_text", "image_export_available", "issue_heading", "key_numbers", "map_title", "regional_table",
-    "regional_title", "sentiment_figure", "status_color", "worsening_text",
+    "example_text", "image_export_available", "issue_heading", "key_numbers", "map_title", "narrative_line",
+    "regional_table", "regional_title", "sentiment_figure", "status_color", "worsening_text",
 ]

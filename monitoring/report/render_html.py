@@ -20,6 +20,7 @@ from monitoring.report.briefing_content import (
     briefing_map,
     example_text,
     key_numbers,
+    narrative_line,
     regional_title,
     status_color,
 )
@@ -67,7 +68,9 @@ def _html_emerging(b: Briefing) -> str:
         items.append(
             f"<li><b>{_e(r[LABEL])}</b> {_html_badge(r[sg.STATUS])} <span class=\"meta\">"
             f"{_e(fmt_int(r[sg.POSTS]))} unggahan · negatif {_e(fmt_pct(r[sg.NEGATIVE_SHARE]))} · skor "
-            f"{_e(fmt_score(r[sg.SCORE]))}</span><br>{_e(r[sg.EXPLANATION])}"
+            f"{_e(fmt_score(r[sg.SCORE]))}</span>"
+            + (f'<br><span class="meta">{_e(narrative_line(r))}</span>' if narrative_line(r) else "")
+            + f"<br>{_e(r[sg.EXPLANATION])}"
             + (f'<br><span class="meta">Contoh: {_e(example)}</span>' if example else "") + "</li>")
     body = f"<ol>{''.join(items)}</ol>" if items else "<p>Tidak ada isu dengan unggahan dalam jendela ini.</p>"
     return f'<div class="panel"><h2>Isu naik teratas — {_e(b.region_name)}</h2>{body}</div>'

@@ -21,6 +21,7 @@ from monitoring.formatting import fmt_int, fmt_pct, fmt_score
 from monitoring.report import charts
 from monitoring.report.briefing import (
     LABEL,
+    NARRATIVE,
     RANK,
     REGION_NAME,
     REGION_POSTS,
@@ -108,7 +109,9 @@ def _issue_table(b: Briefing) -> tuple[go.Table, int]:
     rows = b.emerging
     if rows.empty:
         return _table(["Isu naik teratas"], [["Tidak ada isu dengan unggahan dalam jendela ini."]], [1.0])
-    columns = [[str(v) for v in rows[RANK]], [_wrap(v, 28) for v in rows[LABEL]], [_e(v) for v in rows[sg.STATUS]],
+    names = [f"{label} — narasi: {narrative}" if narrative else label
+             for label, narrative in zip(rows[LABEL], rows[NARRATIVE])]
+    columns = [[str(v) for v in rows[RANK]], [_wrap(v, 28) for v in names], [_e(v) for v in rows[sg.STATUS]],
                [fmt_int(v) for v in rows[sg.POSTS]], [fmt_pct(v) for v in rows[sg.NEGATIVE_SHARE]],
                [fmt_score(v) for v in rows[sg.SCORE]], [_wrap(v, 95) for v in rows[sg.EXPLANATION]]]
     fills = [[status_color(s, "white") if i == 2 else "white" for s in rows[sg.STATUS]]

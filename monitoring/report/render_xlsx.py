@@ -8,10 +8,12 @@ from monitoring.report import exports
 from monitoring.report.briefing import (
     LABEL,
     NAME,
+    NARRATIVE,
     RANK,
     REGION_CODE,
     REGION_NAME,
     REGION_POSTS,
+    TERMS,
     Briefing,
 )
 from monitoring.report.briefing_content import example_text
@@ -36,7 +38,8 @@ def _summary_rows(b: Briefing) -> pd.DataFrame:
 def briefing_xlsx(b: Briefing) -> bytes:
     """XLSX (sheets Ringkasan, Isu Naik, Per Provinsi, Cakupan) with every cell neutralised."""
     issues = b.emerging.rename(columns={
-        RANK: "Peringkat", S.ISSUE_ID: "ID isu", LABEL: "Isu", sg.STATUS: "Status",
+        RANK: "Peringkat", S.ISSUE_ID: "ID isu", LABEL: "Isu", TERMS: "Kata kunci", NARRATIVE: "Narasi utama",
+        sg.STATUS: "Status",
         sg.POSTS: f"Unggahan {b.recent_hours} jam", sg.BASELINE: f"Rata-rata per {b.recent_hours} jam sebelumnya",
         sg.NEGATIVE_SHARE: "Porsi negatif", sg.SCORE: "Skor", sg.EXPLANATION: "Penjelasan",
         sg.NEGATIVE_SHIFT: sg.BADGE_WORSE})

@@ -84,6 +84,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              params=(reads.FORMAT,), produces=("application/json", "text/csv")),
     Endpoint("GET", "/issues", "Issues (columns of issues.csv)", reads.issues, READ,
              params=(*reads.FILTER_PARAMS, reads.FORMAT), produces=("application/json", "text/csv")),
+    Endpoint("GET", "/narratives", "Narratives inside each issue (columns of narratives.csv)", reads.narratives, READ,
+             params=(*reads.FILTER_PARAMS, reads.FORMAT), produces=("application/json", "text/csv")),
     Endpoint("GET", "/emerging", "Emerging issues per province (columns of emerging.csv)", reads.emerging, READ,
              params=(*reads.FILTER_PARAMS, reads.NOW, reads.FORMAT), produces=("application/json", "text/csv")),
     Endpoint("GET", "/plan", "Dissemination plan (columns of plan.csv)", reads.plan, READ,

@@ -1,4 +1,4 @@
-"""Read endpoints: issues, emerging issues, the dissemination plan and the daily briefing.
+"""Read endpoints: issues and their narratives, emerging issues, the dissemination plan and the daily briefing.
 
 Each runs in a worker thread of the server (never on its event loop) with its own cursors on the
 store, so reads answer while a job writes. Tables are the same as ``analyze --out``'s CSV files.
@@ -127,6 +127,12 @@ async def _table(request: Request, server: "Server", endpoint: "Endpoint", name:
 async def issues(request: Request, server: "Server", endpoint: "Endpoint") -> Response:
     """``GET /issues``: one row per issue (columns of ``issues.csv``)."""
     return await _table(request, server, endpoint, "issues", lambda con, f, v: outputs.issues_frame(con, f))
+
+
+async def narratives(request: Request, server: "Server", endpoint: "Endpoint") -> Response:
+    """``GET /narratives``: the narratives (framings) inside each issue (columns of ``narratives.csv``)."""
+    return await _table(request, server, endpoint, "narratives",
+                        lambda con, f, v: outputs.narratives_output(con, f))
 
 
 async def emerging(request: Request, server: "Server", endpoint: "Endpoint") -> Response:

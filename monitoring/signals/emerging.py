@@ -1,8 +1,10 @@
 """Emerging issues, spike alerts and the dissemination plan, computed from the store.
 
 Counts come from DuckDB (:mod:`monitoring.store.queries`); the statistics are the pure functions of
-:mod:`monitoring.signals.scores` and :mod:`monitoring.signals.plan`. Windows end at the latest post of the
-filtered data unless ``now`` is given (uploads are often days old).
+:mod:`monitoring.signals.scores`, :mod:`monitoring.signals.plan` and :mod:`monitoring.signals.narratives`.
+Windows end at the latest post of the filtered data unless ``now`` is given (uploads are often days
+old). Issues are named by their headline first (``issue_headline``; explanations use it), their term
+label beside it (``issue_label``), and the narrative driving a rise (``rising_narrative``).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pandas as pd
 from monitoring import schema as S
 from monitoring.signals import scores as signals
 from monitoring.signals import spikes
+from monitoring.signals.narratives import narratives_in_window
 from monitoring.signals.plan import dissemination_plan
 from monitoring.store import database as storage
 from monitoring.store import queries
@@ -35,8 +38,15 @@ def _window_filters(filters: Filters, now: pd.Timestamp, recent_hours: int, base
 
 
 def issue_label_map(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Issue id -> term label (or the analyst's name)."""
     frame = storage.query_df(con, "SELECT issue_id, label FROM issues")
     return dict(zip(frame["issue_id"], frame["label"]))
+
+
+def issue_headline_map(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Issue id -> the name shown first: the analyst's name, else the headline, else the term label."""
+    frame = storage.query_df(con, "SELECT issue_id, coalesce(nullif(headline, ''), label) AS name FROM issues")
+    return dict(zip(frame["issue_id"], frame["name"]))
 
 
 def emerging_table(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.Timestamp | None = None,
@@ -50,12 +60,17 @@ def emerging_table(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.
                                          windows=signals.window_starts(now, recent_hours, baseline_days))
     if counts.empty:
         return pd.DataFrame()
-    labels = issue_label_map(con)
+    labels, headlines = issue_label_map(con), issue_headline_map(con)
     hidden = set(storage.query_df(con, "SELECT issue_id FROM issues WHERE hidden")["issue_id"])
     counts = counts[~counts[S.ISSUE_ID].isin(hidden)]
     scores = signals.emerging_scores(counts, now=now, recent_hours=recent_hours, baseline_days=baseline_days,
-                                     region=level, issue_labels=labels)
+                                     region=level, issue_labels=headlines)
+    scores["issue_headline"] = scores[S.ISSUE_ID].map(headlines).fillna(scores[S.ISSUE_ID])
     scores["issue_label"] = scores[S.ISSUE_ID].map(labels).fillna(scores[S.ISSUE_ID])
+    baseline_start, recent_start = signals.window_starts(now, recent_hours, baseline_days)
+    rising, _ = narratives_in_window(con, filters, now=now, recent_start=recent_start, baseline_start=baseline_start,
+                                     recent_hours=recent_hours, baseline_days=baseline_days)
+    scores["rising_narrative"] = scores[S.ISSUE_ID].map(dict(zip(rising["issue_id"], rising["narrative"])))
     scores[S.PROVINCE] = scores[S.PROVINCE_CODE].map(signals.region_name)
     return scores.sort_values(signals.SCORE, ascending=False).reset_index(drop=True)
 
@@ -78,7 +93,7 @@ def refresh_alerts(con: duckdb.DuckDBPyConnection, *, k: float = 3.0, baseline_d
     if counts.empty:
         return pd.DataFrame()
     fresh = spikes.spike_alerts(counts, now=now, k=k, baseline_days=baseline_days,
-                                 issue_labels=issue_label_map(con))
+                                 issue_labels=issue_headline_map(con))
     previous = stored_alerts(con)
     merged = spikes.merge_alerts(previous if not previous.empty else None, fresh)
     storage.set_state(con, ALERTS_STATE, merged.to_json(orient="records", date_format="iso"))
@@ -114,8 +129,15 @@ def plan_table(con: duckdb.DuckDBPyConnection, filters: Filters, *, now: pd.Time
     activity = queries.hourly_activity(con, replace(filters, start=now - pd.Timedelta(days=baseline_days), end=now))
     platforms = queries.issue_platforms(con, recent)
     examples = example_posts(con, recent)
-    return dissemination_plan(emerging, hourly_activity=activity, platforms=platforms, examples=examples,
-                              top_n=top_n, issue_labels=issue_label_map(con))
+    plan = dissemination_plan(emerging, hourly_activity=activity, platforms=platforms, examples=examples,
+                              top_n=top_n, issue_labels=issue_headline_map(con))
+    if plan.empty:
+        return plan
+    names = emerging.drop_duplicates(S.ISSUE_ID).set_index(S.ISSUE_ID)
+    position = plan.columns.get_loc(S.ISSUE_ID) + 1
+    for offset, column in enumerate(("issue_headline", "issue_label", "rising_narrative")):
+        plan.insert(position + offset, column, plan[S.ISSUE_ID].map(names[column]))
+    return plan
 
 
 def example_posts(con: duckdb.DuckDBPyConnection, filters: Filters, *, per_cell: int = 3) -> pd.DataFrame:

@@ -134,6 +134,14 @@ MIGRATIONS: tuple[str, ...] = (
     """CREATE SEQUENCE api_token_id_seq START 1;
     CREATE TABLE api_tokens (token_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, scope VARCHAR NOT NULL,
         token_sha256 VARCHAR NOT NULL UNIQUE, created_at TIMESTAMPTZ, last_used_at TIMESTAMPTZ, revoked_at TIMESTAMPTZ);""",
+    # issues have narratives (the framings inside them) and a headline in the posts' own words;
+    # post_view picks the new post_issues column up by itself (views bind their columns when read)
+    f"""
+    ALTER TABLE post_issues ADD COLUMN {S.NARRATIVE_ID} VARCHAR;
+    ALTER TABLE issues ADD COLUMN headline VARCHAR;
+    CREATE TABLE narratives (narrative_id VARCHAR, issue_id VARCHAR, label VARCHAR, headline VARCHAR,
+                             top_terms VARCHAR, terms VARCHAR, hidden BOOLEAN, kind VARCHAR);
+    """,
 )
 
 

@@ -332,6 +332,23 @@ def issue_platforms(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
                 filters, "GROUP BY ALL")
 
 
+def narrative_window_counts(con: duckdb.DuckDBPyConnection, filters: Filters, *, baseline_start: pd.Timestamp,
+                            recent_start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Posts per issue × narrative in the baseline ``[baseline_start, recent_start)`` and the recent
+    window ``[recent_start, end)``: ``issue_id, narrative_id, recent, baseline``."""
+    source, where, params = scoped(con, replace(filters, start=baseline_start, end=end))
+    return query_df(con, f"""SELECT {S.ISSUE_ID} AS issue_id, {S.NARRATIVE_ID} AS narrative_id,
+        count(*) FILTER (WHERE {S.CREATED_AT} >= ?) AS recent, count(*) FILTER (WHERE {S.CREATED_AT} < ?) AS baseline
+        FROM {source} {_and(where, f"{S.NARRATIVE_ID} IS NOT NULL")} GROUP BY ALL""",
+                    [recent_start.to_pydatetime(), recent_start.to_pydatetime(), *params])
+
+
+def narrative_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Narrative id -> name (the analyst's, else the phrase posts repeat, else the term label), not hidden."""
+    frame = query_df(con, "SELECT narrative_id, label FROM narratives WHERE NOT coalesce(hidden, false)")
+    return dict(zip(frame["narrative_id"], frame["label"]))
+
+
 def issues_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The stored issues (labels, terms, flags)."""
     return query_df(con, "SELECT * FROM issues ORDER BY issue_id")
