@@ -13,11 +13,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from monitoring import pipeline
 from monitoring.errors import UserError
 from monitoring.executors import TreeWatch
 from monitoring.ingest import imports
-from monitoring.report.outputs import write_analysis, write_run_file
 from monitoring.server.jobs import Job
 from monitoring.store import database as storage
 from monitoring.store import settings
@@ -90,6 +88,9 @@ def analysis(con: duckdb.DuckDBPyConnection, job: Job, *, refit: bool = False, n
              outputs: OutputRequest | None = None, start: float = 0.0) -> dict[str, Any]:
     """Run :func:`monitoring.pipeline.analyze`; with ``outputs``, also write ``analyze --out``'s
     files into the job's output folder (fetched over ``GET /api/v1/jobs/{id}/files/{name}``)."""
+    from monitoring import pipeline
+    from monitoring.report.outputs import write_analysis, write_run_file
+
     share = 1.0 - start
     with TreeWatch() as memory:
         report = pipeline.analyze(con, refit=refit, n_issues=n_issues,
@@ -115,6 +116,8 @@ def analysis_after_import(con: duckdb.DuckDBPyConnection, job: Job, *, start: fl
 
 def demo(con: duckdb.DuckDBPyConnection, job: Job, *, n_posts: int = 6000, seed: int = 7) -> dict[str, Any]:
     """Generate, import and analyse the demo dataset; its import summary."""
+    from monitoring import pipeline
+
     summary = pipeline.load_demo(con, n_posts=n_posts, seed=seed, progress=job.report)
     job.report(1.0, f"Data contoh dimuat: {summary.rows_imported:,} unggahan.".replace(",", "."))
     return asdict(summary)
@@ -141,5 +144,7 @@ def delete_dataset(con: duckdb.DuckDBPyConnection, job: Job, dataset_id: int) ->
 def reprocess(con: duckdb.DuckDBPyConnection, job: Job) -> dict[str, Any]:
     """Forget every post's enrichment and analyse again (after the analyst's dictionaries changed)."""
     job.report(0.0, "Menghapus hasil pemrosesan lama…")
+    from monitoring import pipeline
+
     pipeline.reset_enrichment(con)
     return analysis(con, job, start=0.05)
