@@ -79,7 +79,13 @@ from monitoring.issues import narratives as N
 from monitoring.issues.chatter import content_tokens
 from monitoring.issues.chunk_tasks import ASSIGN
 from monitoring.issues.clusterers import Clusterer, KMeansClusterer, NMFClusterer
-from monitoring.issues.cuts import NEAR, fewest_issues, noise_threshold
+from monitoring.issues.cuts import (
+    NEAR,
+    dissolved,
+    fewest_issues,
+    noise_threshold,
+    orphans,
+)
 from monitoring.issues.labels import class_tfidf, term_profile, top_terms
 from monitoring.issues.tfidf import TermEncoder, extend_vocabulary, fit_tfidf
 from monitoring.issues.vectors import centroids as _centroids
@@ -194,17 +200,23 @@ class IssueModel:
         weights = np.sqrt(info.post_counts[rows[fitted]]) if info.post_counts is not None else None
         # 1. over-segment into micro-clusters
         micro, coherent = self._micro_clusters(X, weights)
-        # 2. merge the coherent ones along their dendrogram into k issues
-        groups = self._merge(X, micro, coherent)
+        # a loose micro-cluster near no coherent one is a subject told in varied words, not chatter
+        shaping = coherent | orphans(X, micro, coherent, self.micro_coherence_, min_docs=2 * MICRO_DOCS)
+        # 2. merge the coherent ones (and orphans) along their dendrogram into k issues
+        groups = self._merge(X, micro, shaping)
         # 3. refine with spherical k-means in TF-IDF space, biggest issue first; documents of loose
         #    micro-clusters join when they are near an issue at all
-        kept = coherent[micro]
-        self.centroids_ = refine_partition(X, kept, groups[micro], near=NEAR)
+        self.centroids_ = refine_partition(X, shaping[micro], groups[micro], near=NEAR)
         self._encoder = TermEncoder(self.vectorizer_)
         similarity = np.asarray(X @ self.centroids_.T).max(axis=1)
-        self.threshold_ = (
-            float(self.min_similarity) if self.min_similarity is not None else noise_threshold(similarity, kept)
+        self.threshold_ = (  # measured on the coherent micro-clusters only: orphans do not lower it
+            float(self.min_similarity) if self.min_similarity is not None
+            else noise_threshold(similarity, coherent[micro])
         )
+        if self.n_issues is None and (shaping != coherent).any():
+            gone = dissolved(np.asarray(X @ self.centroids_.T), self.threshold_, shaping[micro],
+                             (shaping & ~coherent)[micro], min_docs=MICRO_DOCS)
+            self.centroids_ = self.centroids_[~gone] if not gone.all() else self.centroids_
         # 5. new issues: coherent groups concentrated in the recent window get centroids of their own
         self.burst_min_coherence_ = self.burst_coherence_ratio * float(np.median(self.micro_coherence_))
         self._add_new_issues(B.new_issues(lambda part: self._encoder.transform(tokens.take(part))[0], window, seeds, info,
