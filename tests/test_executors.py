@@ -153,3 +153,31 @@ def test_storing_the_enrichment_in_eight_chunks_gives_the_same_groups_and_issues
     got, expected = storage.query_df(con, query), storage.query_df(reference, query)
     assert got["dup_group"].nunique() < 0.95 * len(got)  # copies were grouped
     assert got.equals(expected)
+
+
+def test_windowed_collects_each_result_with_its_chunk_so_an_executor_can_run_it_again():
+    from concurrent.futures import CancelledError, Future
+
+    from monitoring.executors._base import windowed
+
+    def submit(chunk):
+        future = Future()
+        if chunk == (2, 4) and not again:  # the first try of one chunk comes back cancelled
+            future.cancel()
+        else:
+            future.set_result(sum(range(*chunk)))
+        return future
+
+    def collect(future, bounds):
+        if future.cancelled():
+            again.append(bounds)
+            return submit(bounds).result()
+        return future.result()
+
+    again: list = []
+    results = list(windowed([(0, 2), (2, 4), (4, 6)], lambda lo, hi: (lo, hi), submit,
+                            lambda futures: futures, 2, True, collect))
+    assert results == [((0, 2), 1), ((2, 4), 5), ((4, 6), 9)] and again == [(2, 4)]
+    with pytest.raises(CancelledError):  # without a collect hook, the cancellation reaches the caller
+        again.clear()
+        list(windowed([(2, 4)], lambda lo, hi: (lo, hi), submit, lambda futures: futures, 1, True))

@@ -133,13 +133,16 @@ def chunk_bounds(items: int, parts: int) -> list[Bounds]:
 
 def windowed(bounds: list[Bounds], make_chunk: ChunkMaker, submit: Callable[[Any], Any],
              wait_first: Callable[[list[Any]], Iterable[Any]], window: int,
-             ordered: bool) -> Iterator[tuple[Bounds, Any]]:
+             ordered: bool, collect: Callable[[Any, Bounds], Any] | None = None) -> Iterator[tuple[Bounds, Any]]:
     """Submit chunks, at most ``window`` running or waiting to be yielded, and yield results.
 
     ``submit(chunk)`` returns a future (``concurrent.futures`` or ``distributed``);
-    ``wait_first(futures)`` blocks until at least one is done and returns the done ones.
-    Chunks are made only when they are submitted, so memory stays bounded.
+    ``wait_first(futures)`` blocks until at least one is done and returns the done ones;
+    ``collect(future, bounds)`` gives a done future's result (default ``future.result()``; an
+    executor may re-run a chunk there). Chunks are made only when they are submitted, so memory
+    stays bounded.
     """
+    collect = collect or (lambda future, _: future.result())
     running: dict[Any, int] = {}
     ready: dict[int, Any] = {}
     submitted = emitted = 0
@@ -150,7 +153,8 @@ def windowed(bounds: list[Bounds], make_chunk: ChunkMaker, submit: Callable[[Any
                 submitted += 1
             if running:
                 for future in wait_first(list(running)):
-                    ready[running.pop(future)] = future.result()
+                    index = running.pop(future)
+                    ready[index] = collect(future, bounds[index])
             while ready and (not ordered or emitted in ready):
                 index = emitted if ordered else min(ready)
                 emitted += 1

@@ -30,6 +30,7 @@ from monitoring.executors.release import release_digest
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler and to see a first worker
 MIN_TASK_ITEMS = 500  # smaller chunks cost more in messages than they save
 TASKS_PER_THREAD = 2  # in flight per worker thread: one running, one waiting (no idle gap)
+RESUBMITS = 3  # a chunk whose task the scheduler forgot (a worker died holding it) is submitted again
 
 
 class DaskExecutor(Executor):
@@ -107,8 +108,21 @@ class DaskExecutor(Executor):
             with self.client.as_current():
                 return wait(futures, return_when="FIRST_COMPLETED").done
 
+        def collect(future: Any, chunk_bounds: Bounds) -> Any:
+            # a worker killed while holding a finished chunk can leave its future cancelled
+            # ("already forgotten") although the cluster is fine: run that chunk again
+            for _ in range(RESUBMITS):
+                try:
+                    return future.result()
+                except CancelledError:
+                    if not self._connected():
+                        raise
+                    future = submit(make_chunk(*chunk_bounds))
+            return future.result()
+
         try:
-            yield from windowed(bounds, make_chunk, submit, first_done, TASKS_PER_THREAD * self._threads(), ordered)
+            yield from windowed(bounds, make_chunk, submit, first_done, TASKS_PER_THREAD * self._threads(), ordered,
+                                collect)
         except KilledWorker as err:
             raise ClusterError(f"Tugas '{task.stage}' membuat worker Dask berhenti berulang kali ({err}); "
                                "periksa memori dan log worker, lalu jalankan analisis lagi.") from None
