@@ -74,8 +74,7 @@ def orphans(X, micro: np.ndarray, coherent: np.ndarray, coherence: np.ndarray, *
     kept = np.flatnonzero(coherent)
     starts = centroids(X[coherent[micro]], np.searchsorted(kept, micro[coherent[micro]]))
     alone = np.asarray(X @ starts.T).max(axis=1) < near
-    alone_share = np.bincount(micro, weights=alone, minlength=len(coherent)) / np.maximum(
-        np.bincount(micro, minlength=len(coherent)), 1)
+    alone_share = np.bincount(micro, weights=alone, minlength=len(coherent)) / sizes
     return loose & (alone_share >= share)
 
 

@@ -178,7 +178,8 @@ def _drop_chatter(
     reaction = np.array([is_reaction(u) for u in words], dtype=bool)
     if not (never.any() or reaction.any()):
         return codes, lengths
-    starts, nonempty = _starts(lengths)[lengths > 0], lengths > 0
+    nonempty = lengths > 0
+    starts = _starts(lengths)[nonempty]
 
     def per_post(flags: np.ndarray) -> np.ndarray:  # flags per token -> count per post
         counts = np.zeros(len(lengths), dtype=np.int64)

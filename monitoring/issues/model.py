@@ -208,14 +208,14 @@ class IssueModel:
         #    micro-clusters join when they are near an issue at all
         self.centroids_ = refine_partition(X, shaping[micro], groups[micro], near=NEAR)
         self._encoder = TermEncoder(self.vectorizer_)
-        similarity = np.asarray(X @ self.centroids_.T).max(axis=1)
+        similarity = np.asarray(X @ self.centroids_.T)  # documents x issues
         self.threshold_ = (  # measured on the coherent micro-clusters only: orphans do not lower it
             float(self.min_similarity) if self.min_similarity is not None
-            else noise_threshold(similarity, coherent[micro])
+            else noise_threshold(similarity.max(axis=1), coherent[micro])
         )
         if self.n_issues is None and (shaping != coherent).any():
-            gone = dissolved(np.asarray(X @ self.centroids_.T), self.threshold_, shaping[micro],
-                             (shaping & ~coherent)[micro], min_docs=MICRO_DOCS)
+            gone = dissolved(similarity, self.threshold_, shaping[micro], (shaping & ~coherent)[micro],
+                             min_docs=MICRO_DOCS)
             self.centroids_ = self.centroids_[~gone] if not gone.all() else self.centroids_
         # 5. new issues: coherent groups concentrated in the recent window get centroids of their own
         self.burst_min_coherence_ = self.burst_coherence_ratio * float(np.median(self.micro_coherence_))
